@@ -1,0 +1,1 @@
+"""Library of the ACEPACK conformance runner (conformance/run.py); see conformance/README.md."""

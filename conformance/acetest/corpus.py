@@ -1,0 +1,131 @@
+"""Loading corpus/manifest.json into Case objects (see "Corpus and manifest" in README.md)."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+KINDS = ("read", "write", "migrate")
+VERDICTS = ("accept", "reject", "either")
+ROUNDTRIPS = ("byte-exact", "semantic", "none")
+PROFILE_ORDER = ("strict", "compat")
+
+
+class CorpusError(Exception):
+    """The corpus or its manifest is unusable (a setup error, not a test failure)."""
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    kind: str
+    path: Path                 # absolute
+    expect: dict[str, str]     # profile -> verdict
+    rules: tuple[str, ...]
+    dump: Path | None          # absolute
+    output: Path | None        # absolute
+    roundtrip: str
+    description: str
+
+    def profiles(self) -> list[str]:
+        """The profiles this case applies to, strict first, then compat, then the rest."""
+        known = [p for p in PROFILE_ORDER if p in self.expect]
+        return known + sorted(p for p in self.expect if p not in PROFILE_ORDER)
+
+    def write_verdict(self) -> str:
+        """Write cases have no profile: the strict verdict, or the only one given."""
+        if "strict" in self.expect:
+            return self.expect["strict"]
+        values = set(self.expect.values())
+        return values.pop() if len(values) == 1 else "accept"
+
+
+@dataclass
+class Corpus:
+    root: Path
+    spec_version: str
+    cases: list[Case]          # selected by the filter, sorted by id
+    all_ids: frozenset[str]    # every case of the manifest
+
+
+def expand_rules(rules: list[str]) -> tuple[str, ...]:
+    """`R-PAY-1..3` -> R-PAY-1, R-PAY-2, R-PAY-3 (the spec's own shorthand)."""
+    out: list[str] = []
+    for rule in rules:
+        m = re.fullmatch(r"(.*-)(\d+)\.\.(\d+)", rule)
+        if m:
+            out += [f"{m.group(1)}{n}" for n in range(int(m.group(2)), int(m.group(3)) + 1)]
+        else:
+            out.append(rule)
+    return tuple(out)
+
+
+def _case(raw: dict, root: Path) -> Case:
+    cid = raw.get("id")
+    if not isinstance(cid, str) or not cid:
+        raise CorpusError(f"manifest entry without an id: {raw!r:.120}")
+
+    def file(key: str, required: bool) -> Path | None:
+        rel = raw.get(key)
+        if rel is None and not required:
+            return None
+        if not isinstance(rel, str) or rel.startswith("/") or ".." in Path(rel).parts:
+            raise CorpusError(f"{cid}: `{key}` must be a path relative to the corpus")
+        return root / rel
+
+    kind = raw.get("kind")
+    expect = raw.get("expect")
+    if kind not in KINDS:
+        raise CorpusError(f"{cid}: unknown kind {kind!r}")
+    if (not isinstance(expect, dict) or not expect
+            or any(v not in VERDICTS for v in expect.values())):
+        raise CorpusError(f"{cid}: `expect` must map profiles to {'/'.join(VERDICTS)}")
+    roundtrip = raw.get("roundtrip") or "none"
+    if roundtrip not in ROUNDTRIPS:
+        raise CorpusError(f"{cid}: unknown roundtrip {roundtrip!r}")
+    return Case(id=cid, kind=kind, path=file("path", True), expect=dict(expect),
+                rules=expand_rules(list(raw.get("rules") or [])),
+                dump=file("dump", False), output=file("output", False),
+                roundtrip=roundtrip, description=str(raw.get("description") or ""))
+
+
+def _verify_hash(raw: dict, path: Path) -> None:
+    """Catch corpora damaged by checkouts (CRLF conversion, LFS pointers) before testing."""
+    want = raw.get("sha256")
+    if not path.is_file():
+        raise CorpusError(f"{raw['id']}: missing file {path}")
+    if want and hashlib.sha256(path.read_bytes()).hexdigest() != want.lower():
+        raise CorpusError(f"{raw['id']}: {path} does not match its sha256 in the manifest "
+                          "(corrupted checkout? see .gitattributes)")
+
+
+def load(root: Path, id_filter: str | None = None) -> Corpus:
+    manifest = root / "manifest.json"
+    try:
+        doc = json.loads(manifest.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CorpusError(f"no manifest at {manifest}") from None
+    except ValueError as e:
+        raise CorpusError(f"{manifest}: not JSON: {e}") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("cases"), list):
+        raise CorpusError(f"{manifest}: expected an object with a `cases` list")
+    pattern = re.compile(id_filter) if id_filter else None
+    cases: list[Case] = []
+    seen: set[str] = set()
+    for raw in doc["cases"]:
+        case = _case(raw, root)
+        if case.id in seen:
+            raise CorpusError(f"duplicate case id {case.id}")
+        seen.add(case.id)
+        if pattern and not pattern.search(case.id):
+            continue
+        _verify_hash(raw, case.path)
+        for extra in (case.dump, case.output):
+            if extra is not None and not extra.is_file():
+                raise CorpusError(f"{case.id}: missing file {extra}")
+        cases.append(case)
+    cases.sort(key=lambda c: c.id)
+    return Corpus(root=root, spec_version=str(doc.get("spec_version", "?")), cases=cases,
+                  all_ids=frozenset(seen))

@@ -1,0 +1,277 @@
+#!/usr/bin/env python3
+"""Self-test of the conformance runner: does conformance/run.py catch broken adapters?
+
+    python3 conformance/selftest/run_selftest.py [--adapter 'CMD ...'] [--corpus DIR] [--full]
+
+The good adapter is the Python implementation (or --adapter / $ACEPACK_SELFTEST_ADAPTER, e.g.
+'build/acepack adapter'). It must pass a sample of the corpus cleanly (--full: the whole
+corpus; the full conformance runs are separate tests). Each mode
+of broken_adapter.py wraps it and must make the runner exit 1 reporting the expected status;
+known-failure lists must silence listed failures and catch stale entries. Exit 0 when every
+check holds, 1 otherwise (suitable as a ctest test).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CONFORMANCE = HERE.parent
+REPO = CONFORMANCE.parent
+RUNNER = CONFORMANCE / "run.py"
+BROKEN = HERE / "broken_adapter.py"
+RUNNER_LIMIT = 900  # seconds; a runner that does not kill a hanging adapter fails here
+
+sys.path.insert(0, str(CONFORMANCE))
+from acetest import corpus as corpus_mod  # noqa: E402
+
+
+@dataclass
+class Outcome:
+    code: int
+    report: dict
+    output: str
+
+    def rows(self, status: str | None = None, adapter: str | None = None) -> list[dict]:
+        return [r for r in self.report.get("results", [])
+                if (status is None or r["status"] == status)
+                and (adapter is None or r["adapter"] == adapter)]
+
+
+@dataclass
+class SelfTest:
+    good: list[str]
+    corpus: Path
+    sample: str                     # --filter regex of the sample cases
+    unchecked_accepts: bool         # the sample has accept/either read cases without a dump
+    failures: list[str] = field(default_factory=list)
+    workdir: Path = Path(".")
+    outcomes: dict[str, Outcome] = field(default_factory=dict)  # per broken mode
+
+    # --- running the runner ---------------------------------------------------------------
+
+    def runner(self, adapters: dict[str, list[str]], *extra: str, env: dict | None = None,
+               cases: str | None = None, cwd: Path | None = None) -> Outcome:
+        report = self.workdir / "report.json"
+        if report.exists():
+            report.unlink()
+        cmd = [sys.executable, str(RUNNER), "--corpus", str(self.corpus), "--json", str(report)]
+        for name, argv in adapters.items():
+            cmd += ["--adapter", f"{name}={shlex.join(argv)}"]
+        if cases:
+            cmd += ["--filter", cases]
+        cmd += list(extra)
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=RUNNER_LIMIT,
+                              env={**os.environ, **(env or {})}, cwd=cwd, check=False)
+        doc = json.loads(report.read_text()) if report.exists() else {}
+        return Outcome(proc.returncode, doc, proc.stdout + proc.stderr)
+
+    def broken(self, mode: str) -> list[str]:
+        return [sys.executable, str(BROKEN), mode, "adapter"]
+
+    @property
+    def inner_env(self) -> dict:
+        return {"ACEPACK_SELFTEST_ADAPTER": shlex.join(self.good)}
+
+    # --- assertions -----------------------------------------------------------------------
+
+    def check(self, ok: bool, what: str, outcome: Outcome | None = None) -> bool:
+        print(f"{'ok  ' if ok else 'FAIL'}  {what}", flush=True)
+        if not ok:
+            self.failures.append(what)
+            if outcome is not None:
+                print("      runner output:\n" + "\n".join(
+                    "      | " + line for line in outcome.output.splitlines()[-40:]))
+        return ok
+
+    def expect_caught(self, mode: str, status: str, *extra: str,
+                      cases: str | None = None) -> Outcome:
+        out = self.runner({mode: self.broken(mode)}, *extra, env=self.inner_env,
+                          cases=cases or self.sample)
+        hits = out.rows(status, mode)
+        self.check(out.code == 1 and bool(hits),
+                   f"{mode}: exit {out.code} (want 1), {len(hits)} {status} row(s) (want >= 1)",
+                   out)
+        self.outcomes[mode] = out
+        return out
+
+    # --- the checks -----------------------------------------------------------------------
+
+    def good_adapter(self, cases: str | None, known_lists: list[str]) -> None:
+        extra = [arg for path in known_lists for arg in ("--known-failures", f"good={path}")]
+        out = self.runner({"good": self.good}, *extra, cases=cases)
+        bad = [r for r in out.rows() if r["failure"]]
+        self.check(out.code == 0 and not bad and bool(out.rows("PASS")),
+                   f"good adapter passes cleanly ({'sample' if cases else 'whole corpus'}): "
+                   f"exit {out.code}, {len(out.rows('PASS'))} PASS, {len(bad)} failures", out)
+
+    def broken_adapters(self, hang_cases: str) -> None:
+        self.expect_caught("accept-everything", "SHOULD_HAVE_REJECTED")
+        self.expect_caught("always-crash", "CRASH")
+        self.expect_caught("one-wrong-value", "WRONG_OUTPUT")
+        self.expect_caught("lossy-round-trip", "ROUNDTRIP_MISMATCH")
+        self.expect_caught("wrong-exit-code", "CRASH")
+        self.expect_caught("hangs", "TIMEOUT", "--timeout", "1", cases=hang_cases)
+        out = self.expect_caught("sloppy-dump", "WRONG_OUTPUT")
+        if self.unchecked_accepts:
+            invalid = [r for r in out.rows("WRONG_OUTPUT") if "not a valid dump" in r["detail"]]
+            self.check(bool(invalid), f"sloppy-dump: {len(invalid)} accepted case(s) without an "
+                                      "expected dump reported as not a valid dump", out)
+
+    def rule_mismatch(self) -> None:
+        mode = "wrong-rule"
+        out = self.runner({mode: self.broken(mode)}, env=self.inner_env, cases=self.sample)
+        warned = [r for r in out.rows(adapter=mode) if r.get("rule_mismatch")]
+        self.check(out.code == 0 and bool(warned),
+                   f"{mode}: exit {out.code} (want 0), {len(warned)} rule-mismatch warning(s)", out)
+        self.expect_caught(mode, "RULE_MISMATCH", "--strict-rules")
+
+    def known_failures(self) -> None:
+        mode = "one-wrong-value"
+        failing = self.outcomes.get(mode) or self.expect_caught(mode, "WRONG_OUTPUT")
+        rows = [r for r in failing.rows(adapter=mode) if r["failure"]]
+        listing = self.workdir / f"{mode}.txt"
+        listing.write_text("# written by run_selftest.py\n" + "".join(
+            f"{r['case']}@{r['profile']}  # deliberately broken: {r['status']}\n" for r in rows))
+        out = self.runner({mode: self.broken(mode)}, "--known-failures", str(listing),
+                          env=self.inner_env, cases=self.sample)
+        known = out.rows("KNOWN_FAILURE", mode)
+        self.check(out.code == 0 and len(known) == len(rows),
+                   f"known-failure list silences {len(rows)} listed failures: exit {out.code}, "
+                   f"{len(known)} KNOWN_FAILURE", out)
+
+        good_pass = self.runner({"good": self.good}, cases=self.sample).rows("PASS", "good")
+        if not self.check(bool(good_pass), "a passing case exists for the stale-entry test"):
+            return
+        stale = self.workdir / "good.txt"
+        stale.write_text(f"{good_pass[0]['case']}  # listed although it passes\n")
+        out = self.runner({"good": self.good}, "--known-failures", f"good={stale}",
+                          cases=self.sample)
+        self.check(out.code == 1 and bool(out.rows("STALE_KNOWN_FAILURE", "good")),
+                   f"stale known-failure entry {good_pass[0]['case']} is caught: exit {out.code}",
+                   out)
+
+    def matrix(self) -> None:
+        out = self.runner({"good": self.good, "lossy": self.broken("lossy-round-trip")},
+                          "--matrix", env=self.inner_env, cases=self.sample)
+        crossed = [r for r in out.rows() if r["adapter"] == "lossy->good" and r["failure"]]
+        clean = [r for r in out.rows() if r["adapter"] == "good->good"]
+        self.check(out.code == 1 and bool(crossed) and clean
+                   and not any(r["failure"] for r in clean),
+                   f"matrix: lossy->good fails ({len(crossed)} rows), good->good passes "
+                   f"({len(clean)} rows)", out)
+
+    def readme_example(self) -> None:
+        """The example adapter of README.md must pass: documentation that is tested."""
+        text = (CONFORMANCE / "README.md").read_text(encoding="utf-8")
+        section = text[text.find("### Writing an adapter"):]
+        m = re.search(r"```python\n(.*?)```", section, re.S)
+        if not self.check(m is not None, "README.md has an example adapter"):
+            return
+        script = self.workdir / "example_adapter.py"
+        script.write_text(m.group(1), encoding="utf-8")
+        out = self.runner({"example": [sys.executable, str(script)]}, cases=self.sample,
+                          cwd=REPO)  # the example finds the library as ./tools
+        bad = [r for r in out.rows() if r["failure"]]
+        self.check(out.code == 0 and not bad and bool(out.rows("PASS")),
+                   f"README example adapter passes the sample: exit {out.code}, "
+                   f"{len(bad)} failures", out)
+
+    def setup_errors(self) -> None:
+        cmd = [sys.executable, str(RUNNER), "--corpus", str(self.corpus),
+               "--build-dir", "build-selftest-does-not-exist"]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False)
+        self.check(proc.returncode == 2 and "cmake" in proc.stderr,
+                   f"missing default build: exit {proc.returncode} (want 2) with build hint")
+
+
+# --- choosing a small sample of the corpus ------------------------------------------------------
+
+def _has(path: Path | None, needle: bytes) -> bool:
+    return path is not None and needle in path.read_bytes()
+
+
+def sample_ids(cases: list[corpus_mod.Case], per_group: int = 2) -> tuple[list[str], list[str]]:
+    """A few cases of every kind the broken modes need; returns (sample, problems)."""
+    groups = {
+        "strict reject (n_)": lambda c: c.kind == "read" and c.expect.get("strict") == "reject",
+        "accept with events": lambda c: c.kind == "read" and _has(c.dump, b'"ts":"'),
+        "byte-exact round trip with keys":
+            lambda c: c.roundtrip == "byte-exact" and _has(c.dump, b'{"key":'),
+        "semantic round trip": lambda c: c.roundtrip == "semantic",
+        "write accept": lambda c: c.kind == "write" and c.write_verdict() == "accept",
+        "write reject": lambda c: c.kind == "write" and c.write_verdict() == "reject",
+        "migrate": lambda c: c.kind == "migrate",
+        "either": lambda c: "either" in c.expect.values(),
+    }
+    required = {"strict reject (n_)", "accept with events", "byte-exact round trip with keys"}
+    chosen: list[str] = []
+    problems = []
+    for name, wanted in groups.items():
+        hits = [c.id for c in cases if wanted(c)][:per_group]
+        if not hits and name in required:
+            problems.append(f"the corpus has no case of the group '{name}'")
+        chosen += [h for h in hits if h not in chosen]
+    return sorted(chosen), problems
+
+
+def id_regex(ids: list[str]) -> str:
+    return "^(" + "|".join(re.escape(i) for i in ids) + ")$"
+
+
+def main(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--adapter", help="the good adapter command (default: "
+                                     "$ACEPACK_SELFTEST_ADAPTER or the Python implementation)")
+    p.add_argument("--corpus", type=Path, default=REPO / "corpus")
+    p.add_argument("--full", action="store_true",
+                   help="run the good adapter on the whole corpus, not only on the sample")
+    p.add_argument("--known-failures", action="append", default=[], metavar="FILE",
+                   help="known-failure list of the good adapter, for its whole-corpus run")
+    args = p.parse_args(argv)
+
+    text = args.adapter or os.environ.get("ACEPACK_SELFTEST_ADAPTER")
+    good = shlex.split(text) if text else [
+        sys.executable, str(REPO / "tools" / "pyacepack" / "acepack.py"), "adapter"]
+    try:
+        cases = corpus_mod.load(args.corpus.resolve()).cases
+    except corpus_mod.CorpusError as e:
+        print(f"FAIL  cannot load the corpus: {e}")
+        return 1
+    ids, problems = sample_ids(cases)
+    for problem in problems:
+        print(f"FAIL  {problem}")
+    if problems:
+        return 1
+    print(f"self-test: good adapter `{shlex.join(good)}`, sample of {len(ids)} cases")
+    reads = [c.id for c in cases if c.kind == "read" and c.id in ids][:2]
+
+    with tempfile.TemporaryDirectory(prefix="acepack-selftest-") as tmp:
+        unchecked = any(c.id in ids and c.kind == "read" and c.dump is None
+                        and {"accept", "either"} & set(c.expect.values()) for c in cases)
+        test = SelfTest(good=good, corpus=args.corpus.resolve(), sample=id_regex(ids),
+                        unchecked_accepts=unchecked, workdir=Path(tmp))
+        test.good_adapter(None if args.full else test.sample, args.known_failures)
+        test.broken_adapters(hang_cases=id_regex(reads))
+        test.rule_mismatch()
+        test.known_failures()
+        test.matrix()
+        test.readme_example()
+        test.setup_errors()
+    if test.failures:
+        print(f"self-test FAILED: {len(test.failures)} check(s)")
+        return 1
+    print("self-test passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,68 @@
+/*
+ * bytes.h - byte-level helpers shared by the reader sources.
+ *
+ * Loads are big-endian by byte shifts: no field of an ACEPACK file is aligned
+ * (spec 3.3.2), so nothing here casts a byte pointer to a wider type.
+ * Range checks are written in the overflow-free form `off <= size &&
+ * len <= size - off` (spec 13).
+ */
+#ifndef ACEPACK_BYTES_H
+#define ACEPACK_BYTES_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define AP_MAX_SAFE_INT 9007199254740991ull /* 2^53-1, spec 1.2 */
+
+static inline uint32_t ap_be32(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | (uint32_t)p[3];
+}
+
+static inline uint64_t ap_be64(const uint8_t *p)
+{
+    return ((uint64_t)ap_be32(p) << 32) | (uint64_t)ap_be32(p + 4);
+}
+
+/* 1 when [off, off + len) lies inside [0, size). */
+static inline int ap_range_ok(uint64_t off, uint64_t len, uint64_t size)
+{
+    return off <= size && len <= size - off;
+}
+
+/* Native-order 8-byte load for SWAR scans (any alignment). */
+static inline uint64_t ap_load64(const uint8_t *p)
+{
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+#define AP_ONES 0x0101010101010101ull
+#define AP_HIGHS 0x8080808080808080ull
+
+/* Nonzero when some byte of x is below n (n <= 128; bytes >= 0x80 never
+ * count).  The classic "haszero(x - n)" refinement that is exact. */
+static inline uint64_t ap_has_less(uint64_t x, unsigned n)
+{
+    return (x - AP_ONES * n) & ~x & AP_HIGHS;
+}
+
+/* Nonzero when some byte of x equals b. */
+static inline uint64_t ap_has_byte(uint64_t x, unsigned b)
+{
+    return ap_has_less(x ^ (AP_ONES * b), 1);
+}
+
+static inline int ap_is_ws(uint8_t c)
+{
+    return c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D;
+}
+
+static inline int ap_is_digit(uint8_t c)
+{
+    return c >= '0' && c <= '9';
+}
+
+#endif /* ACEPACK_BYTES_H */

@@ -1,0 +1,234 @@
+/*
+ * write_internal.h - declarations shared by the writer sources (src/write_*.c).
+ *
+ * The writer is part of libacepack only, never of libacepack_read: it may
+ * allocate (always through an acepack_allocator) and it performs system calls
+ * (always through an acepack_io).  It uses the reader only through the public
+ * API in acepack.h.  Internal names start with aw_.
+ */
+#ifndef ACEPACK_WRITE_INTERNAL_H
+#define ACEPACK_WRITE_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "acepack.h"
+
+#define AW_MAX_SAFE 9007199254740991ull /* 2^53-1: largest offset or length (spec 3.6) */
+#define AW_U32_MAX 4294967295ull
+#define AW_HEADER_V2 128u
+#define AW_HEADER_V1 64u
+#define AW_INCOMPATIBLE_FLAGS 0xFFFF0000u /* R-HDR-4 */
+
+/* ---- errors (write_util.c) ---- */
+
+/* Stores the error when err is not NULL; returns status. */
+acepack_status aw_fail(acepack_error *err, acepack_status status, const char *rule,
+                       uint64_t offset, const char *message);
+/* ACEPACK_IO with sys_errno = e. */
+acepack_status aw_fail_io(acepack_error *err, int e, const char *message);
+
+/* ---- big-endian stores (write_util.c has none: these are inline) ---- */
+
+static inline void aw_put32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+static inline void aw_put64(uint8_t *p, uint64_t v)
+{
+    aw_put32(p, (uint32_t)(v >> 32));
+    aw_put32(p + 4, (uint32_t)v);
+}
+
+static inline uint32_t aw_get32(const uint8_t *p)
+{
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | (uint32_t)p[3];
+}
+
+static inline uint64_t aw_get64(const uint8_t *p)
+{
+    return ((uint64_t)aw_get32(p) << 32) | (uint64_t)aw_get32(p + 4);
+}
+
+/* ---- allocation (write_alloc.c) ---- */
+
+/* The allocator to use: `a` itself, or the malloc-based default for NULL. */
+const acepack_allocator *aw_alloc_or_default(const acepack_allocator *a);
+/* 1 when all three functions of a are set. */
+int aw_alloc_valid(const acepack_allocator *a);
+
+void *aw_malloc(const acepack_allocator *a, size_t n);
+void aw_free(const acepack_allocator *a, void *p, size_t n);
+/* n * size, 0 on overflow (callers treat 0 as "cannot allocate"). */
+size_t aw_mul(size_t n, size_t size);
+
+/* A growable byte buffer.  Zero-initialised is empty. */
+typedef struct aw_buf {
+    uint8_t *p;
+    size_t len;
+    size_t cap;
+} aw_buf;
+
+/* Ensures room for `extra` more bytes (amortised doubling).  0 or -1. */
+int aw_buf_reserve(const acepack_allocator *a, aw_buf *b, size_t extra);
+int aw_buf_append(const acepack_allocator *a, aw_buf *b, const void *p, size_t n);
+void aw_buf_free(const acepack_allocator *a, aw_buf *b);
+
+/* ---- I/O helpers (write_io.c) ---- */
+
+const acepack_io *aw_io_or_default(const acepack_io *io);
+/* Whole-buffer loops over io->pwrite / io->pread / io->write (continue after
+ * short transfers).  Return 0 or an errno value (EIO for a transfer of 0). */
+int aw_pwrite_all(const acepack_io *io, int fd, const void *p, size_t n, uint64_t off);
+int aw_pread_all(const acepack_io *io, int fd, void *p, size_t n, uint64_t off);
+int aw_write_all(const acepack_io *io, int fd, const void *p, size_t n);
+/* fsync of the directory holding `path` (open RDONLY|DIRECTORY, fsync, close). */
+int aw_fsync_dir(const acepack_io *io, const char *dir);
+
+/* Path helpers (allocate through a).  aw_dirname: "." for a bare name. */
+char *aw_strdup(const acepack_allocator *a, const char *s);
+void aw_strfree(const acepack_allocator *a, char *s);
+char *aw_dirname(const acepack_allocator *a, const char *path);
+
+/* Creates a new temporary file next to `path` (same directory) with
+ * O_CREAT|O_EXCL, retrying with another name on EEXIST.  On success *fd is
+ * open read-write and *tmp_path holds its name (free with aw_strfree). */
+acepack_status aw_create_temp(const acepack_allocator *a, const acepack_io *io,
+                              const char *path, uint32_t mode, int *fd, char **tmp_path,
+                              acepack_error *err);
+
+/* Makes a finished temporary file (fd, tmp) the file at `target`:
+ * fsync(fd), flock(fd) (W-COMPACT-1, M-2), rename(tmp, target), fsync of
+ * `dir`.  *renamed is set to 1 once the rename succeeded.  On a failure
+ * before the rename the temporary file is unlinked (fd stays open: the
+ * caller closes it). */
+acepack_status aw_install_temp(const acepack_io *io, int fd, const char *tmp,
+                               const char *target, const char *dir, int *renamed,
+                               acepack_error *err);
+
+/* ---- output with a staging buffer (write_out.c) ---- */
+
+/* A sink consumes bytes in order; returns ACEPACK_OK or an error (filling err). */
+typedef acepack_status (*aw_sink_fn)(void *ctx, const void *p, size_t n, acepack_error *err);
+
+/* Output stream: small pieces are gathered in `stage`, large ones go straight
+ * to the sink.  The first error sticks (later puts do nothing). */
+typedef struct aw_out {
+    uint8_t *stage;
+    size_t len;
+    size_t cap;
+    aw_sink_fn sink;
+    void *ctx;
+    uint64_t total; /* bytes put so far */
+    acepack_status status;
+    acepack_error *err;
+} aw_out;
+
+#define AW_STAGE_SIZE ((size_t)1 << 18)
+
+/* Allocates the staging buffer.  ACEPACK_OK or ACEPACK_NOMEM. */
+acepack_status aw_out_init(aw_out *o, const acepack_allocator *a, aw_sink_fn sink, void *ctx,
+                           acepack_error *err);
+void aw_out_free(aw_out *o, const acepack_allocator *a);
+void aw_out_put(aw_out *o, const void *p, size_t n);
+void aw_out_u32(aw_out *o, uint32_t v);
+void aw_out_u64(aw_out *o, uint64_t v);
+void aw_out_zeros(aw_out *o, size_t n);
+/* Decimal digits of v (no sign, no leading zero). */
+void aw_out_dec(aw_out *o, uint64_t v);
+/* The JSON string of a key: quotes and the escaping of spec 4.1 (W-IDX-1). */
+void aw_out_json_string(aw_out *o, const uint8_t *p, size_t n);
+acepack_status aw_out_flush(aw_out *o);
+
+/* Sinks. */
+typedef struct aw_fd_sink {
+    const acepack_io *io;
+    int fd;
+    uint64_t off; /* next offset (pwrite sink) */
+} aw_fd_sink;
+acepack_status aw_sink_pwrite(void *ctx, const void *p, size_t n, acepack_error *err);
+acepack_status aw_sink_write(void *ctx, const void *p, size_t n, acepack_error *err);
+
+typedef struct aw_cb_sink {
+    acepack_write_fn fn;
+    void *ctx;
+} aw_cb_sink;
+acepack_status aw_sink_callback(void *ctx, const void *p, size_t n, acepack_error *err);
+
+typedef struct aw_mem_sink {
+    uint8_t *p;
+    size_t len;
+    size_t cap;
+} aw_mem_sink;
+acepack_status aw_sink_mem(void *ctx, const void *p, size_t n, acepack_error *err);
+
+/* ---- text helpers (write_text.c) ---- */
+
+/* Length of the JSON string (with quotes) of a key under spec 4.1. */
+uint64_t aw_json_string_len(const uint8_t *p, size_t n);
+/* Number of decimal digits of v. */
+unsigned aw_dec_len(uint64_t v);
+/* Writes the digits of v at out (>= 20 bytes); returns the count. */
+unsigned aw_dec_format(uint64_t v, char *out);
+
+/* W-CAN-1: 1 when the key is integer-like (an ECMAScript array index). */
+int aw_key_integer_like(const uint8_t *p, size_t n);
+/* W-CAN-1 order: <0, 0, >0. */
+int aw_key_canonical_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn);
+/* D-6 order (unsigned bytes, a proper prefix first). */
+int aw_bytes_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn);
+
+/* ---- sorting (write_sort.c) ---- */
+
+/* Stable bottom-up merge sort of `n` size_t items with cmp(ctx, a, b).
+ * Needs n words of scratch from `a`.  0, or -1 when allocation failed. */
+int aw_sort(const acepack_allocator *a, size_t *items, size_t n,
+            int (*cmp)(void *ctx, size_t x, size_t y), void *ctx);
+
+/* ---- event section (write_section.c) ---- */
+
+/* W-EVT-1 pad. */
+static inline uint32_t aw_evt_pad(uint64_t n)
+{
+    return (uint32_t)((4u - (n & 3u)) & 3u);
+}
+
+/* Section length 8 + 19N + pad + M. */
+static inline uint64_t aw_evt_section_len(uint64_t n, uint64_t pool)
+{
+    return 8u + 19u * n + aw_evt_pad(n) + pool;
+}
+
+/* Encodes the 128-byte v2 header (W-HDR-1: magic, version 2, flags 0,
+ * reserved zero). */
+void aw_header_v2(uint8_t out[128], uint64_t index_offset, uint64_t index_length,
+                  uint64_t evt_offset, uint64_t evt_length, uint32_t evt_count,
+                  uint32_t evt_base_id);
+
+/* Checks one event for W-EVT-2 and W-EVT-4.  `which` is the offset reported. */
+acepack_status aw_check_event(uint64_t ts, uint32_t kind, uint32_t source, uint32_t flags,
+                              const void *payload, size_t len, uint64_t which,
+                              acepack_error *err);
+
+/* ---- the canonical builder core (write_build.c) ---- */
+
+/* Streams the canonical file of c to o (validation included).  Used by the
+ * builder API and by migration. */
+acepack_status aw_build_stream(const acepack_content *c, const acepack_allocator *a,
+                               aw_out *o, acepack_error *err);
+
+/* ---- migration core (write_migrate.c) ---- */
+
+/* Migrates the mapped v1 file into a temporary file next to `target` and
+ * installs it there (M-2).  On success *new_fd is the locked fd of the
+ * installed file when keep_fd is set (else closed). */
+acepack_status aw_migrate_to_path(const void *v1, size_t n, const acepack_migrate_options *o,
+                                  const char *target, int keep_fd, int *new_fd,
+                                  acepack_migrate_report *report, acepack_error *err);
+
+#endif /* ACEPACK_WRITE_INTERNAL_H */

@@ -1,0 +1,395 @@
+/*
+ * write_io.c - the POSIX acepack_io table and the loops and file-replacing
+ * steps built on any acepack_io (temporary files, W-COMPACT-1, M-2).
+ */
+#if !defined(_DEFAULT_SOURCE)
+#define _DEFAULT_SOURCE 1 /* flock, fdatasync, O_DIRECTORY, pread with -std=c11 */
+#endif
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "write_internal.h"
+
+/* One system call transfers at most this much (Linux caps at ~2 GiB anyway). */
+#define IO_MAX_CHUNK ((size_t)1 << 30)
+
+static int px_open(void *ctx, const char *path, unsigned flags, uint32_t mode, int *fd)
+{
+    (void)ctx;
+    int f = O_CLOEXEC;
+    if (flags & ACEPACK_IO_RDWR)
+        f |= O_RDWR;
+    else
+        f |= O_RDONLY;
+    if (flags & ACEPACK_IO_CREATE_EXCL)
+        f |= O_CREAT | O_EXCL;
+    if (flags & ACEPACK_IO_DIRECTORY)
+        f |= O_DIRECTORY;
+    int r;
+    do {
+        r = open(path, f, (mode_t)mode);
+    } while (r < 0 && errno == EINTR);
+    if (r < 0)
+        return errno;
+    *fd = r;
+    return 0;
+}
+
+static int px_close(void *ctx, int fd)
+{
+    (void)ctx;
+    /* Never retry close() on EINTR: the descriptor is gone either way on Linux. */
+    return close(fd) == 0 ? 0 : (errno == EINTR ? 0 : errno);
+}
+
+static int px_pread(void *ctx, int fd, void *buf, size_t n, uint64_t off, size_t *done)
+{
+    (void)ctx;
+    if (off > (uint64_t)INT64_MAX)
+        return EINVAL;
+    if (n > IO_MAX_CHUNK)
+        n = IO_MAX_CHUNK;
+    ssize_t r;
+    do {
+        r = pread(fd, buf, n, (off_t)off);
+    } while (r < 0 && errno == EINTR);
+    if (r < 0)
+        return errno;
+    *done = (size_t)r;
+    return 0;
+}
+
+static int px_pwrite(void *ctx, int fd, const void *buf, size_t n, uint64_t off, size_t *done)
+{
+    (void)ctx;
+    if (off > (uint64_t)INT64_MAX)
+        return EINVAL;
+    if (n > IO_MAX_CHUNK)
+        n = IO_MAX_CHUNK;
+    ssize_t r;
+    do {
+        r = pwrite(fd, buf, n, (off_t)off);
+    } while (r < 0 && errno == EINTR);
+    if (r < 0)
+        return errno;
+    *done = (size_t)r;
+    return 0;
+}
+
+static int px_write(void *ctx, int fd, const void *buf, size_t n, size_t *done)
+{
+    (void)ctx;
+    if (n > IO_MAX_CHUNK)
+        n = IO_MAX_CHUNK;
+    ssize_t r;
+    do {
+        r = write(fd, buf, n);
+    } while (r < 0 && errno == EINTR);
+    if (r < 0)
+        return errno;
+    *done = (size_t)r;
+    return 0;
+}
+
+static int px_fsync(void *ctx, int fd)
+{
+    (void)ctx;
+#if defined(__APPLE__) && defined(F_FULLFSYNC)
+    if (fcntl(fd, F_FULLFSYNC) == 0)
+        return 0;
+#endif
+    return fsync(fd) == 0 ? 0 : errno;
+}
+
+static int px_fdatasync(void *ctx, int fd)
+{
+#if defined(__APPLE__)
+    return px_fsync(ctx, fd); /* no fdatasync; F_FULLFSYNC is what makes data durable */
+#else
+    (void)ctx;
+    return fdatasync(fd) == 0 ? 0 : errno;
+#endif
+}
+
+static int px_ftruncate(void *ctx, int fd, uint64_t size)
+{
+    (void)ctx;
+    if (size > (uint64_t)INT64_MAX)
+        return EINVAL;
+    int r;
+    do {
+        r = ftruncate(fd, (off_t)size);
+    } while (r < 0 && errno == EINTR);
+    return r == 0 ? 0 : errno;
+}
+
+static int px_flock(void *ctx, int fd, int op)
+{
+    (void)ctx;
+    int o = op == ACEPACK_IO_UNLOCK ? LOCK_UN : (LOCK_EX | LOCK_NB);
+    int r;
+    do {
+        r = flock(fd, o);
+    } while (r < 0 && errno == EINTR);
+    return r == 0 ? 0 : errno;
+}
+
+static void fill_info(const struct stat *st, acepack_file_info *out)
+{
+    out->dev = (uint64_t)st->st_dev;
+    out->ino = (uint64_t)st->st_ino;
+    out->size = st->st_size < 0 ? 0 : (uint64_t)st->st_size;
+    out->mode = (uint32_t)(st->st_mode & 07777);
+    out->is_regular = S_ISREG(st->st_mode) ? 1 : 0;
+}
+
+static int px_fstat(void *ctx, int fd, acepack_file_info *out)
+{
+    (void)ctx;
+    struct stat st;
+    if (fstat(fd, &st) != 0)
+        return errno;
+    fill_info(&st, out);
+    return 0;
+}
+
+static int px_stat(void *ctx, const char *path, acepack_file_info *out)
+{
+    (void)ctx;
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return errno;
+    fill_info(&st, out);
+    return 0;
+}
+
+static int px_rename(void *ctx, const char *from, const char *to)
+{
+    (void)ctx;
+    return rename(from, to) == 0 ? 0 : errno;
+}
+
+static int px_link(void *ctx, const char *from, const char *to)
+{
+    (void)ctx;
+    return link(from, to) == 0 ? 0 : errno;
+}
+
+static int px_unlink(void *ctx, const char *path)
+{
+    (void)ctx;
+    return unlink(path) == 0 ? 0 : errno;
+}
+
+static int px_map(void *ctx, int fd, uint64_t size, const void **addr)
+{
+    (void)ctx;
+    if (size == 0 || size > (uint64_t)SIZE_MAX)
+        return EINVAL;
+    void *p = mmap(NULL, (size_t)size, PROT_READ, MAP_SHARED, fd, 0);
+    if (p == MAP_FAILED)
+        return errno;
+    *addr = p;
+    return 0;
+}
+
+static void px_unmap(void *ctx, const void *addr, uint64_t size)
+{
+    (void)ctx;
+    void *p;
+    memcpy(&p, &addr, sizeof p); /* drop const without a cast warning */
+    munmap(p, (size_t)size);
+}
+
+static const acepack_io posix_io = {px_open,   px_close, px_pread, px_pwrite, px_write,
+                                    px_fsync,  px_fdatasync, px_ftruncate, px_flock, px_fstat,
+                                    px_stat,   px_rename, px_link, px_unlink, px_map,
+                                    px_unmap,  NULL};
+
+const acepack_io *acepack_io_posix(void)
+{
+    return &posix_io;
+}
+
+const acepack_io *aw_io_or_default(const acepack_io *io)
+{
+    return io ? io : &posix_io;
+}
+
+int aw_pwrite_all(const acepack_io *io, int fd, const void *p, size_t n, uint64_t off)
+{
+    const uint8_t *b = p;
+    while (n > 0) {
+        size_t done = 0;
+        int e = io->pwrite(io->ctx, fd, b, n, off, &done);
+        if (e)
+            return e;
+        if (done == 0 || done > n)
+            return EIO;
+        b += done;
+        n -= done;
+        off += done;
+    }
+    return 0;
+}
+
+int aw_pread_all(const acepack_io *io, int fd, void *p, size_t n, uint64_t off)
+{
+    uint8_t *b = p;
+    while (n > 0) {
+        size_t done = 0;
+        int e = io->pread(io->ctx, fd, b, n, off, &done);
+        if (e)
+            return e;
+        if (done == 0 || done > n)
+            return EIO; /* the file is shorter than its header says: it changed under us */
+        b += done;
+        n -= done;
+        off += done;
+    }
+    return 0;
+}
+
+int aw_write_all(const acepack_io *io, int fd, const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    while (n > 0) {
+        size_t done = 0;
+        int e = io->write(io->ctx, fd, b, n, &done);
+        if (e)
+            return e;
+        if (done == 0 || done > n)
+            return EIO;
+        b += done;
+        n -= done;
+    }
+    return 0;
+}
+
+int aw_fsync_dir(const acepack_io *io, const char *dir)
+{
+    int fd = -1;
+    int e = io->open(io->ctx, dir, ACEPACK_IO_RDONLY | ACEPACK_IO_DIRECTORY, 0, &fd);
+    if (e)
+        return e;
+    e = io->fsync(io->ctx, fd);
+    int c = io->close(io->ctx, fd);
+    return e ? e : c;
+}
+
+char *aw_strdup(const acepack_allocator *a, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = aw_malloc(a, n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
+void aw_strfree(const acepack_allocator *a, char *s)
+{
+    if (s)
+        aw_free(a, s, strlen(s) + 1);
+}
+
+char *aw_dirname(const acepack_allocator *a, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return aw_strdup(a, ".");
+    size_t n = (size_t)(slash - path);
+    if (n == 0)
+        n = 1; /* "/name": the root directory */
+    char *p = aw_malloc(a, n + 1);
+    if (p) {
+        memcpy(p, path, n);
+        p[n] = '\0';
+    }
+    return p;
+}
+
+/* A name that differs between processes and between calls; collisions are
+ * harmless (O_EXCL refuses them and we try again). */
+static uint64_t temp_name_bits(uint64_t salt)
+{
+    static const char anchor = 0;
+    uint64_t x = (uint64_t)(uintptr_t)&anchor ^ ((uint64_t)getpid() << 32) ^ (uint64_t)time(NULL);
+    x ^= (uint64_t)clock() * 0x9E3779B97F4A7C15ull;
+    x ^= salt * 0xD1B54A32D192ED03ull;
+    x ^= x >> 31;
+    x *= 0xBF58476D1CE4E5B9ull;
+    x ^= x >> 29;
+    return x;
+}
+
+acepack_status aw_create_temp(const acepack_allocator *a, const acepack_io *io,
+                              const char *path, uint32_t mode, int *fd, char **tmp_path,
+                              acepack_error *err)
+{
+    /* "<path>.acepack-tmp-" + 16 hex digits.  It lives only while a compaction,
+     * migration or creation runs (W-LOCK-3 forbids lasting sidecar files). */
+    static const char suffix[] = ".acepack-tmp-";
+    size_t plen = strlen(path);
+    size_t n = plen + sizeof suffix - 1 + 16 + 1;
+    char *name = aw_malloc(a, n);
+    if (!name)
+        return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
+    uint64_t salt = (uint64_t)(uintptr_t)name;
+    for (int attempt = 0; attempt < 64; attempt++) {
+        uint64_t bits = temp_name_bits(salt + (uint64_t)attempt);
+        memcpy(name, path, plen);
+        memcpy(name + plen, suffix, sizeof suffix - 1);
+        char *h = name + plen + sizeof suffix - 1;
+        for (int i = 0; i < 16; i++)
+            h[i] = "0123456789abcdef"[(bits >> (60 - 4 * i)) & 15u];
+        h[16] = '\0';
+        int f = -1;
+        int e = io->open(io->ctx, name, ACEPACK_IO_RDWR | ACEPACK_IO_CREATE_EXCL, mode, &f);
+        if (e == EEXIST)
+            continue;
+        if (e) {
+            aw_free(a, name, n);
+            return aw_fail_io(err, e, "cannot create a temporary file next to the store");
+        }
+        *fd = f;
+        *tmp_path = name;
+        return ACEPACK_OK;
+    }
+    aw_free(a, name, n);
+    return aw_fail_io(err, EEXIST, "cannot find a free temporary file name");
+}
+
+acepack_status aw_install_temp(const acepack_io *io, int fd, const char *tmp,
+                               const char *target, const char *dir, int *renamed,
+                               acepack_error *err)
+{
+    *renamed = 0;
+    int e = io->fsync(io->ctx, fd);
+    if (e) {
+        io->unlink(io->ctx, tmp);
+        return aw_fail_io(err, e, "fsync of the temporary file failed");
+    }
+    /* Lock before the rename, so that the file is never visible at the path
+     * without a writer's lock on it (W-COMPACT-1). */
+    e = io->flock(io->ctx, fd, ACEPACK_IO_LOCK_EX_NB);
+    if (e) {
+        io->unlink(io->ctx, tmp);
+        return aw_fail_io(err, e, "cannot lock the temporary file");
+    }
+    e = io->rename(io->ctx, tmp, target);
+    if (e) {
+        return aw_fail_io(err, e, "rename of the temporary file failed");
+    }
+    *renamed = 1;
+    e = aw_fsync_dir(io, dir);
+    if (e)
+        return aw_fail_io(err, e, "fsync of the directory failed after the rename");
+    return ACEPACK_OK;
+}

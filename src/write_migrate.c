@@ -1,0 +1,448 @@
+/*
+ * write_migrate.c - lossless migration of a v1 file to the canonical v2 file
+ * (spec 10, M-1..M-10), using the reader's v1 log helpers.
+ */
+#include <errno.h>
+
+#include "write_internal.h"
+
+static const char SEQ_KEY[] = "meta/log_entry_seq";
+static const uint8_t GAP_PAYLOAD[] = "{\"acepack\":\"gap\"}"; /* M-6 */
+
+typedef struct mig_log {
+    acepack_v1_entry f;
+    size_t kv; /* its entry in the kv array */
+} mig_log;
+
+/* Memory of one migration, released together. */
+typedef struct mig {
+    const acepack_allocator *a;
+    uint8_t *keys;
+    size_t keys_size;
+    acepack_kv *kv;     /* every key of the input */
+    uint8_t *is_event;  /* per kv: 1 when it became an event (M-7) */
+    size_t n_kv;
+    mig_log *logs;
+    size_t n_logs;
+    size_t *idx;        /* scratch: sorting */
+    size_t idx_count;
+    acepack_kv *out_kv;
+    acepack_event_in *events;
+    size_t n_events;
+    void *ws;
+    size_t ws_size;
+} mig;
+
+static void mig_free(mig *m)
+{
+    const acepack_allocator *a = m->a;
+    size_t n = m->n_kv ? m->n_kv : 1;
+    aw_free(a, m->keys, m->keys_size);
+    aw_free(a, m->kv, n * sizeof(acepack_kv));
+    aw_free(a, m->is_event, n);
+    aw_free(a, m->logs, n * sizeof(mig_log));
+    aw_free(a, m->idx, m->idx_count * sizeof(size_t));
+    aw_free(a, m->out_kv, n * sizeof(acepack_kv));
+    aw_free(a, m->events, (m->n_events ? m->n_events : 1) * sizeof(acepack_event_in));
+    aw_free(a, m->ws, m->ws_size);
+}
+
+static int log_cmp(void *ctx, size_t x, size_t y)
+{
+    const mig_log *l = ctx;
+    return l[x].f.id < l[y].f.id ? -1 : (l[x].f.id > l[y].f.id ? 1 : 0);
+}
+
+static int kv_bytes_cmp(void *ctx, size_t x, size_t y)
+{
+    const acepack_kv *kv = ctx;
+    return aw_bytes_cmp(kv[x].key, kv[x].key_len, kv[y].key, kv[y].key_len);
+}
+
+/* M-1: open and validate the input under the profile; in compat, build the
+ * table that tells which occurrence of a duplicated key counts (R-IDX-12). */
+static acepack_status open_input(mig *m, acepack_reader *r, acepack_table *t, const void *v1,
+                                 size_t n, acepack_profile profile, acepack_error *err)
+{
+    acepack_status st = acepack_open(r, v1, n, profile, err);
+    if (st != ACEPACK_OK)
+        return st;
+    if (r->version != 1)
+        return aw_fail(err, ACEPACK_INVALID, "M-1", 8, "input is not a v1 file");
+    if (profile == ACEPACK_STRICT) {
+        st = acepack_validate_workspace_size(r, ACEPACK_CHECK_ALL, &m->ws_size);
+        if (st != ACEPACK_OK)
+            return aw_fail(err, st, "M-1", 0, "validation workspace does not fit in memory");
+        m->ws = m->ws_size ? aw_malloc(m->a, m->ws_size) : NULL;
+        if (m->ws_size && !m->ws)
+            return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
+        return acepack_validate(r, ACEPACK_CHECK_ALL, m->ws, m->ws_size, err);
+    }
+    m->ws_size = acepack_table_size(r->entry_count);
+    if (m->ws_size == 0)
+        return aw_fail(err, ACEPACK_UNSUPPORTED, NULL, 0, "too many keys for this platform");
+    m->ws = aw_malloc(m->a, m->ws_size);
+    if (!m->ws)
+        return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
+    return acepack_table_build(t, r, m->ws, m->ws_size, err);
+}
+
+/* Collects every current KV entry (decoded key, value span) and classifies
+ * the log entries (M-3, M-4). */
+static acepack_status collect(mig *m, const acepack_reader *r, const acepack_table *t,
+                              acepack_profile profile, acepack_error *err)
+{
+    acepack_index_iter it;
+    acepack_entry e;
+    uint64_t count = 0, key_bytes = 0;
+    acepack_index_iter_init(&it, r);
+    while (acepack_index_iter_next(&it, &e)) {
+        if (profile == ACEPACK_COMPAT && !acepack_table_is_current(t, &e))
+            continue;
+        size_t need = 0;
+        acepack_key_decode(&e, NULL, 0, &need);
+        count++;
+        key_bytes += need;
+    }
+    if (count > (uint64_t)(SIZE_MAX / sizeof(acepack_kv)) || key_bytes > (uint64_t)SIZE_MAX)
+        return aw_fail(err, ACEPACK_UNSUPPORTED, NULL, 0, "too many keys for this platform");
+    size_t nk = (size_t)count ? (size_t)count : 1;
+    m->keys_size = key_bytes ? (size_t)key_bytes : 1;
+    m->keys = aw_malloc(m->a, m->keys_size);
+    m->kv = aw_malloc(m->a, aw_mul(nk, sizeof(acepack_kv)));
+    m->is_event = aw_malloc(m->a, nk);
+    m->logs = aw_malloc(m->a, aw_mul(nk, sizeof(mig_log)));
+    m->out_kv = aw_malloc(m->a, aw_mul(nk, sizeof(acepack_kv)));
+    m->n_kv = (size_t)count;
+    if (!m->keys || !m->kv || !m->is_event || !m->logs || !m->out_kv)
+        return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
+    memset(m->is_event, 0, nk);
+
+    size_t pos = 0, k = 0;
+    acepack_index_iter_init(&it, r);
+    while (acepack_index_iter_next(&it, &e)) {
+        if (profile == ACEPACK_COMPAT && !acepack_table_is_current(t, &e))
+            continue;
+        size_t need = 0;
+        acepack_key_decode(&e, m->keys + pos, m->keys_size - pos, &need);
+        acepack_span v = acepack_entry_value(r, &e);
+        acepack_kv *kv = &m->kv[k];
+        kv->key = m->keys + pos;
+        kv->key_len = need;
+        kv->value = v.ptr;
+        kv->value_len = v.len;
+        pos += need;
+        acepack_v1_entry f;
+        acepack_error le;
+        acepack_status st = acepack_v1_log_entry(kv->key, kv->key_len, v.ptr, v.len, &f, &le);
+        if (st == ACEPACK_OK) {
+            if (f.id == UINT64_MAX)
+                return aw_fail(err, ACEPACK_UNSUPPORTED, "M-8", e.entry_offset,
+                               "log entry id beyond 2^64-1");
+            m->logs[m->n_logs].f = f;
+            m->logs[m->n_logs].kv = k;
+            m->n_logs++;
+        } else if (st != ACEPACK_NOT_FOUND && st != ACEPACK_INVALID) {
+            return aw_fail(err, st, "M-8", e.entry_offset, "log entry cannot be classified");
+        }
+        k++;
+    }
+    return ACEPACK_OK;
+}
+
+/* 1 when kv entry k is a malformed log entry (a log key whose entry is not
+ * well-formed: it stays in the KV map, M-7). */
+static int is_malformed(const mig *m, size_t k)
+{
+    uint64_t id;
+    return !m->is_event[k] &&
+           acepack_v1_log_key(m->kv[k].key, m->kv[k].key_len, &id) != ACEPACK_NOT_FOUND;
+}
+
+static acepack_status migrate_core(const void *v1, size_t n, const acepack_migrate_options *o,
+                                   aw_out *out, acepack_migrate_report *report,
+                                   acepack_error *err)
+{
+    acepack_profile profile = o ? o->profile : ACEPACK_STRICT;
+    if (profile != ACEPACK_STRICT && profile != ACEPACK_COMPAT)
+        return aw_fail(err, ACEPACK_ARG, NULL, 0, "unknown profile");
+    mig m;
+    memset(&m, 0, sizeof m);
+    m.a = aw_alloc_or_default(o ? o->alloc : NULL);
+    acepack_reader r;
+    acepack_table t;
+    acepack_status st = open_input(&m, &r, &t, v1, n, profile, err);
+    if (st == ACEPACK_OK)
+        st = collect(&m, &r, &t, profile, err);
+    if (st != ACEPACK_OK) {
+        mig_free(&m);
+        return st;
+    }
+
+    /* M-6: S, the sequence value, when it is a uint >= every well-formed id. */
+    int have_seq = 0;
+    uint64_t seq = 0;
+    size_t seq_kv = SIZE_MAX;
+    for (size_t k = 0; k < m.n_kv; k++) {
+        if (m.kv[k].key_len == sizeof SEQ_KEY - 1 &&
+            memcmp(m.kv[k].key, SEQ_KEY, sizeof SEQ_KEY - 1) == 0) {
+            seq_kv = k;
+            have_seq = acepack_v1_log_seq(m.kv[k].value, m.kv[k].value_len, &seq) == ACEPACK_OK;
+        }
+    }
+    m.idx_count = m.n_logs ? m.n_logs : 1;
+    m.idx = aw_malloc(m.a, m.idx_count * sizeof(size_t));
+    if (!m.idx) {
+        mig_free(&m);
+        return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
+    }
+    for (size_t i = 0; i < m.n_logs; i++)
+        m.idx[i] = i;
+    if (aw_sort(m.a, m.idx, m.n_logs, log_cmp, m.logs) != 0) {
+        mig_free(&m);
+        return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
+    }
+    uint64_t base = 0, total = 0, gaps = 0;
+    if (m.n_logs > 0) {
+        uint64_t lo = m.logs[m.idx[0]].f.id;
+        uint64_t hi = m.logs[m.idx[m.n_logs - 1]].f.id;
+        if (have_seq && seq < hi)
+            have_seq = 0;
+        uint64_t top = have_seq ? seq : hi;
+        base = lo - 1;
+        if (base > AW_U32_MAX) {
+            mig_free(&m);
+            return aw_fail(err, ACEPACK_UNSUPPORTED, "M-8", 0,
+                           "the first log id - 1 does not fit evt_base_id (u32)");
+        }
+        total = top - lo + 1;
+        if (total > AW_U32_MAX) {
+            mig_free(&m);
+            return aw_fail(err, ACEPACK_UNSUPPORTED, "M-8", 0, "more than 2^32-1 events");
+        }
+        gaps = total - m.n_logs;
+        uint64_t limit = (uint64_t)ACEPACK_GAP_LIMIT_FACTOR * m.n_logs;
+        if (limit < ACEPACK_GAP_LIMIT_MIN)
+            limit = ACEPACK_GAP_LIMIT_MIN;
+        if (gaps > limit) {
+            mig_free(&m);
+            return aw_fail(err, ACEPACK_UNSUPPORTED, "M-8", 0,
+                           "more gap events than the limit of this implementation");
+        }
+        if (total > (uint64_t)(SIZE_MAX / sizeof(acepack_event_in))) {
+            mig_free(&m);
+            return aw_fail(err, ACEPACK_UNSUPPORTED, "M-8", 0, "too many events for this platform");
+        }
+        m.n_events = (size_t)total;
+        m.events = aw_malloc(m.a, m.n_events * sizeof(acepack_event_in));
+        if (!m.events) {
+            mig_free(&m);
+            return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
+        }
+        size_t next = 0;
+        for (uint64_t id = lo; id <= top; id++) {
+            acepack_event_in *ev = &m.events[id - lo];
+            const mig_log *l = next < m.n_logs ? &m.logs[m.idx[next]] : NULL;
+            if (l && l->f.id == id) {
+                /* M-5: the entry's bytes, unchanged, are the payload. */
+                ev->ts = l->f.ts;
+                ev->kind = l->f.kind;
+                ev->source = l->f.source;
+                ev->flags = l->f.flags;
+                ev->payload = m.kv[l->kv].value;
+                ev->payload_len = m.kv[l->kv].value_len;
+                m.is_event[l->kv] = 1;
+                next++;
+            } else {
+                ev->ts = 0;
+                ev->kind = 0;
+                ev->source = 0;
+                ev->flags = 0x01; /* deleted */
+                ev->payload = GAP_PAYLOAD;
+                ev->payload_len = sizeof GAP_PAYLOAD - 1;
+            }
+        }
+    } else {
+        base = have_seq ? seq : 0;
+        if (base > AW_U32_MAX) {
+            mig_free(&m);
+            return aw_fail(err, ACEPACK_UNSUPPORTED, "M-8", 0,
+                           "meta/log_entry_seq does not fit evt_base_id (u32)");
+        }
+    }
+
+    /* M-7: what stays in the KV map. */
+    size_t n_out = 0;
+    for (size_t k = 0; k < m.n_kv; k++) {
+        if (m.is_event[k] || (have_seq && k == seq_kv))
+            continue;
+        m.out_kv[n_out++] = m.kv[k];
+    }
+    acepack_content c;
+    memset(&c, 0, sizeof c);
+    c.format_version = 2;
+    c.evt_base_id = base;
+    c.kv = m.out_kv;
+    c.kv_count = n_out;
+    c.events = m.events;
+    c.event_count = m.n_events;
+    st = aw_build_stream(&c, m.a, out, err); /* M-9: canonical, flags 0 */
+    if (st != ACEPACK_OK) {
+        mig_free(&m);
+        return st;
+    }
+
+    uint64_t malformed = 0;
+    size_t nm = 0;
+    for (size_t k = 0; k < m.n_kv; k++)
+        if (is_malformed(&m, k))
+            m.out_kv[nm++] = m.kv[k]; /* out_kv is free again: reuse it for the report */
+    malformed = nm;
+    if (o && o->malformed_key && nm > 0) {
+        size_t *order = aw_malloc(m.a, nm * sizeof(size_t));
+        if (order) {
+            for (size_t i = 0; i < nm; i++)
+                order[i] = i;
+            if (aw_sort(m.a, order, nm, kv_bytes_cmp, m.out_kv) == 0)
+                for (size_t i = 0; i < nm; i++)
+                    o->malformed_key(o->malformed_ctx, m.out_kv[order[i]].key,
+                                     m.out_kv[order[i]].key_len);
+            aw_free(m.a, order, nm * sizeof(size_t));
+        }
+    }
+    if (report) {
+        memset(report, 0, sizeof *report);
+        report->events_from_entries = m.n_logs;
+        report->gap_events = gaps;
+        report->malformed_entries = malformed;
+        report->log_entry_seq_consumed = have_seq;
+        report->evt_base_id = (uint32_t)base;
+        report->events = total;
+        report->kv_count = n_out;
+    }
+    mig_free(&m);
+    return ACEPACK_OK;
+}
+
+acepack_status acepack_migrate_bytes(const void *v1, size_t n, const acepack_migrate_options *opts,
+                                     acepack_write_fn write, void *ctx,
+                                     acepack_migrate_report *report, acepack_error *err)
+{
+    if ((!v1 && n > 0) || !write || (opts && !aw_alloc_valid(opts->alloc)))
+        return aw_fail(err, ACEPACK_ARG, NULL, 0, "invalid argument");
+    const acepack_allocator *a = aw_alloc_or_default(opts ? opts->alloc : NULL);
+    aw_cb_sink cb = {write, ctx};
+    aw_out o;
+    acepack_status st = aw_out_init(&o, a, aw_sink_callback, &cb, err);
+    if (st != ACEPACK_OK)
+        return st;
+    st = migrate_core(v1, n, opts, &o, report, err);
+    aw_out_free(&o, a);
+    return st;
+}
+
+acepack_status aw_migrate_to_path(const void *v1, size_t n, const acepack_migrate_options *o,
+                                  const char *target, int keep_fd, int *new_fd,
+                                  acepack_migrate_report *report, acepack_error *err)
+{
+    const acepack_allocator *a = aw_alloc_or_default(o ? o->alloc : NULL);
+    const acepack_io *io = aw_io_or_default(o ? o->io : NULL);
+    uint32_t mode = o && o->file_mode ? o->file_mode : 0644u;
+    char *dir = aw_dirname(a, target);
+    if (!dir)
+        return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
+    int tfd = -1;
+    char *tmp = NULL;
+    acepack_status st = aw_create_temp(a, io, target, mode, &tfd, &tmp, err);
+    if (st != ACEPACK_OK) {
+        aw_strfree(a, dir);
+        return st;
+    }
+    aw_fd_sink fs = {io, tfd, 0};
+    aw_out out;
+    st = aw_out_init(&out, a, aw_sink_pwrite, &fs, err);
+    if (st == ACEPACK_OK) {
+        st = migrate_core(v1, n, o, &out, report, err);
+        aw_out_free(&out, a);
+    }
+    int renamed = 0;
+    if (st == ACEPACK_OK)
+        st = aw_install_temp(io, tfd, tmp, target, dir, &renamed, err);
+    else
+        io->unlink(io->ctx, tmp);
+    aw_strfree(a, tmp);
+    aw_strfree(a, dir);
+    if (st == ACEPACK_OK && keep_fd) {
+        *new_fd = tfd;
+        return ACEPACK_OK;
+    }
+    io->close(io->ctx, tfd);
+    return st;
+}
+
+acepack_status acepack_migrate_path(const char *in, const char *out,
+                                    const acepack_migrate_options *opts,
+                                    acepack_migrate_report *report, acepack_error *err)
+{
+    if (!in || !*in || (out && !*out) || (opts && !aw_alloc_valid(opts->alloc)))
+        return aw_fail(err, ACEPACK_ARG, NULL, 0, "invalid argument");
+    const acepack_io *io = aw_io_or_default(opts ? opts->io : NULL);
+    int fd = -1;
+    /* In place, the input is the store: take the writer lock on it
+     * (W-LOCK-1, W-LOCK-2) so that no writer of ours changes it meanwhile. */
+    for (int attempt = 0;; attempt++) {
+        int e = io->open(io->ctx, in, out ? ACEPACK_IO_RDONLY : ACEPACK_IO_RDWR, 0, &fd);
+        if (e)
+            return aw_fail_io(err, e, "cannot open the input");
+        if (out)
+            break;
+        e = io->flock(io->ctx, fd, ACEPACK_IO_LOCK_EX_NB);
+        if (e) {
+            io->close(io->ctx, fd);
+            if (e == EWOULDBLOCK || e == EAGAIN)
+                return aw_fail(err, ACEPACK_LOCKED, "W-LOCK-1", 0,
+                               "another writer holds the lock on the file");
+            return aw_fail_io(err, e, "cannot lock the input");
+        }
+        acepack_file_info x, y;
+        e = io->fstat(io->ctx, fd, &x);
+        int e2 = e ? e : io->stat(io->ctx, in, &y);
+        if (!e && !e2 && x.dev == y.dev && x.ino == y.ino)
+            break;
+        io->close(io->ctx, fd);
+        if (e || attempt >= 32)
+            return aw_fail_io(err, e ? e : EAGAIN, "the input keeps being replaced");
+    }
+    acepack_file_info fi;
+    int e = io->fstat(io->ctx, fd, &fi);
+    if (e) {
+        io->close(io->ctx, fd);
+        return aw_fail_io(err, e, "fstat of the input failed");
+    }
+    if (!fi.is_regular || fi.size > (uint64_t)SIZE_MAX) {
+        io->close(io->ctx, fd);
+        return aw_fail(err, fi.is_regular ? ACEPACK_UNSUPPORTED : ACEPACK_ARG, NULL, fi.size,
+                       "the input is not a regular file or is too large");
+    }
+    const void *data = NULL;
+    if (fi.size > 0) {
+        e = io->map(io->ctx, fd, fi.size, &data);
+        if (e) {
+            io->close(io->ctx, fd);
+            return aw_fail_io(err, e, "cannot map the input");
+        }
+    }
+    acepack_migrate_options mo;
+    if (opts)
+        mo = *opts;
+    else
+        memset(&mo, 0, sizeof mo);
+    if (mo.file_mode == 0)
+        mo.file_mode = fi.mode ? fi.mode : 0644u;
+    acepack_status st = aw_migrate_to_path(data, (size_t)fi.size, &mo, out ? out : in, 0, NULL,
+                                           report, err);
+    if (data)
+        io->unmap(io->ctx, data, fi.size);
+    io->close(io->ctx, fd);
+    return st;
+}

@@ -1,0 +1,169 @@
+/*
+ * write_out.c - the output stream of the writer: a staging buffer in front of
+ * a sink, so that many small fields become few large system calls, while
+ * large pieces (columns, values, pools) go to the sink without a copy.
+ */
+#include <errno.h>
+
+#include "write_internal.h"
+
+acepack_status aw_out_init(aw_out *o, const acepack_allocator *a, aw_sink_fn sink, void *ctx,
+                           acepack_error *err)
+{
+    memset(o, 0, sizeof *o);
+    o->stage = aw_malloc(a, AW_STAGE_SIZE);
+    if (!o->stage)
+        return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
+    o->cap = AW_STAGE_SIZE;
+    o->sink = sink;
+    o->ctx = ctx;
+    o->status = ACEPACK_OK;
+    o->err = err;
+    return ACEPACK_OK;
+}
+
+void aw_out_free(aw_out *o, const acepack_allocator *a)
+{
+    aw_free(a, o->stage, o->cap);
+    o->stage = NULL;
+    o->cap = 0;
+}
+
+static void out_drain(aw_out *o)
+{
+    if (o->len > 0 && o->status == ACEPACK_OK)
+        o->status = o->sink(o->ctx, o->stage, o->len, o->err);
+    o->len = 0;
+}
+
+void aw_out_put(aw_out *o, const void *p, size_t n)
+{
+    if (o->status != ACEPACK_OK || n == 0)
+        return;
+    o->total += n;
+    if (n <= o->cap - o->len) {
+        memcpy(o->stage + o->len, p, n);
+        o->len += n;
+        return;
+    }
+    out_drain(o);
+    if (o->status != ACEPACK_OK)
+        return;
+    if (n >= o->cap / 2) {
+        o->status = o->sink(o->ctx, p, n, o->err);
+        return;
+    }
+    memcpy(o->stage, p, n);
+    o->len = n;
+}
+
+void aw_out_u32(aw_out *o, uint32_t v)
+{
+    uint8_t b[4];
+    aw_put32(b, v);
+    aw_out_put(o, b, 4);
+}
+
+void aw_out_u64(aw_out *o, uint64_t v)
+{
+    uint8_t b[8];
+    aw_put64(b, v);
+    aw_out_put(o, b, 8);
+}
+
+void aw_out_zeros(aw_out *o, size_t n)
+{
+    static const uint8_t zero[256] = {0};
+    while (n > 0) {
+        size_t k = n < sizeof zero ? n : sizeof zero;
+        aw_out_put(o, zero, k);
+        n -= k;
+    }
+}
+
+void aw_out_dec(aw_out *o, uint64_t v)
+{
+    char d[20];
+    unsigned k = aw_dec_format(v, d);
+    aw_out_put(o, d, k);
+}
+
+void aw_out_json_string(aw_out *o, const uint8_t *p, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    aw_out_put(o, "\"", 1);
+    size_t run = 0; /* start of the pending run of bytes written as themselves */
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = p[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        aw_out_put(o, p + run, i - run);
+        run = i + 1;
+        char e[6] = {'\\', 0, 0, 0, 0, 0};
+        size_t k = 2;
+        switch (c) {
+        case '"': e[1] = '"'; break;
+        case '\\': e[1] = '\\'; break;
+        case 0x08: e[1] = 'b'; break;
+        case 0x0c: e[1] = 'f'; break;
+        case 0x0a: e[1] = 'n'; break;
+        case 0x0d: e[1] = 'r'; break;
+        case 0x09: e[1] = 't'; break;
+        default: /* other controls: \u00 + two lowercase hex digits (spec 4.1) */
+            e[1] = 'u';
+            e[2] = '0';
+            e[3] = '0';
+            e[4] = hex[c >> 4];
+            e[5] = hex[c & 15u];
+            k = 6;
+            break;
+        }
+        aw_out_put(o, e, k);
+    }
+    aw_out_put(o, p + run, n - run);
+    aw_out_put(o, "\"", 1);
+}
+
+acepack_status aw_out_flush(aw_out *o)
+{
+    out_drain(o);
+    return o->status;
+}
+
+acepack_status aw_sink_pwrite(void *ctx, const void *p, size_t n, acepack_error *err)
+{
+    aw_fd_sink *s = ctx;
+    int e = aw_pwrite_all(s->io, s->fd, p, n, s->off);
+    if (e)
+        return aw_fail_io(err, e, "write failed");
+    s->off += n;
+    return ACEPACK_OK;
+}
+
+acepack_status aw_sink_write(void *ctx, const void *p, size_t n, acepack_error *err)
+{
+    aw_fd_sink *s = ctx;
+    int e = aw_write_all(s->io, s->fd, p, n);
+    if (e)
+        return aw_fail_io(err, e, "write failed");
+    s->off += n;
+    return ACEPACK_OK;
+}
+
+acepack_status aw_sink_callback(void *ctx, const void *p, size_t n, acepack_error *err)
+{
+    aw_cb_sink *s = ctx;
+    if (s->fn(s->ctx, p, n) != 0)
+        return aw_fail(err, ACEPACK_CALLBACK, NULL, 0, "the write callback failed");
+    return ACEPACK_OK;
+}
+
+acepack_status aw_sink_mem(void *ctx, const void *p, size_t n, acepack_error *err)
+{
+    aw_mem_sink *s = ctx;
+    if (n > s->cap - s->len)
+        return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "output buffer too small");
+    memcpy(s->p + s->len, p, n);
+    s->len += n;
+    return ACEPACK_OK;
+}

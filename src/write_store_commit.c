@@ -1,0 +1,378 @@
+/*
+ * write_store_commit.c - commit (spec 9.1, W-COMMIT-1..4) and compaction
+ * (W-COMPACT-1, W-COMPACT-2) of a store.
+ *
+ * An appending commit writes, at or after the committed extent: the pending
+ * chunks, the whole event section, the whole index; fdatasync; the 128-byte
+ * header with one pwrite at 0; fdatasync.  The in-memory model changes only
+ * after the last step succeeded.  When the file would grow beyond R times its
+ * live size, the commit compacts instead: the canonical file of the new
+ * content goes to a temporary file that replaces the store.
+ */
+#include <errno.h>
+
+#include "write_store.h"
+
+/* Everything a commit computes before it writes. */
+typedef struct commit_plan {
+    size_t *order; /* keys after the commit, W-CAN-1 order */
+    size_t n_order, cap_order;
+    aw_buf index;  /* new index text (empty when reusing s->index) */
+    int reuse_index;
+    uint64_t live_kv_bytes;
+    uint64_t live_keys;
+    uint64_t evt_len;
+} commit_plan;
+
+static void plan_free(acepack_store *s, commit_plan *p)
+{
+    aw_free(&s->a, p->order, p->cap_order * sizeof(size_t));
+    aw_buf_free(&s->a, &p->index);
+    p->order = NULL;
+}
+
+static acepack_status buf_sink(void *ctx, const void *p, size_t n, acepack_error *err)
+{
+    void **c = ctx; /* {allocator, buffer} */
+    if (aw_buf_append(c[0], c[1], p, n) != 0)
+        return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
+    return ACEPACK_OK;
+}
+
+/* The index text (W-IDX-1) of plan->order, the chunk of each key found by
+ * `where`: 1 = its pending chunk at `pend_base + pend_off`, else its
+ * committed chunk; offsets[] (when not NULL) overrides both. */
+static acepack_status make_index(acepack_store *s, commit_plan *p, uint64_t pend_base,
+                                 const uint64_t *offsets, acepack_error *err)
+{
+    void *ctx[2] = {&s->a, &p->index};
+    aw_out o;
+    memset(&o, 0, sizeof o);
+    o.sink = buf_sink;
+    o.ctx = ctx;
+    o.status = ACEPACK_OK;
+    o.err = err;
+    aw_out_put(&o, "{", 1);
+    for (size_t k = 0; k < p->n_order; k++) {
+        const aw_entry *e = &s->ent[p->order[k]];
+        uint32_t len = 0;
+        aw_entry_after(e, &len);
+        uint64_t off = offsets ? offsets[k]
+                               : (e->pend == AW_PEND_PUT ? pend_base + e->pend_off : e->chunk_off);
+        if (k > 0)
+            aw_out_put(&o, ",", 1);
+        aw_out_json_string(&o, aw_key_bytes(s, e), e->key_len);
+        aw_out_put(&o, ":{\"offset\":", 11);
+        aw_out_dec(&o, off);
+        aw_out_put(&o, ",\"length\":", 10);
+        aw_out_dec(&o, len);
+        aw_out_put(&o, "}", 1);
+    }
+    aw_out_put(&o, "}", 1);
+    return aw_out_flush(&o);
+}
+
+static acepack_status plan_make(acepack_store *s, commit_plan *p, acepack_error *err)
+{
+    memset(p, 0, sizeof *p);
+    p->live_kv_bytes = s->live_kv_bytes;
+    p->live_keys = s->live_keys;
+    for (size_t i = 0; i < s->n_pend; i++) {
+        const aw_entry *e = &s->ent[s->pend_list[i]];
+        if (e->live) {
+            p->live_kv_bytes -= 4u + (uint64_t)e->val_len;
+            p->live_keys--;
+        }
+        if (e->pend == AW_PEND_PUT) {
+            p->live_kv_bytes += 4u + (uint64_t)e->pend_len;
+            p->live_keys++;
+        } else if (e->pend == AW_PEND_NONE && e->live) {
+            p->live_kv_bytes += 4u + (uint64_t)e->val_len; /* put then deleted again: unchanged */
+            p->live_keys++;
+        }
+    }
+    if (aw_order_after(s, &p->order, &p->n_order, &p->cap_order) != 0)
+        return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
+    p->evt_len = aw_evt_section_len(s->n_evt, s->pool.len);
+    return ACEPACK_OK;
+}
+
+/* The event section of all events (W-EVT-1), from the columns. */
+static void put_section(aw_out *o, const acepack_store *s)
+{
+    aw_out_u32(o, (uint32_t)s->n_evt);
+    aw_out_put(o, s->ts.p, s->ts.len);
+    aw_out_put(o, s->kind.p, s->kind.len);
+    aw_out_put(o, s->src.p, s->src.len);
+    aw_out_put(o, s->flg.p, s->flg.len);
+    aw_out_zeros(o, aw_evt_pad(s->n_evt));
+    aw_out_put(o, s->poff.p, s->poff.len);
+    aw_out_put(o, s->plen.p, s->plen.len);
+    aw_out_u32(o, (uint32_t)s->pool.len);
+    aw_out_put(o, s->pool.p, s->pool.len);
+}
+
+/* The model after a commit that placed pending chunk i at pend_base +
+ * pend_off (offsets NULL) or every key k of p->order at offsets[k]. */
+static void apply(acepack_store *s, commit_plan *p, uint64_t pend_base, const uint64_t *offsets)
+{
+    for (size_t i = 0; i < s->n_pend; i++) {
+        aw_entry *e = &s->ent[s->pend_list[i]];
+        if (e->pend == AW_PEND_PUT) {
+            e->chunk_off = pend_base + e->pend_off;
+            e->val_len = e->pend_len;
+            e->live = 1;
+        } else if (e->pend == AW_PEND_DEL) {
+            e->live = 0;
+        }
+        e->pend = AW_PEND_NONE;
+        e->listed = 0;
+        e->ordered = 0; /* set again below for the keys that remain */
+    }
+    for (size_t k = 0; k < p->n_order; k++) {
+        aw_entry *e = &s->ent[p->order[k]];
+        e->ordered = 1;
+        if (offsets)
+            e->chunk_off = offsets[k];
+    }
+    for (size_t k = 0; k < s->n_order; k++) {
+        aw_entry *e = &s->ent[s->order[k]];
+        if (!e->live)
+            e->ordered = 0;
+    }
+    s->n_pend = 0;
+    s->pend.len = 0;
+    aw_free(&s->a, s->order, s->cap_order * sizeof(size_t));
+    s->order = p->order;
+    s->n_order = p->n_order;
+    s->cap_order = p->cap_order;
+    p->order = NULL;
+    if (!p->reuse_index) {
+        aw_buf_free(&s->a, &s->index);
+        s->index = p->index;
+        memset(&p->index, 0, sizeof p->index);
+    }
+    s->live_kv_bytes = p->live_kv_bytes;
+    s->live_keys = p->live_keys;
+    s->n_committed = s->n_evt;
+    s->pool_committed = s->pool.len;
+    s->commits++;
+}
+
+/* Copies `len` bytes at `off` of the store file to o, through buf. */
+static void copy_range(aw_out *o, acepack_store *s, uint8_t *buf, size_t cap, uint64_t off,
+                       uint64_t len)
+{
+    while (len > 0 && o->status == ACEPACK_OK) {
+        size_t k = len < cap ? (size_t)len : cap;
+        int e = aw_pread_all(&s->io, s->fd, buf, k, off);
+        if (e) {
+            o->status = aw_fail_io(o->err, e, "cannot read the store file");
+            return;
+        }
+        aw_out_put(o, buf, k);
+        off += k;
+        len -= k;
+    }
+}
+
+/* W-COMPACT-1: the canonical file of the content after the pending changes,
+ * written to a temporary file that then replaces the store. */
+static acepack_status compact(acepack_store *s, commit_plan *p, acepack_error *err)
+{
+    size_t off_bytes = aw_mul(p->n_order ? p->n_order : 1, sizeof(uint64_t));
+    uint64_t *offsets = off_bytes ? aw_malloc(&s->a, off_bytes) : NULL;
+    if (!offsets)
+        return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
+    uint64_t pos = AW_HEADER_V2;
+    for (size_t k = 0; k < p->n_order; k++) {
+        uint32_t len = 0;
+        aw_entry_after(&s->ent[p->order[k]], &len);
+        offsets[k] = pos;
+        pos += 4u + (uint64_t)len;
+    }
+    uint64_t chunk_end = pos;
+    acepack_status st = make_index(s, p, 0, offsets, err);
+    if (st != ACEPACK_OK) {
+        aw_free(&s->a, offsets, off_bytes);
+        return st;
+    }
+    uint64_t idx_off = chunk_end + p->evt_len;
+    uint64_t size = idx_off + p->index.len;
+    if (size > AW_MAX_SAFE) {
+        aw_free(&s->a, offsets, off_bytes);
+        return aw_fail(err, ACEPACK_UNSUPPORTED, NULL, 0, "store would exceed 2^53-1 bytes");
+    }
+
+    int tfd = -1;
+    char *tmp = NULL;
+    st = aw_create_temp(&s->a, &s->io, s->path, s->mode, &tfd, &tmp, err);
+    if (st != ACEPACK_OK) {
+        aw_free(&s->a, offsets, off_bytes);
+        return st;
+    }
+    aw_fd_sink fs = {&s->io, tfd, 0};
+    aw_out o;
+    size_t copy_cap = (size_t)1 << 20;
+    uint8_t *copy = aw_malloc(&s->a, copy_cap);
+    st = copy ? aw_out_init(&o, &s->a, aw_sink_pwrite, &fs, err)
+              : aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
+    if (st == ACEPACK_OK) {
+        uint8_t h[128];
+        aw_header_v2(h, idx_off, p->index.len, chunk_end, p->evt_len, (uint32_t)s->n_evt, s->base);
+        aw_out_put(&o, h, sizeof h);
+        /* Chunks in key order (W-CAN-2).  Committed values are copied from
+         * the file; neighbouring chunks are copied as one range. */
+        uint64_t run_off = 0, run_len = 0;
+        for (size_t k = 0; k < p->n_order && o.status == ACEPACK_OK; k++) {
+            const aw_entry *e = &s->ent[p->order[k]];
+            if (e->pend == AW_PEND_PUT) {
+                copy_range(&o, s, copy, copy_cap, run_off, run_len);
+                run_len = 0;
+                aw_out_put(&o, s->pend.p + e->pend_off, 4u + (size_t)e->pend_len);
+                continue;
+            }
+            uint64_t len = 4u + (uint64_t)e->val_len;
+            if (run_len > 0 && e->chunk_off == run_off + run_len) {
+                run_len += len;
+                continue;
+            }
+            copy_range(&o, s, copy, copy_cap, run_off, run_len);
+            run_off = e->chunk_off;
+            run_len = len;
+        }
+        copy_range(&o, s, copy, copy_cap, run_off, run_len);
+        put_section(&o, s);
+        aw_out_put(&o, p->index.p, p->index.len);
+        st = aw_out_flush(&o);
+        aw_out_free(&o, &s->a);
+    }
+    aw_free(&s->a, copy, copy_cap);
+
+    int renamed = 0;
+    if (st == ACEPACK_OK)
+        st = aw_install_temp(&s->io, tfd, tmp, s->path, s->dir, &renamed, err);
+    else
+        s->io.unlink(s->io.ctx, tmp);
+    aw_strfree(&s->a, tmp);
+    if (!renamed) {
+        s->io.close(s->io.ctx, tfd);
+        aw_free(&s->a, offsets, off_bytes);
+        return st;
+    }
+    /* The new file is at the path (even if the directory fsync failed, in
+     * which case st reports it): from now on it is the store. */
+    s->io.close(s->io.ctx, s->fd);
+    s->fd = tfd;
+    apply(s, p, 0, offsets);
+    aw_free(&s->a, offsets, off_bytes);
+    s->index_off = idx_off;
+    s->index_len = s->index.len;
+    s->evt_off = chunk_end;
+    s->evt_len = p->evt_len;
+    s->extent = s->floor = s->file_end = size;
+    s->compactions++;
+    aw_keys_gc(s);
+    return st;
+}
+
+acepack_status aw_store_commit(acepack_store *s, int force_compact, acepack_error *err)
+{
+    int pending = s->n_pend > 0 || s->n_evt > s->n_committed;
+    if (!pending && !force_compact)
+        return ACEPACK_OK; /* W-COMMIT-2: a commit that changes nothing writes nothing */
+
+    commit_plan p;
+    acepack_status st = plan_make(s, &p, err);
+    if (st != ACEPACK_OK)
+        return st;
+
+    if (force_compact) {
+        st = compact(s, &p, err);
+        plan_free(s, &p);
+        return st;
+    }
+
+    uint64_t base = s->floor;
+    if (s->n_pend > 0) {
+        st = make_index(s, &p, base, NULL, err);
+        if (st != ACEPACK_OK) {
+            plan_free(s, &p);
+            return st;
+        }
+    } else {
+        p.reuse_index = 1;
+    }
+    const aw_buf *index = p.reuse_index ? &s->index : &p.index;
+    uint64_t evt_off = base + s->pend.len;
+    uint64_t idx_off = evt_off + p.evt_len;
+    uint64_t end = idx_off + index->len;
+    uint64_t live = AW_HEADER_V2 + p.live_kv_bytes + p.evt_len + index->len;
+
+    /* W-COMPACT-2: compact instead of appending when the file would exceed R
+     * times its live size (or the format's size limit). */
+    if (end > AW_MAX_SAFE || (double)end > s->ratio * (double)live) {
+        if (p.reuse_index) {
+            p.reuse_index = 0;
+        }
+        aw_buf_free(&s->a, &p.index);
+        st = compact(s, &p, err);
+        plan_free(s, &p);
+        return st;
+    }
+
+    /* Step 1: chunks, event section, index, all after the committed extent
+     * (W-COMMIT-1). */
+    aw_fd_sink fs = {&s->io, s->fd, base};
+    aw_out o;
+    st = aw_out_init(&o, &s->a, aw_sink_pwrite, &fs, err);
+    if (st != ACEPACK_OK) {
+        plan_free(s, &p);
+        return st;
+    }
+    aw_out_put(&o, s->pend.p, s->pend.len);
+    put_section(&o, s);
+    aw_out_put(&o, index->p, index->len);
+    st = aw_out_flush(&o);
+    aw_out_free(&o, &s->a);
+    if (fs.off > s->file_end)
+        s->file_end = fs.off;
+    if (st != ACEPACK_OK) {
+        plan_free(s, &p); /* W-COMMIT-3: nothing references these bytes: tail */
+        return st;
+    }
+    /* Step 2. */
+    int e = s->io.fdatasync(s->io.ctx, s->fd);
+    if (e) {
+        plan_free(s, &p);
+        return aw_fail_io(err, e, "fdatasync before the header write failed");
+    }
+    /* Step 3: the header, one write call. */
+    uint8_t h[128];
+    aw_header_v2(h, idx_off, index->len, evt_off, p.evt_len, (uint32_t)s->n_evt, s->base);
+    size_t done = 0;
+    e = s->io.pwrite(s->io.ctx, s->fd, h, sizeof h, 0, &done);
+    if (!e && done != sizeof h)
+        e = EIO;
+    if (!e) /* Step 4. */
+        e = s->io.fdatasync(s->io.ctx, s->fd);
+    if (e) {
+        /* The new header may be in the file (or become durable later): it
+         * references [base, end), so no later commit may write there.  The
+         * model stays at the last commit (W-COMMIT-3). */
+        s->floor = end;
+        plan_free(s, &p);
+        return aw_fail_io(err, e, "header write or its fdatasync failed");
+    }
+    apply(s, &p, base, NULL);
+    plan_free(s, &p);
+    s->index_off = idx_off;
+    s->index_len = s->index.len;
+    s->evt_off = evt_off;
+    s->evt_len = aw_evt_section_len(s->n_evt, s->pool.len);
+    s->extent = s->floor = end;
+    /* W-COMMIT-4: drop a tail left by failed commits (harmless if it fails). */
+    if (s->file_end > end && s->io.ftruncate(s->io.ctx, s->fd, end) == 0)
+        s->file_end = end;
+    return ACEPACK_OK;
+}

@@ -1,0 +1,100 @@
+/*
+ * write_store_load.c - fills the model of a store from a validated v2 file:
+ * the keys from the index, the event columns copied as they are (no per-event
+ * decoding), the index text kept for commits that change no key.
+ */
+#include "write_store.h"
+
+static int copy_col(acepack_store *s, aw_buf *b, const uint8_t *p, size_t n)
+{
+    return aw_buf_append(&s->a, b, p, n);
+}
+
+static int order_cmp(void *ctx, size_t x, size_t y)
+{
+    const acepack_store *s = ctx;
+    const aw_entry *a = &s->ent[x], *b = &s->ent[y];
+    return aw_key_canonical_cmp(aw_key_bytes(s, a), a->key_len, aw_key_bytes(s, b), b->key_len);
+}
+
+acepack_status aw_store_load(acepack_store *s, const acepack_reader *r, acepack_error *err)
+{
+    const uint8_t *d = r->data;
+
+    /* Keys.  The file validated (no duplicates, R-IDX-7), so every key is new. */
+    acepack_index_iter it;
+    acepack_entry e;
+    aw_buf tmp = {NULL, 0, 0};
+    acepack_index_iter_init(&it, r);
+    while (acepack_index_iter_next(&it, &e)) {
+        size_t need = 0;
+        acepack_key_decode(&e, NULL, 0, &need);
+        if (aw_buf_reserve(&s->a, &tmp, need ? need : 1) != 0)
+            goto nomem;
+        if (acepack_key_decode(&e, tmp.p, tmp.cap, &need) != ACEPACK_OK)
+            goto nomem;
+        if ((uint64_t)need > AW_U32_MAX) {
+            aw_buf_free(&s->a, &tmp);
+            return aw_fail(err, ACEPACK_UNSUPPORTED, NULL, e.entry_offset,
+                           "key longer than 2^32-1 bytes");
+        }
+        size_t x = aw_key_add(s, tmp.p, need);
+        if (x == SIZE_MAX)
+            goto nomem;
+        aw_entry *w = &s->ent[x];
+        w->live = 1;
+        w->ordered = 1;
+        w->chunk_off = e.chunk_offset;
+        w->val_len = (uint32_t)e.value_length;
+        s->live_keys++;
+        s->live_kv_bytes += 4u + e.value_length;
+    }
+    aw_buf_free(&s->a, &tmp);
+
+    size_t bytes = aw_mul(s->n_ent ? s->n_ent : 1, sizeof(size_t));
+    s->order = bytes ? aw_malloc(&s->a, bytes) : NULL;
+    if (!s->order)
+        return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
+    s->cap_order = s->n_ent ? s->n_ent : 1;
+    for (size_t i = 0; i < s->n_ent; i++)
+        s->order[i] = i;
+    s->n_order = s->n_ent;
+    if (aw_sort(&s->a, s->order, s->n_order, order_cmp, s) != 0)
+        return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
+
+    /* Event columns (spec 3.3.1), copied as the file's bytes. */
+    size_t n = r->event_count;
+    size_t pad = aw_evt_pad(n);
+    const uint8_t *sec = d + r->evt_offset;
+    const uint8_t *ts = sec + 4;
+    const uint8_t *kind = ts + 8 * n;
+    const uint8_t *src = kind + n;
+    const uint8_t *flg = src + n;
+    const uint8_t *poff = flg + n + pad;
+    const uint8_t *plen = poff + 4 * n;
+    uint32_t pool_len = aw_get32(plen + 4 * n);
+    const uint8_t *pool = plen + 4 * n + 4;
+    if (copy_col(s, &s->ts, ts, 8 * n) || copy_col(s, &s->kind, kind, n) ||
+        copy_col(s, &s->src, src, n) || copy_col(s, &s->flg, flg, n) ||
+        copy_col(s, &s->poff, poff, 4 * n) || copy_col(s, &s->plen, plen, 4 * n) ||
+        copy_col(s, &s->pool, pool, pool_len))
+        return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
+    s->n_evt = s->n_committed = n;
+    s->pool_committed = pool_len;
+    s->base = r->evt_base_id;
+
+    if (aw_buf_append(&s->a, &s->index, d + r->index_offset, (size_t)r->index_length) != 0)
+        return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
+    s->index_off = r->index_offset;
+    s->index_len = r->index_length;
+    s->evt_off = r->evt_offset;
+    s->evt_len = r->evt_length;
+    s->extent = r->index_offset + r->index_length;
+    s->floor = s->extent;
+    s->file_end = r->size;
+    return ACEPACK_OK;
+
+nomem:
+    aw_buf_free(&s->a, &tmp);
+    return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
+}

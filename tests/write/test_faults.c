@@ -1,0 +1,473 @@
+/*
+ * test_faults.c - the commit protocol (spec 9: W-COMMIT-1..4, W-COMPACT-1,
+ * M-2) under injected faults.
+ *
+ * A scripted workload (create, puts, deletes, appends, commits, an explicit
+ * compaction, automatic compactions, reopen; a v1 migration at open; an
+ * in-place migration) first runs without faults to count the writer's
+ * mutating system calls (K).  Then, for every fault kind of fault_io.h and
+ * every k in 1..K, the workload runs again from scratch with the fault at
+ * call k.  After the fault:
+ *   - an error fault must be reported by the operation (except where the
+ *     writer may legitimately absorb it: a short write it completes, a
+ *     failed truncation of an unreferenced tail);
+ *   - the file must open under strict with full validation and hold exactly
+ *     the last committed content, or the new content when the new header (or
+ *     the rename) had already been written - compared with the test's own
+ *     model, never with the writer's output;
+ *   - errors: the test disarms the fault and retries the operation on the
+ *     same store, which must then succeed and commit everything;
+ *   - crashes: the store object is abandoned (and, for power losses, every
+ *     byte not made durable is undone); a fresh writer must open the file
+ *     and see exactly the state found on disk.
+ * Runs that end normally must leave no temporary file behind.
+ */
+#if !defined(_DEFAULT_SOURCE)
+#define _DEFAULT_SOURCE 1
+#endif
+
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fault_io.h"
+#include "wtest.h"
+
+typedef enum step_kind {
+    S_CREATE,       /* acepack_store_open(CREATE) of an absent store */
+    S_OPEN,         /* acepack_store_open() of an existing file (maybe v1: migration) */
+    S_PUT,
+    S_DEL,
+    S_APPEND,
+    S_COMMIT,
+    S_COMPACT,
+    S_REOPEN,       /* close, then S_OPEN */
+    S_MIGRATE_PATH, /* acepack_migrate_path(path, NULL): in place */
+    S_END
+} step_kind;
+
+typedef struct step {
+    step_kind k;
+    const char *key;
+    const char *val; /* NULL with S_PUT: a 100 KiB value */
+} step;
+
+static const step WORKLOAD_STORE[] = {
+    {S_CREATE, NULL, NULL},
+    {S_PUT, "a", "1"}, {S_PUT, "b", "2"}, {S_APPEND, NULL, NULL}, {S_COMMIT, NULL, NULL},
+    {S_APPEND, NULL, NULL}, {S_APPEND, NULL, NULL}, {S_DEL, "a", NULL}, {S_PUT, "c", NULL},
+    {S_COMMIT, NULL, NULL},
+    {S_PUT, "b", "22"}, {S_COMMIT, NULL, NULL},
+    {S_COMPACT, NULL, NULL},
+    {S_APPEND, NULL, NULL}, {S_COMMIT, NULL, NULL},
+    {S_APPEND, NULL, NULL}, {S_COMMIT, NULL, NULL},
+    {S_APPEND, NULL, NULL}, {S_COMMIT, NULL, NULL},
+    {S_APPEND, NULL, NULL}, {S_COMMIT, NULL, NULL},
+    {S_APPEND, NULL, NULL}, {S_COMMIT, NULL, NULL},
+    {S_APPEND, NULL, NULL}, {S_COMMIT, NULL, NULL},
+    {S_PUT, "d", "4"}, {S_DEL, "b", NULL}, {S_COMMIT, NULL, NULL},
+    {S_REOPEN, NULL, NULL},
+    {S_APPEND, NULL, NULL}, {S_PUT, "42", "x"}, {S_COMMIT, NULL, NULL},
+    {S_END, NULL, NULL},
+};
+
+/* Starts from the v1 file of v1_file(): opening it migrates it (spec 10). */
+static const step WORKLOAD_MIGRATE_OPEN[] = {
+    {S_OPEN, NULL, NULL},
+    {S_APPEND, NULL, NULL}, {S_PUT, "other", "w"}, {S_COMMIT, NULL, NULL},
+    {S_END, NULL, NULL},
+};
+
+static const step WORKLOAD_MIGRATE_PATH[] = {
+    {S_MIGRATE_PATH, NULL, NULL},
+    {S_OPEN, NULL, NULL},
+    {S_APPEND, NULL, NULL}, {S_COMMIT, NULL, NULL},
+    {S_END, NULL, NULL},
+};
+
+typedef struct run {
+    fault_io fio;
+    char dir[256];
+    char path[320];
+    acepack_store *s;
+    model cm;         /* the last committed content */
+    model pm;         /* cm + the changes made since */
+    model mid;        /* pm when a commit failed, before the app changed more */
+    int has_mid;
+    int absent;       /* committed state: no file at all */
+    uint8_t *old_bytes; /* committed state: exactly these bytes (the v1 file) */
+    size_t old_n;
+    int n_append;
+    int ended_by_crash;
+    long ops_failed;
+    long crash_in_retry; /* > 0: crash at this call of the retry after an error */
+    long retry_calls;    /* calls made by the (last) retry */
+} run;
+
+static uint8_t big_value[100 * 1024];
+
+/* The v1 input of the migration workloads and the content it migrates to. */
+static const char E2[] = "{\"kind\":1,\"content_source\":2,\"key\":\"k\",\"payload\":{\"x\":1},"
+                         "\"id\":2,\"ts\":1700000000000}";
+static const char E4[] = "{\"kind\":3,\"content_source\":4,\"id\":4,\"ts\":5,\"flags\":1}";
+static const char GAP[] = "{\"acepack\":\"gap\"}";
+
+static void v1_file(run *r)
+{
+    acepack_kv kv[5] = {
+        {(const uint8_t *)"core/log/000000000002", 21, (const uint8_t *)E2, sizeof E2 - 1},
+        {(const uint8_t *)"core/log/000000000004", 21, (const uint8_t *)E4, sizeof E4 - 1},
+        {(const uint8_t *)"core/log/000000000005", 21, (const uint8_t *)"not json", 8},
+        {(const uint8_t *)"meta/log_entry_seq", 18, (const uint8_t *)"6", 1},
+        {(const uint8_t *)"other", 5, (const uint8_t *)"v", 1},
+    };
+    acepack_content c;
+    memset(&c, 0, sizeof c);
+    c.format_version = 1;
+    c.kv = kv;
+    c.kv_count = 5;
+    static uint8_t b[4096];
+    size_t n = 0;
+    if (acepack_build(&c, NULL, b, sizeof b, &n, NULL) != ACEPACK_OK || w_write_file(r->path, b, n))
+        abort();
+    r->old_bytes = malloc(n);
+    memcpy(r->old_bytes, b, n);
+    r->old_n = n;
+    /* Spec 10 by hand: lo = 2 -> evt_base_id 1; ids 2..6 (S = 6): entry 2,
+     * gap 3, entry 4, gap 5 (its entry is malformed: it stays a key), gap 6. */
+    model_init(&r->pm);
+    r->pm.base = 1;
+    model_append(&r->pm, 1700000000000ull, 1, 2, 0, E2, sizeof E2 - 1);
+    model_append(&r->pm, 0, 0, 0, 1, GAP, sizeof GAP - 1);
+    model_append(&r->pm, 5, 3, 4, 1, E4, sizeof E4 - 1);
+    model_append(&r->pm, 0, 0, 0, 1, GAP, sizeof GAP - 1);
+    model_append(&r->pm, 0, 0, 0, 1, GAP, sizeof GAP - 1);
+    model_put(&r->pm, "core/log/000000000005", 21, "not json", 8);
+    model_put(&r->pm, "other", 5, "v", 1);
+}
+
+static acepack_store_options options(run *r)
+{
+    acepack_store_options o;
+    memset(&o, 0, sizeof o);
+    o.io = &r->fio.io;
+    o.compact_ratio = 1.25; /* compact often: more compactions under fault */
+    return o;
+}
+
+static int file_exists(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0;
+}
+
+/* Does the file hold the committed state?  The pending one? */
+static int disk_is_old(const run *r, char *why, size_t cap)
+{
+    if (r->absent) {
+        snprintf(why, cap, "file exists");
+        return !file_exists(r->path);
+    }
+    if (r->old_bytes) {
+        size_t n = 0;
+        uint8_t *d = w_read_file(r->path, &n);
+        int same = d && n == r->old_n && memcmp(d, r->old_bytes, n) == 0;
+        free(d);
+        snprintf(why, cap, "v1 file changed");
+        return same;
+    }
+    return model_check_file(r->path, &r->cm, why, cap);
+}
+
+static int disk_is_new(const run *r, char *why, size_t cap)
+{
+    return model_check_file(r->path, &r->pm, why, cap);
+}
+
+/* After a fault: old, or new when the new state may already be visible
+ * (new = the pending content; or, after a failed commit that the app followed
+ * with more changes, the pending content of that failed commit: "mid").
+ * Returns 0 old, 1 new, 2 mid, -1 neither (reported). */
+static int check_disk(run *r, const char *what, long k)
+{
+    char why_old[256] = "", why_new[256] = "", why_mid[256] = "";
+    if (disk_is_old(r, why_old, sizeof why_old))
+        return 0;
+    if (r->fio.new_visible && disk_is_new(r, why_new, sizeof why_new))
+        return 1;
+    if (r->fio.new_visible && r->has_mid &&
+        model_check_file(r->path, &r->mid, why_mid, sizeof why_mid))
+        return 2;
+    w_fail(__FILE__, __LINE__, "%s at k=%ld (%s): file holds neither state (old: %s; new: %s%s)",
+           fault_name(r->fio.kind), k, what, why_old, r->fio.new_visible ? "" : "not allowed; ",
+           why_new);
+    return -1;
+}
+
+static void committed(run *r)
+{
+    r->has_mid = 0;
+    model_free(&r->cm);
+    model_copy(&r->cm, &r->pm);
+    r->absent = 0;
+    free(r->old_bytes);
+    r->old_bytes = NULL;
+}
+
+static acepack_status do_io(run *r, step_kind k, acepack_error *e)
+{
+    acepack_store_options o = options(r);
+    switch (k) {
+    case S_CREATE:
+        return acepack_store_open(r->path, ACEPACK_STORE_CREATE, &o, &r->s, e);
+    case S_OPEN:
+        return acepack_store_open(r->path, 0, &o, &r->s, e);
+    case S_COMMIT:
+        return acepack_store_commit(r->s, e);
+    case S_COMPACT:
+        return acepack_store_compact(r->s, e);
+    case S_MIGRATE_PATH: {
+        acepack_migrate_options mo;
+        memset(&mo, 0, sizeof mo);
+        mo.io = &r->fio.io;
+        return acepack_migrate_path(r->path, NULL, &mo, NULL, e);
+    }
+    default:
+        return ACEPACK_ARG;
+    }
+}
+
+/* A fault the writer may absorb without reporting an error. */
+static int absorbable(const fault_io *f)
+{
+    return f->kind == FAULT_SHORT || (f->fired_call && strcmp(f->fired_call, "ftruncate") == 0);
+}
+
+/* The process died inside an operation: abandon the store, undo what a
+ * power loss undoes, check the disk, and let a fresh writer open it. */
+static void after_crash(run *r, const char *what, long fault_k)
+{
+    acepack_error e;
+    memset(&e, 0, sizeof e);
+    if (r->s)
+        acepack_store_close(r->s, NULL);
+    r->s = NULL;
+    fault_io_power_loss(&r->fio);
+    int which = check_disk(r, what, fault_k);
+    if (which >= 0 && !(which == 0 && r->absent)) {
+        /* A fresh writer opens it and sees exactly that state (the v1 file
+         * is migrated to the pending content by that open). */
+        acepack_store *s2 = NULL;
+        acepack_status st2 = acepack_store_open(r->path, 0, NULL, &s2, &e);
+        if (st2 != ACEPACK_OK)
+            w_fail(__FILE__, __LINE__, "%s k=%ld: reopen after crash: %s %s",
+                   fault_name(r->fio.kind), fault_k, acepack_status_name(st2),
+                   e.message ? e.message : "");
+        acepack_store_close(s2, NULL);
+        char why[256];
+        const model *m = which == 2 ? &r->mid : (which || r->old_bytes) ? &r->pm : &r->cm;
+        if (!model_check_file(r->path, m, why, sizeof why))
+            w_fail(__FILE__, __LINE__, "%s k=%ld: after reopen: %s", fault_name(r->fio.kind),
+                   fault_k, why);
+    }
+    r->ended_by_crash = 1;
+}
+
+static void run_io_step(run *r, step_kind k, long fault_k)
+{
+    acepack_error e;
+    memset(&e, 0, sizeof e);
+    const char *names[] = {"create", "open", "put", "del", "append", "commit", "compact",
+                           "reopen", "migrate_path", "end"};
+    if (k == S_REOPEN) {
+        CHECK_ST(acepack_store_close(r->s, NULL), ACEPACK_OK);
+        r->s = NULL;
+        k = S_OPEN;
+    }
+    long calls_before = r->fio.calls, armed_at = r->fio.fail_at;
+    acepack_status st = do_io(r, k, &e);
+    int fired_now = r->fio.fired && armed_at > calls_before && armed_at <= r->fio.calls;
+    if (r->fio.crashed) {
+        after_crash(r, names[k], fault_k);
+        return;
+    }
+    if (st != ACEPACK_OK) {
+        r->ops_failed++;
+        if (!fired_now)
+            w_fail(__FILE__, __LINE__, "%s failed without a fault: %s %s", names[k],
+                   acepack_status_name(st), e.message ? e.message : "");
+        int which = check_disk(r, names[k], fault_k);
+        fault_io_disarm(&r->fio);
+        if (k == S_CREATE || k == S_OPEN)
+            r->s = NULL;
+        /* Retry: on the same store for commit/compact, which must then
+         * commit everything.  An in-place migration whose rename happened
+         * is done (the file is v2 now). */
+        if ((k == S_COMMIT || k == S_COMPACT) && r->s) {
+            /* The application goes on before it retries: one more event, so
+             * that the retry writes different bytes than the failed commit. */
+            model_free(&r->mid);
+            model_copy(&r->mid, &r->pm);
+            r->has_mid = 1;
+            static const char extra[] = "{\"extra\":true}";
+            CHECK_ST(acepack_store_append(r->s, 7, 7, 7, 0, extra, sizeof extra - 1, NULL, NULL),
+                     ACEPACK_OK);
+            model_append(&r->pm, 7, 7, 7, 0, extra, sizeof extra - 1);
+        }
+        if (!(k == S_MIGRATE_PATH && which == 1)) {
+            long retry_start = r->fio.calls;
+            if (r->crash_in_retry > 0) {
+                /* A second fault: the process dies during the retry. */
+                r->fio.kind = FAULT_CRASH;
+                r->fio.fail_at = retry_start + r->crash_in_retry;
+                r->fio.fired = 0;
+            }
+            st = do_io(r, k, &e);
+            r->retry_calls = r->fio.calls - retry_start;
+            if (r->fio.crashed) {
+                after_crash(r, names[k], fault_k);
+                return;
+            }
+            if (st != ACEPACK_OK)
+                w_fail(__FILE__, __LINE__, "%s k=%ld: retry of %s failed: %s %s",
+                       fault_name(r->fio.kind), fault_k, names[k], acepack_status_name(st),
+                       e.message ? e.message : "");
+        }
+    } else if (fired_now && !absorbable(&r->fio)) {
+        w_fail(__FILE__, __LINE__, "%s k=%ld: %s returned ok after a %s fault on %s",
+               fault_name(r->fio.kind), fault_k, names[k], fault_name(r->fio.kind),
+               r->fio.fired_call);
+    }
+    committed(r);
+    char why[256];
+    if (!model_check_file(r->path, &r->cm, why, sizeof why))
+        w_fail(__FILE__, __LINE__, "%s k=%ld: after %s: %s", fault_name(r->fio.kind), fault_k,
+               names[k], why);
+}
+
+/* One run of a workload with the fault (kind, k); returns the counted calls. */
+static long run_workload(const step *w, int v1_start, fault_kind kind, long fault_k,
+                         long crash_in_retry, long *retry_calls)
+{
+    run r;
+    memset(&r, 0, sizeof r);
+    w_mkdir(r.dir, sizeof r.dir, "faults");
+    snprintf(r.path, sizeof r.path, "%s/store.ace", r.dir);
+    fault_io_init(&r.fio, r.path);
+    model_init(&r.cm);
+    model_init(&r.pm);
+    model_init(&r.mid);
+    r.absent = !v1_start;
+    if (v1_start)
+        v1_file(&r);
+    fault_io_arm(&r.fio, kind, fault_k);
+    r.crash_in_retry = crash_in_retry;
+
+    for (const step *s = w; s->k != S_END && !r.ended_by_crash; s++) {
+        char payload[64];
+        switch (s->k) {
+        case S_PUT: {
+            const char *v = s->val ? s->val : (const char *)big_value;
+            size_t vn = s->val ? strlen(s->val) : sizeof big_value;
+            CHECK_ST(acepack_store_put(r.s, s->key, strlen(s->key), v, vn, NULL), ACEPACK_OK);
+            model_put(&r.pm, s->key, strlen(s->key), v, vn);
+            break;
+        }
+        case S_DEL:
+            CHECK_ST(acepack_store_delete(r.s, s->key, strlen(s->key), NULL), ACEPACK_OK);
+            model_del(&r.pm, s->key, strlen(s->key));
+            break;
+        case S_APPEND: {
+            int n = snprintf(payload, sizeof payload, "{\"n\":%d}", r.n_append);
+            uint64_t ts = (uint64_t)1700000000000 + (uint64_t)r.n_append;
+            CHECK_ST(acepack_store_append(r.s, ts, 1, 2, 0, payload, (size_t)n, NULL, NULL),
+                     ACEPACK_OK);
+            model_append(&r.pm, ts, 1, 2, 0, payload, (size_t)n);
+            r.n_append++;
+            break;
+        }
+        default:
+            run_io_step(&r, s->k, fault_k);
+            break;
+        }
+    }
+    if (r.s)
+        CHECK_ST(acepack_store_close(r.s, NULL), ACEPACK_OK);
+    fault_io_power_loss(&r.fio); /* frees snapshots (no-op without power loss) */
+    long calls = r.fio.calls;
+    if (retry_calls)
+        *retry_calls = r.retry_calls;
+    /* No lasting temporary or sidecar file (W-LOCK-3), unless the process
+     * died or removing one was itself the injected fault. */
+    int files = w_count_files(r.dir);
+    int excused = r.ended_by_crash ||
+                  (r.fio.fired && r.fio.fired_call && strcmp(r.fio.fired_call, "unlink") == 0);
+    if (!excused && files != 1)
+        w_fail(__FILE__, __LINE__, "%s k=%ld: %d files left in the directory",
+               fault_name(kind), fault_k, files);
+    if (kind != FAULT_NONE && !crash_in_retry && fault_k <= calls && !r.fio.fired)
+        w_fail(__FILE__, __LINE__, "%s k=%ld: fault never fired", fault_name(kind), fault_k);
+    fault_io_free(&r.fio);
+    model_free(&r.cm);
+    model_free(&r.pm);
+    model_free(&r.mid);
+    free(r.old_bytes);
+    w_rmdir(r.dir);
+    return calls;
+}
+
+static long total_runs;
+
+static void sweep(const char *name, const step *w, int v1_start)
+{
+    long k_max = run_workload(w, v1_start, FAULT_NONE, 0, 0, NULL);
+    long runs = 0;
+    for (int kind = FAULT_EIO; kind < FAULT_KINDS; kind++) {
+        int before = w_failures;
+        for (long k = 1; k <= k_max; k++) {
+            long retry = 0;
+            run_workload(w, v1_start, (fault_kind)kind, k, 0, &retry);
+            runs++;
+            /* EIO, then a crash at every call of the retry. */
+            for (long j = 1; kind == FAULT_EIO && j <= retry; j++, runs++)
+                run_workload(w, v1_start, (fault_kind)kind, k, j, NULL);
+            if (w_failures - before > 20) {
+                fprintf(stderr, "too many failures, stopping this kind\n");
+                break;
+            }
+        }
+    }
+    printf("%s: %ld counted system calls; %d fault kinds at each; %ld runs with an error "
+           "then a crash in the retry; %ld runs\n",
+           name, k_max, (int)FAULT_KINDS - 1, runs - (long)(FAULT_KINDS - 1) * k_max, runs);
+    total_runs += runs;
+}
+
+static void test_store_workload(void)
+{
+    for (size_t i = 0; i < sizeof big_value; i++)
+        big_value[i] = (uint8_t)('a' + i % 26);
+    sweep("store workload", WORKLOAD_STORE, 0);
+}
+
+static void test_migrate_open_workload(void)
+{
+    sweep("migration at open", WORKLOAD_MIGRATE_OPEN, 1);
+}
+
+static void test_migrate_path_workload(void)
+{
+    sweep("migration in place", WORKLOAD_MIGRATE_PATH, 1);
+    printf("%ld faulted runs in all\n", total_runs);
+}
+
+int main(int argc, char **argv)
+{
+    static const w_test tests[] = {
+        {"store_workload", test_store_workload},
+        {"migrate_open_workload", test_migrate_open_workload},
+        {"migrate_path_workload", test_migrate_path_workload},
+        {NULL, NULL},
+    };
+    return w_main(tests, argc, argv);
+}

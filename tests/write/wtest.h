@@ -1,0 +1,125 @@
+/*
+ * wtest.h - harness and helpers of the writer tests.
+ *
+ * The expected content of every store a test writes is kept in a `model`:
+ * plain arrays maintained by the test itself (put/delete/append), never read
+ * back from the writer.  model_check_*() compares a file with a model through
+ * the reader (strict, full validation), which shares no code with the writer.
+ */
+#ifndef ACEPACK_WTEST_H
+#define ACEPACK_WTEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "acepack.h"
+
+extern int w_failures;
+void w_fail(const char *file, int line, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+#define CHECK(c)                                                                                   \
+    do {                                                                                           \
+        if (!(c))                                                                                  \
+            w_fail(__FILE__, __LINE__, "CHECK(%s)", #c);                                           \
+    } while (0)
+#define CHECK_U64(a, b)                                                                            \
+    do {                                                                                           \
+        unsigned long long a_ = (unsigned long long)(a), b_ = (unsigned long long)(b);             \
+        if (a_ != b_)                                                                              \
+            w_fail(__FILE__, __LINE__, "%s == %llu, expected %s == %llu", #a, a_, #b, b_);         \
+    } while (0)
+#define CHECK_ST(call, want)                                                                       \
+    do {                                                                                           \
+        acepack_status s_ = (call);                                                                \
+        if (s_ != (want))                                                                          \
+            w_fail(__FILE__, __LINE__, "%s returned %s, expected %s", #call,                       \
+                   acepack_status_name(s_), acepack_status_name(want));                            \
+    } while (0)
+#define CHECK_RULE(e, r)                                                                           \
+    do {                                                                                           \
+        const char *r_ = (e).rule;                                                                 \
+        if (r_ == NULL || strcmp(r_, (r)) != 0)                                                    \
+            w_fail(__FILE__, __LINE__, "rule %s, expected %s", r_ ? r_ : "(null)", (r));           \
+    } while (0)
+
+/* Runs the named test functions given on the command line (all when none)
+ * and returns the exit code. */
+typedef struct w_test {
+    const char *name;
+    void (*fn)(void);
+} w_test;
+int w_main(const w_test *tests, int argc, char **argv);
+
+/* ---- files ---- */
+
+/* A fresh empty directory (under $TMPDIR or /tmp), removed by w_rmdir. */
+void w_mkdir(char *out, size_t cap, const char *tag);
+void w_rmdir(const char *dir);
+/* Number of directory entries other than . and .. */
+int w_count_files(const char *dir);
+/* Whole file into malloc'd memory (*n set); NULL if it cannot be read. */
+uint8_t *w_read_file(const char *path, size_t *n);
+int w_write_file(const char *path, const void *p, size_t n);
+/* Parses hex text (whitespace ignored) into out; returns the byte count. */
+size_t w_hex(const char *hex, uint8_t *out, size_t cap);
+
+/* ---- the model ---- */
+
+typedef struct m_kv {
+    uint8_t *k;
+    size_t kn;
+    uint8_t *v;
+    size_t vn;
+} m_kv;
+
+typedef struct m_ev {
+    uint64_t ts;
+    uint8_t kind, src, flags;
+    uint8_t *p;
+    size_t pn;
+} m_ev;
+
+typedef struct model {
+    m_kv *kv;
+    size_t nkv, capkv;
+    m_ev *ev;
+    size_t nev, capev;
+    uint32_t base;
+} model;
+
+void model_init(model *m);
+void model_free(model *m);
+void model_copy(model *dst, const model *src);
+void model_put(model *m, const void *k, size_t kn, const void *v, size_t vn);
+int model_del(model *m, const void *k, size_t kn); /* 1 when it existed */
+void model_append(model *m, uint64_t ts, uint8_t kind, uint8_t src, uint8_t flags, const void *p,
+                  size_t pn);
+#define model_put_s(m, k, v) model_put((m), (k), strlen(k), (v), strlen(v))
+/* The content of a model (pointers into it) for the builder. */
+acepack_content model_content(const model *m, acepack_kv *kv, acepack_event_in *ev);
+
+/* 1 when the bytes are a strict-valid (fully validated) v2 file with exactly
+ * the model's content; otherwise 0 and a reason in why. */
+int model_check_bytes(const uint8_t *d, size_t n, const model *m, char *why, size_t cap);
+int model_check_file(const char *path, const model *m, char *why, size_t cap);
+#define CHECK_MODEL(path, m)                                                                       \
+    do {                                                                                           \
+        char why_[256];                                                                            \
+        if (!model_check_file((path), (m), why_, sizeof why_))                                     \
+            w_fail(__FILE__, __LINE__, "%s does not hold the model: %s", (path), why_);            \
+    } while (0)
+
+/* The W-COMPACT-2 live size of a valid v2 file, computed from its bytes. */
+uint64_t w_live_size(const uint8_t *d, size_t n);
+
+/* An acepack_io that wraps POSIX and skips fsync/fdatasync (for tests that
+ * check layout, not durability, thousands of times). */
+const acepack_io *w_io_nosync(void);
+
+#endif /* ACEPACK_WTEST_H */

@@ -1,0 +1,543 @@
+/*
+ * explain_regions.c - the regions after the header in `acepack explain`:
+ * the chunk region (chunks and dead space), the event section (count,
+ * columns, pad, pool, first and last events), the index (its members) and
+ * the tail, printed in the order they lie in the file.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "explain.h"
+
+#define FEW_CHUNKS 10u
+#define FEW_EVENTS 3u
+#define FEW_MEMBERS 10u
+
+static int err_in(const ex_ctx *x, uint64_t begin, uint64_t end)
+{
+    return x->has_err && x->err.offset >= begin && x->err.offset < end;
+}
+
+static void put_quoted(FILE *f, const uint8_t *p, size_t n, size_t max)
+{
+    fputc('"', f);
+    cli_put_display(f, p, n, max);
+    fputc('"', f);
+}
+
+static void put_key(FILE *f, const acepack_entry *e)
+{
+    size_t len = 0;
+    uint8_t *k = cli_key_dup(e, &len);
+    if (k == NULL) {
+        fputs("(out of memory)", f);
+        return;
+    }
+    put_quoted(f, k, len, 48);
+    free(k);
+}
+
+/* ---- chunk region ---- */
+
+static void put_skip(ex_ctx *x, uint64_t at, uint64_t count, const char *what, uint64_t dead)
+{
+    if (count == 0 || !ex_line(x, at))
+        return;
+    fprintf(x->f, "     ... %llu more %s", (unsigned long long)count, what);
+    if (dead)
+        fprintf(x->f, " and %llu dead bytes", (unsigned long long)dead);
+    fprintf(x->f, " (--full lists them)\n");
+}
+
+static void put_dead(ex_ctx *x, uint64_t from, uint64_t to)
+{
+    if (to > from && ex_line(x, from))
+        fprintf(x->f, "  %6llu  dead space [%llu, %llu): %llu bytes\n", (unsigned long long)from,
+                (unsigned long long)from, (unsigned long long)to, (unsigned long long)(to - from));
+}
+
+static void chunk_region(ex_ctx *x)
+{
+    const cli_layout *L = x->L;
+    uint64_t H = L->chunk_begin, E = L->chunk_end;
+    if (!ex_line(x, H))
+        return;
+    fprintf(x->f, "CHUNK REGION  [%llu, %llu)", (unsigned long long)H, (unsigned long long)E);
+    if (E < H) {
+        fprintf(x->f, "  empty: it ends before it starts (R-LAY-3)\n");
+        E = H;
+    } else {
+        fprintf(x->f, "  %llu bytes", (unsigned long long)(E - H));
+    }
+    if (!x->by_chunk_ok) {
+        fprintf(x->f, "\n  (no profile could read the index, so the chunks are not known)\n");
+        ex_blank(x);
+        return;
+    }
+    const cli_entries *es = &x->by_chunk;
+    uint64_t live = cli_entries_live_bytes(es, H, E);
+    fprintf(x->f, ": %zu chunk%s, %llu live bytes, %llu dead\n", es->n, es->n == 1 ? "" : "s",
+            (unsigned long long)live, (unsigned long long)(E - H - live));
+    if (es->n > 0)
+        fprintf(x->f, "  offset  length   index  check       key = value\n");
+
+    uint64_t covered = H;  /* end of the bytes described so far */
+    uint64_t live_end = H; /* end of the last current chunk, for R-CHK-4 */
+    uint64_t skipped = 0, skipped_dead = 0, skip_at = 0;
+    for (size_t i = 0; i < es->n; i++) {
+        const cli_entry *c = &es->v[i];
+        uint64_t o = c->e.chunk_offset, len = c->e.value_length;
+        uint64_t end = o + 4u + len; /* inside the file (R-CHK-1) */
+        /* The dead run before this chunk.  A superseded chunk (compat
+         * duplicate) is itself dead: its run reaches the next live chunk,
+         * and is shown before it. */
+        uint64_t dead_to = o < E ? o : E;
+        if (!c->current) {
+            dead_to = E;
+            for (size_t j = i + 1; j < es->n; j++) {
+                if (es->v[j].current && es->v[j].e.chunk_offset >= covered) {
+                    if (es->v[j].e.chunk_offset < dead_to)
+                        dead_to = es->v[j].e.chunk_offset;
+                    break;
+                }
+            }
+        }
+        uint64_t dead = dead_to > covered ? dead_to - covered : 0;
+
+        ex_checks cs;
+        ex_checks_init(&cs);
+        int have_field = cli_layout_has(L, o, 4);
+        uint32_t field = have_field ? cli_be32(L->data + (size_t)o) : 0;
+        if (c->current) {
+            ex_check(&cs, "R-CHK-2", 1, o >= H && end <= E,
+                     "the chunk [%llu, %llu) is not inside the chunk region [%llu, %llu)",
+                     (unsigned long long)o, (unsigned long long)end, (unsigned long long)H,
+                     (unsigned long long)E);
+            ex_check(&cs, "R-CHK-3", 1, have_field && field == len,
+                     "the length field says %lu, the index says %llu (compat uses the index)",
+                     (unsigned long)field, (unsigned long long)len);
+            ex_check(&cs, "R-CHK-4", 1, o >= live_end,
+                     "it overlaps the previous chunk, which ends at %llu",
+                     (unsigned long long)live_end);
+        }
+        int flagged = ex_checks_bad(x, &cs) || err_in(x, o, end) ||
+                      (x->has_err && x->err.offset == c->e.entry_offset);
+        if (ex_shown(x, i, es->n, FEW_CHUNKS) || flagged) {
+            put_skip(x, skip_at, skipped, "chunks", skipped_dead);
+            skipped = skipped_dead = 0;
+            put_dead(x, covered, dead_to);
+            if (ex_line(x, o)) {
+                char field_text[16], checks[96];
+                if (have_field)
+                    snprintf(field_text, sizeof field_text, "%lu", (unsigned long)field);
+                else
+                    snprintf(field_text, sizeof field_text, "-");
+                if (c->current)
+                    ex_checks_text(x, &cs, 1, checks, sizeof checks);
+                else
+                    snprintf(checks, sizeof checks, "superseded");
+                fprintf(x->f, "  %6llu  %6s  %6llu  %-11s ", (unsigned long long)o, field_text,
+                        (unsigned long long)len, checks);
+                put_key(x->f, &c->e);
+                fputs(" = ", x->f);
+                acepack_span v;
+                if (cli_range_in(o + 4u, len, L->size)) {
+                    v.ptr = L->data + (size_t)(o + 4u);
+                    v.len = (size_t)len;
+                    put_quoted(x->f, v.ptr, v.len, 32);
+                }
+                fputc('\n', x->f);
+                if (!c->current)
+                    fprintf(x->f, "          (a later index member has the same key: this chunk "
+                                  "is dead, R-IDX-12)\n");
+                ex_put_notes(x, &cs);
+            }
+        } else {
+            if (skipped == 0)
+                skip_at = dead ? covered : o;
+            skipped++;
+            skipped_dead += dead;
+        }
+        if (dead_to > covered)
+            covered = dead_to;
+        if (c->current) {
+            if (end > covered)
+                covered = end;
+            if (end > live_end)
+                live_end = end;
+        }
+    }
+    put_skip(x, skip_at, skipped, "chunks", skipped_dead);
+    put_dead(x, covered, E);
+    if (ex_line(x, E))
+        ex_blank(x);
+}
+
+/* ---- event section ---- */
+
+/* The first event breaking each per-event rule (UINT32_MAX: none). */
+typedef struct event_faults {
+    uint32_t bounds; /* R-EVT-7 */
+    uint32_t ts;     /* R-EVT-8 */
+    uint32_t packed; /* R-EVT-6 */
+    uint64_t sum;    /* sum of pay_len, for R-EVT-6 on pool_length */
+    uint32_t payload;                /* R-PAY-1..3 */
+    acepack_error payload_err;
+} event_faults;
+
+static int payload_in(const cli_layout *L, uint32_t i)
+{
+    uint64_t room = L->evt_len - L->cols_end;
+    uint64_t po = cli_layout_pay_off(L, i), pl = cli_layout_pay_len(L, i);
+    return po + pl <= room;
+}
+
+static void find_faults(const cli_layout *L, event_faults *ff)
+{
+    memset(ff, 0, sizeof *ff);
+    ff->bounds = ff->ts = ff->packed = ff->payload = UINT32_MAX;
+    uint64_t expect = 0;
+    for (uint32_t i = 0; i < L->n; i++) {
+        uint64_t po = cli_layout_pay_off(L, i), pl = cli_layout_pay_len(L, i);
+        if (ff->bounds == UINT32_MAX && !payload_in(L, i))
+            ff->bounds = i;
+        if (ff->ts == UINT32_MAX && cli_layout_ts(L, i) > CLI_MAX_SAFE)
+            ff->ts = i;
+        if (ff->packed == UINT32_MAX && po != expect)
+            ff->packed = i;
+        expect += pl;
+        if (ff->payload == UINT32_MAX && payload_in(L, i)) {
+            const uint8_t *p = L->data + (size_t)(L->p_pool + po);
+            acepack_error e;
+            memset(&e, 0, sizeof e);
+            if (acepack_json_check(p, (size_t)pl, &e) != ACEPACK_OK) {
+                ff->payload = i;
+                ff->payload_err = e;
+            }
+        }
+    }
+    ff->sum = expect;
+}
+
+void ex_event_row_heading(ex_ctx *x)
+{
+    fprintf(x->f, "      %8s  %16s  kind  source  flags  payload\n", "id", "ts");
+}
+
+void ex_event_row(ex_ctx *x, uint32_t i)
+{
+    const cli_layout *L = x->L;
+    uint64_t po = cli_layout_pay_off(L, i), pl = cli_layout_pay_len(L, i);
+    fprintf(x->f, "      %8llu  %16llu  %4u  %6u   0x%02x  ",
+            (unsigned long long)L->base_id + i + 1u, (unsigned long long)cli_layout_ts(L, i),
+            (unsigned)L->data[(size_t)L->p_kind + i], (unsigned)L->data[(size_t)L->p_source + i],
+            (unsigned)L->data[(size_t)L->p_flags + i]);
+    if (payload_in(L, i)) {
+        uint64_t at = L->p_pool + po;
+        fprintf(x->f, "[%llu, %llu) %llu bytes ", (unsigned long long)at,
+                (unsigned long long)(at + pl), (unsigned long long)pl);
+        put_quoted(x->f, L->data + (size_t)at, (size_t)pl, 60);
+        fputc('\n', x->f);
+    } else {
+        fprintf(x->f, "pay_off %llu + pay_len %llu is past the section's pool (%llu bytes)\n",
+                (unsigned long long)po, (unsigned long long)pl,
+                (unsigned long long)(L->evt_len - L->cols_end));
+    }
+}
+
+/* One line of the section's field table. */
+static int field_line(ex_ctx *x, uint64_t at, const char *name, const char *fmt, ...)
+    CLI_PRINTF(4, 5);
+static int field_line(ex_ctx *x, uint64_t at, const char *name, const char *fmt, ...)
+{
+    if (!ex_line(x, at))
+        return 0;
+    char value[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(value, sizeof value, fmt, ap);
+    va_end(ap);
+    fprintf(x->f, "  %6llu  %6llu  %-12s %-46s ", (unsigned long long)at,
+            (unsigned long long)(at - x->L->evt_off), name, value);
+    return 1;
+}
+
+static void list_events(ex_ctx *x, const event_faults *ff)
+{
+    const cli_layout *L = x->L;
+    uint32_t n = L->n;
+    if (n == 0 || !ex_line(x, L->p_pool))
+        return;
+    if (n <= 2u * FEW_EVENTS || x->full)
+        fprintf(x->f, "  events (%lu):\n", (unsigned long)n);
+    else
+        fprintf(x->f, "  events (the first %u and the last %u of %lu):\n", FEW_EVENTS, FEW_EVENTS,
+                (unsigned long)n);
+    ex_event_row_heading(x);
+    uint64_t skipped = 0, skip_at = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t at = payload_in(L, i) ? L->p_pool + cli_layout_pay_off(L, i) : L->p_pool;
+        int flagged = i == ff->bounds || i == ff->packed || i == ff->payload ||
+                      (i == ff->ts && x->profile == ACEPACK_STRICT) ||
+                      (payload_in(L, i) && err_in(x, at, at + cli_layout_pay_len(L, i)));
+        if (!ex_shown(x, i, n, FEW_EVENTS) && !flagged) {
+            if (skipped++ == 0)
+                skip_at = at;
+            continue;
+        }
+        put_skip(x, skip_at, skipped, "events", 0);
+        skipped = 0;
+        if (!ex_line(x, at))
+            return;
+        ex_event_row(x, i);
+    }
+    put_skip(x, skip_at, skipped, "events", 0);
+}
+
+static void event_section(ex_ctx *x)
+{
+    const cli_layout *L = x->L;
+    int strict = x->profile == ACEPACK_STRICT;
+    if (!ex_line(x, L->evt_off))
+        return;
+    fprintf(x->f, "EVENT SECTION  [%llu, %llu)  %llu bytes", (unsigned long long)L->evt_off,
+            (unsigned long long)(L->evt_off + L->evt_len), (unsigned long long)L->evt_len);
+    if (!L->evt_in_file) {
+        fprintf(x->f, ": past the end of the file (R-LAY-2), not shown\n");
+        ex_blank(x);
+        return;
+    }
+    if (!L->sec_count) {
+        fprintf(x->f, ": too short for the count field\n");
+        fprintf(x->f, strict ? "          !! R-EVT-1 [strict]: evt_length must be at least 8\n"
+                             : "          (compat: a section under 4 bytes has no events, R-EVT-2)\n");
+        ex_blank(x);
+        return;
+    }
+    fprintf(x->f, ": %lu event%s", (unsigned long)L->n, L->n == 1 ? "" : "s");
+    if (L->cols_fit)
+        fprintf(x->f, ", pool_length %lu", (unsigned long)L->pool_len);
+    fprintf(x->f, "\n  offset     pos  %-12s %-46s checks\n", "field", "value");
+
+    ex_checks cs;
+    ex_checks_init(&cs);
+    if (L->n > 0)
+        ex_check(&cs, "R-EVT-3", 0, L->cols_fit,
+                 "the columns and pool_length need 8 + 19*%lu + %llu = %llu bytes; the section "
+                 "has %llu",
+                 (unsigned long)L->n, (unsigned long long)L->pad, (unsigned long long)L->cols_end,
+                 (unsigned long long)L->evt_len);
+    if (field_line(x, L->evt_off, "count", "%lu", (unsigned long)L->n)) {
+        ex_put_checks(x, &cs, 0);
+        if (L->n == 0 && !strict)
+            fprintf(x->f, "          (compat: a count of 0 means no events, R-EVT-2)\n");
+    }
+    if (!L->cols_fit) {
+        if (L->n == 0 && ex_line(x, L->evt_off + 4))
+            fprintf(x->f, "          (no room for pool_length: evt_length is below 8)\n");
+        if (ex_line(x, L->evt_off + L->evt_len))
+            ex_blank(x);
+        return;
+    }
+
+    event_faults ff;
+    find_faults(L, &ff);
+    if (L->n > 0) {
+        ex_checks_init(&cs);
+        if (ff.ts != UINT32_MAX)
+            ex_check(&cs, "R-EVT-8", 1, 0, "ts of event %lu (id %llu) is above 2^53-1",
+                     (unsigned long)ff.ts, (unsigned long long)L->base_id + ff.ts + 1u);
+        else
+            ex_check(&cs, "R-EVT-8", 1, 1, " ");
+        if (field_line(x, L->p_ts, "ts[]", "%lu x u64", (unsigned long)L->n))
+            ex_put_checks(x, &cs, 0);
+        if (field_line(x, L->p_kind, "kind[]", "%lu x u8", (unsigned long)L->n))
+            fputc('\n', x->f);
+        if (field_line(x, L->p_source, "source[]", "%lu x u8", (unsigned long)L->n))
+            fputc('\n', x->f);
+        if (field_line(x, L->p_flags, "flags[]", "%lu x u8", (unsigned long)L->n))
+            fputc('\n', x->f);
+        if (L->pad > 0) {
+            char bytes[16] = "";
+            int64_t nz = -1;
+            for (size_t k = 0; k < (size_t)L->pad; k++) {
+                uint8_t b = L->data[(size_t)L->p_pad + k];
+                snprintf(bytes + 3 * k, sizeof bytes - 3 * k, "%02x ", b);
+                if (b != 0 && nz < 0)
+                    nz = (int64_t)k;
+            }
+            ex_checks_init(&cs);
+            ex_check(&cs, "R-EVT-5", 1, nz < 0, "pad byte %lld is not zero", (long long)nz);
+            if (field_line(x, L->p_pad, "pad", "(4 - N mod 4) mod 4 = %llu: %s",
+                           (unsigned long long)L->pad, bytes))
+                ex_put_checks(x, &cs, 0);
+        }
+        ex_checks_init(&cs);
+        if (ff.bounds != UINT32_MAX)
+            ex_check(&cs, "R-EVT-7", 0, 0, "the payload of event %lu (id %llu) ends past the section",
+                     (unsigned long)ff.bounds, (unsigned long long)L->base_id + ff.bounds + 1u);
+        else
+            ex_check(&cs, "R-EVT-7", 0, 1, " ");
+        if (ff.packed != UINT32_MAX)
+            ex_check(&cs, "R-EVT-6", 1, 0,
+                     "pay_off of event %lu (id %llu) is %lu; packed in event order it is the sum "
+                     "of the lengths before it",
+                     (unsigned long)ff.packed, (unsigned long long)L->base_id + ff.packed + 1u,
+                     (unsigned long)cli_layout_pay_off(L, ff.packed));
+        else
+            ex_check(&cs, "R-EVT-6", 1, 1, " ");
+        uint64_t spos = L->p_pay_off - L->evt_off;
+        if (field_line(x, L->p_pay_off, "pay_off[]", "%s in section (3.3.2), %s in file",
+                       spos % 4u ? "unaligned" : "aligned",
+                       L->p_pay_off % 4u ? "unaligned" : "aligned"))
+            ex_put_checks(x, &cs, 0);
+        if (field_line(x, L->p_pay_len, "pay_len[]", "%lu x u32", (unsigned long)L->n))
+            fputc('\n', x->f);
+    }
+    ex_checks_init(&cs);
+    ex_check(&cs, "R-EVT-4", 1, L->evt_len == L->cols_end + L->pool_len,
+             "8 + 19*N + pad + pool_length = %llu differs from evt_length %llu",
+             (unsigned long long)(L->cols_end + L->pool_len), (unsigned long long)L->evt_len);
+    if (ff.packed == UINT32_MAX)
+        ex_check(&cs, "R-EVT-6", 1, ff.sum == L->pool_len,
+                 "the payload lengths add up to %llu", (unsigned long long)ff.sum);
+    if (field_line(x, L->p_pool_len, "pool_length", "%lu", (unsigned long)L->pool_len))
+        ex_put_checks(x, &cs, 0);
+    ex_checks_init(&cs);
+    if (ff.payload != UINT32_MAX)
+        ex_check(&cs, ff.payload_err.rule ? ff.payload_err.rule : "R-PAY-2", 1, 0,
+                 "the payload of event %lu (id %llu): %s (at payload byte %llu)",
+                 (unsigned long)ff.payload, (unsigned long long)L->base_id + ff.payload + 1u,
+                 ff.payload_err.message ? ff.payload_err.message : "not a JSON object",
+                 (unsigned long long)ff.payload_err.offset);
+    else if (L->n > 0)
+        ex_check(&cs, "R-PAY-2", 1, 1, " ");
+    if (field_line(x, L->p_pool, "pool", "%llu bytes",
+                   (unsigned long long)(L->evt_len - L->cols_end)))
+        ex_put_checks(x, &cs, 0);
+    list_events(x, &ff);
+    if (ex_line(x, L->evt_off + L->evt_len))
+        ex_blank(x);
+}
+
+/* ---- index ---- */
+
+static void index_region(ex_ctx *x)
+{
+    const cli_layout *L = x->L;
+    const cli_analysis *a = x->a;
+    if (!ex_line(x, L->index_off))
+        return;
+    fprintf(x->f, "INDEX  [%llu, %llu)  %llu bytes", (unsigned long long)L->index_off,
+            (unsigned long long)(L->index_off + L->index_len), (unsigned long long)L->index_len);
+    if (!L->index_in_file) {
+        fprintf(x->f, ": past the end of the file (R-LAY-1), not shown\n");
+        ex_blank(x);
+        return;
+    }
+    if (!a->entries_ok) {
+        fprintf(x->f, ": no profile could parse it; it starts with\n          ");
+        put_quoted(x->f, L->data + (size_t)L->index_off, (size_t)L->index_len, 64);
+        fprintf(x->f, "\n");
+        ex_blank(x);
+        return;
+    }
+    const cli_entries *es = &a->entries;
+    fprintf(x->f, ": %zu member%s", es->n, es->n == 1 ? "" : "s");
+    if (a->table_mem)
+        fprintf(x->f, ", %llu distinct key%s", (unsigned long long)a->table.key_count,
+                a->table.key_count == 1 ? "" : "s");
+    if (a->patched)
+        fprintf(x->f, " (as compat parses it when the header and events are ignored)");
+    else if (a->r_profile != x->profile)
+        fprintf(x->f, " (as the %s profile parses it)", cli_profile_name(a->r_profile));
+    fputc('\n', x->f);
+    if (es->n > 0)
+        fprintf(x->f, "  offset     chunk    length  key\n");
+    uint64_t skipped = 0, skip_at = 0;
+    for (size_t i = 0; i < es->n; i++) {
+        const cli_entry *c = &es->v[i];
+        uint64_t next = i + 1 < es->n ? es->v[i + 1].e.entry_offset : L->index_off + L->index_len;
+        int flagged = !c->current || err_in(x, c->e.entry_offset, next);
+        if (!ex_shown(x, i, es->n, FEW_MEMBERS) && !flagged) {
+            if (skipped++ == 0)
+                skip_at = c->e.entry_offset;
+            continue;
+        }
+        put_skip(x, skip_at, skipped, "members", 0);
+        skipped = 0;
+        if (!ex_line(x, c->e.entry_offset))
+            return;
+        fprintf(x->f, "  %6llu  %8llu  %8llu  ", (unsigned long long)c->e.entry_offset,
+                (unsigned long long)c->e.chunk_offset, (unsigned long long)c->e.value_length);
+        put_key(x->f, &c->e);
+        fputc('\n', x->f);
+        if (!c->current) {
+            if (x->profile == ACEPACK_STRICT)
+                fprintf(x->f, "          !! R-IDX-7 [strict]: the same key occurs again later "
+                              "in the index\n");
+            else
+                fprintf(x->f, "          (superseded: a later member has the same key, R-IDX-12)\n");
+        }
+    }
+    put_skip(x, skip_at, skipped, "members", 0);
+    if (ex_line(x, L->index_off + L->index_len))
+        ex_blank(x);
+}
+
+/* ---- tail ---- */
+
+static void tail(ex_ctx *x)
+{
+    const cli_layout *L = x->L;
+    uint64_t t = L->regions_end;
+    if (t < L->header_size)
+        t = L->header_size;
+    if (t > L->size || !ex_line(x, t))
+        return;
+    if (t == L->size) {
+        fprintf(x->f, "TAIL  none: the file ends with the last region\n");
+        return;
+    }
+    fprintf(x->f, "TAIL  [%llu, %zu)  %llu bytes after the last region: unreferenced, allowed "
+                  "(spec 3.5), absent in the canonical form\n",
+            (unsigned long long)t, L->size, (unsigned long long)(L->size - t));
+    fprintf(x->f, "  %6llu  ", (unsigned long long)t);
+    for (uint64_t i = t; i < L->size && i < t + 16u; i++)
+        fprintf(x->f, "%02x ", L->data[(size_t)i]);
+    fprintf(x->f, "%s\n", L->size - t > 16u ? "..." : "");
+}
+
+/* ---- order ---- */
+
+typedef struct region {
+    uint64_t start;
+    int rank; /* the canonical order, for regions that start at the same byte */
+    void (*print)(ex_ctx *x);
+} region;
+
+void ex_regions(ex_ctx *x)
+{
+    const cli_layout *L = x->L;
+    if (!L->complete)
+        return;
+    region rs[3];
+    size_t n = 0;
+    rs[n++] = (region){L->chunk_begin, 0, chunk_region};
+    if (!L->v1)
+        rs[n++] = (region){L->evt_off, 1, event_section};
+    rs[n++] = (region){L->index_off, 2, index_region};
+    for (size_t i = 1; i < n; i++) { /* insertion sort of at most 3 */
+        for (size_t j = i; j > 0; j--) {
+            region *p = &rs[j - 1], *q = &rs[j];
+            if (p->start < q->start || (p->start == q->start && p->rank < q->rank))
+                break;
+            region t = *p;
+            *p = *q;
+            *q = t;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        rs[i].print(x);
+    tail(x);
+}

@@ -1,0 +1,57 @@
+"""The JSON Schema of corpus/manifest.json (written to corpus/manifest.schema.json).
+
+tools/check_corpus.py validates the manifest against it with a small validator for exactly
+the keywords used here: type, enum, const, pattern, properties, required,
+additionalProperties (false), items, minItems, uniqueItems, minProperties, $ref (#/$defs/..).
+"""
+
+RULE_PATTERN = r"^([RW]-[A-Z0-9]+-[0-9]+|[MD]-[0-9]+)$"
+AREA_PATTERN = ("(header|layout|chunks|index|events|payload|v1|migration|writer|js|large|"
+                "regression)")
+
+MANIFEST_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": "https://libacepack.invalid/corpus/manifest.schema.json",
+    "title": "ACEPACK golden corpus manifest",
+    "description": "One entry per case; see corpus/README.md. Paths are relative to corpus/.",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["spec_version", "cases"],
+    "properties": {
+        "spec_version": {"type": "string", "pattern": r"^[0-9]+\.[0-9]+\.[0-9]+$"},
+        "cases": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/case"}},
+    },
+    "$defs": {
+        "verdict": {"type": "string", "enum": ["accept", "reject", "either"]},
+        "relpath": {"type": "string",
+                    "pattern": "^" + AREA_PATTERN + r"/[yni]_[A-Za-z0-9_.-]+$"},
+        "case": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["id", "path", "sha256", "kind", "expect", "rules", "dump", "output",
+                         "roundtrip", "description"],
+            "properties": {
+                "id": {"type": "string", "pattern": "^" + AREA_PATTERN + r"/[yni]_[A-Za-z0-9_-]+$"},
+                "path": {"$ref": "#/$defs/relpath"},
+                "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                "kind": {"type": "string", "enum": ["read", "migrate", "write"]},
+                "expect": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "minProperties": 1,
+                    "properties": {"strict": {"$ref": "#/$defs/verdict"},
+                                   "compat": {"$ref": "#/$defs/verdict"}},
+                    "required": ["strict"],
+                },
+                "rules": {"type": "array", "minItems": 1, "uniqueItems": True,
+                          "items": {"type": "string", "pattern": RULE_PATTERN}},
+                "dump": {"type": ["string", "null"],
+                         "pattern": "^" + AREA_PATTERN + r"/[yni]_[A-Za-z0-9_.-]+\.dump\.json$"},
+                "output": {"type": ["string", "null"],
+                           "pattern": "^" + AREA_PATTERN + r"/[yni]_[A-Za-z0-9_.-]+\.out\.ace$"},
+                "roundtrip": {"type": "string", "enum": ["byte-exact", "semantic", "none"]},
+                "description": {"type": "string", "minLength": 1},
+            },
+        },
+    },
+}

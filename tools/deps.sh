@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the build and the tests need, when they are missing.
+# Usage: bash tools/deps.sh [main|all]   (main: build + conformance; all: every test)
+set -euo pipefail
+want=(cmake make gcc python3)
+if [ "${1:-all}" = all ]; then
+  # clang + compiler-rt: ASan/UBSan and libFuzzer; gcc-multilib: the -m32 build;
+  # valgrind: memcheck runs; afl++: the AFL++ harness builds; llvm: llvm-cov/llvm-profdata.
+  want+=(clang libclang-rt-14-dev llvm lld gcc-multilib valgrind afl++)
+fi
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "deps: installing ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
+  $SUDO apt-get update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
+fi

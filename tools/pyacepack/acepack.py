@@ -1,0 +1,201 @@
+#!/usr/bin/env python3
+"""Command line of pyacepack: the conformance adapter protocol and a few helper commands.
+
+  acepack.py adapter capabilities
+  acepack.py adapter read FILE [--profile strict|compat]   dump on stdout
+  acepack.py adapter write                                 dump on stdin -> canonical file
+  acepack.py adapter migrate [--profile strict|compat]     v1 on stdin -> v2 on stdout
+  acepack.py dump FILE [--profile strict|compat]
+  acepack.py build DUMP OUT                                canonical file of a dump
+  acepack.py migrate IN OUT [--profile strict|compat]      report (M-10) on stdout
+
+Exit codes: 0 ok, 1 invalid input (rejected / refused), 2 usage, 3 unsupported.
+"""
+
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from pyacepack import Reject, Unsupported, build_v1, build_v2, dump, parse_dump, read  # noqa: E402
+from pyacepack.migrate import migrate  # noqa: E402
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_UNSUPPORTED = 0, 1, 2, 3
+CAPABILITIES = {"read": True, "write": True, "migrate": True, "profiles": ["strict", "compat"]}
+
+
+class Usage(Exception):
+    pass
+
+
+def _take_profile(args):
+    """Remove `--profile X` (or --profile=X) from args; default strict."""
+    profile = "strict"
+    rest = []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == "--profile":
+            if i + 1 >= len(args):
+                raise Usage("--profile needs a value")
+            profile = args[i + 1]
+            i += 2
+            continue
+        if a.startswith("--profile="):
+            profile = a.split("=", 1)[1]
+        else:
+            rest.append(a)
+        i += 1
+    if profile not in ("strict", "compat"):
+        raise Usage(f"unknown profile {profile!r}")
+    return profile, rest
+
+
+def _reject_line(name, e):
+    sys.stderr.write(f"{name}:{e.offset}: {e.rule}: {e.message}\n")
+
+
+def _unsupported_line(name, e):
+    sys.stderr.write(f"{name}:{e.offset}: unsupported: {e.message}\n")
+
+
+def _read_input(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def _write_stdout(b):
+    sys.stdout.buffer.write(b)
+    sys.stdout.buffer.flush()
+
+
+def _canonical_of_dump(text):
+    """The canonical file of a dump: v2 per 8.3, v1 per W-V1-1.  ValueError if not writable."""
+    c = parse_dump(text)
+    if c.format_version == 1:
+        if c.flags & 0xFFFF0000:
+            raise ValueError("incompatible feature flags (W-HDR-2)")
+        return build_v1(c.kv, 0)
+    return build_v2(c)
+
+
+def cmd_read(args):
+    profile, rest = _take_profile(args)
+    if len(rest) != 1:
+        raise Usage("read FILE [--profile strict|compat]")
+    data = _read_input(rest[0])
+    try:
+        out = dump(read(data, profile))
+    except Reject as e:
+        _reject_line(rest[0], e)
+        return EXIT_INVALID
+    except Unsupported as e:
+        _unsupported_line(rest[0], e)
+        return EXIT_UNSUPPORTED
+    _write_stdout(out)
+    return EXIT_OK
+
+
+def cmd_adapter_write(args):
+    if args:
+        raise Usage("adapter write (dump on stdin)")
+    try:
+        out = _canonical_of_dump(sys.stdin.buffer.read())
+    except ValueError as e:
+        sys.stderr.write(f"<stdin>:0: {e}\n")
+        return EXIT_INVALID
+    _write_stdout(out)
+    return EXIT_OK
+
+
+def _migrate_bytes(name, data, profile):
+    """(exit code, v2 bytes or None, report or None)."""
+    try:
+        out, report = migrate(data, profile)
+    except Reject as e:
+        _reject_line(name, e)
+        return EXIT_INVALID, None, None
+    except Unsupported as e:
+        _unsupported_line(name, e)
+        return EXIT_UNSUPPORTED, None, None
+    return EXIT_OK, out, report
+
+
+def cmd_adapter_migrate(args):
+    profile, rest = _take_profile(args)
+    if rest:
+        raise Usage("adapter migrate [--profile strict|compat] (v1 file on stdin)")
+    code, out, _ = _migrate_bytes("<stdin>", sys.stdin.buffer.read(), profile)
+    if out is not None:
+        _write_stdout(out)
+    return code
+
+
+def cmd_adapter(args):
+    if not args:
+        raise Usage("adapter capabilities|read|write|migrate")
+    sub, rest = args[0], args[1:]
+    if sub == "capabilities":
+        if rest:
+            raise Usage("adapter capabilities")
+        _write_stdout((json.dumps(CAPABILITIES, separators=(",", ":")) + "\n").encode())
+        return EXIT_OK
+    if sub == "read":
+        return cmd_read(rest)
+    if sub == "write":
+        return cmd_adapter_write(rest)
+    if sub == "migrate":
+        return cmd_adapter_migrate(rest)
+    raise Usage(f"unknown adapter command {sub!r}")
+
+
+def cmd_build(args):
+    if len(args) != 2:
+        raise Usage("build DUMP OUT")
+    try:
+        out = _canonical_of_dump(_read_input(args[0]))
+    except ValueError as e:
+        sys.stderr.write(f"{args[0]}:0: {e}\n")
+        return EXIT_INVALID
+    with open(args[1], "wb") as f:
+        f.write(out)
+    return EXIT_OK
+
+
+def cmd_migrate(args):
+    profile, rest = _take_profile(args)
+    if len(rest) != 2:
+        raise Usage("migrate IN OUT [--profile strict|compat]")
+    code, out, report = _migrate_bytes(rest[0], _read_input(rest[0]), profile)
+    if out is not None:
+        # M-2: never touch the input; write a temporary file and rename it over OUT.
+        tmp = rest[1] + ".tmp-pyacepack"
+        with open(tmp, "wb") as f:
+            f.write(out)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, rest[1])
+        _write_stdout((json.dumps(report, ensure_ascii=False) + "\n").encode("utf-8"))
+    return code
+
+
+COMMANDS = {"adapter": cmd_adapter, "dump": cmd_read, "build": cmd_build, "migrate": cmd_migrate}
+
+
+def main(argv):
+    if not argv or argv[0] not in COMMANDS:
+        sys.stderr.write(__doc__)
+        return EXIT_USAGE
+    try:
+        return COMMANDS[argv[0]](argv[1:])
+    except Usage as e:
+        sys.stderr.write(f"usage: acepack.py {e}\n")
+        return EXIT_USAGE
+    except OSError as e:
+        sys.stderr.write(f"error: {e}\n")
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
