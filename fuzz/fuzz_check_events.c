@@ -8,8 +8,9 @@
 #include "fuzz_oracles.h"
 
 /* One payload through acepack_json_check and acepack_utf8_check.
- * @return 1 when json_check accepts it. */
-static int check_payload_text(const uint8_t *p, size_t n)
+ * @return 1 when json_check accepts it; else 0 and *at = its error offset
+ *         (relative to the payload). */
+static int check_payload_text(const uint8_t *p, size_t n, uint64_t *at)
 {
     size_t ref_utf8 = fuzz_ref_utf8_check(p, n);
     FUZZ_ASSERT_MSG(acepack_utf8_check(p, n) == ref_utf8, "acepack_utf8_check disagrees");
@@ -29,6 +30,7 @@ static int check_payload_text(const uint8_t *p, size_t n)
         return 1;
     }
     FUZZ_ASSERT(st == ACEPACK_INVALID && e.status == ACEPACK_INVALID);
+    *at = e.offset;
     FUZZ_ASSERT(e.rule != NULL && e.message != NULL);
     FUZZ_ASSERT(e.offset <= n);
     if (strcmp(e.rule, "R-PAY-1") == 0) {
@@ -106,9 +108,9 @@ void fuzz_check_events(const acepack_reader *r, fuzz_events_report *rep)
         acepack_span s = acepack_event_payload(r, i);
         FUZZ_ASSERT(s.ptr == ev.payload.ptr && s.len == ev.payload.len);
 
-        if (!check_payload_text(ev.payload.ptr, ev.payload.len))
-            rep->bad_offsets[rep->bad_payloads++] =
-                (uint64_t)(ev.payload.ptr - r->data);
+        uint64_t at = 0;
+        if (!check_payload_text(ev.payload.ptr, ev.payload.len, &at))
+            rep->bad_offsets[rep->bad_payloads++] = (uint64_t)(ev.payload.ptr - r->data) + at;
     }
     if (strict) FUZZ_ASSERT_MSG(packed == pool_length, "R-EVT-6: pool_length is not the sum");
 }

@@ -55,6 +55,21 @@ static inline uint64_t ap_has_byte(uint64_t x, unsigned b)
     return ap_has_less(x ^ (AP_ONES * b), 1);
 }
 
+/* How many leading bytes (in memory order) of a word loaded by ap_load64
+ * certainly carry no flag of mask m (m != 0, from ap_has_less/ap_has_byte).
+ * Exact on little-endian targets: the borrows that can set false flags run
+ * from lower to higher addresses there, so the lowest flagged byte is a true
+ * hit.  Elsewhere 0, and the caller rescans the word byte by byte. */
+static inline size_t ap_clean_prefix(uint64_t m)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return (size_t)__builtin_ctzll(m) >> 3;
+#else
+    (void)m;
+    return 0;
+#endif
+}
+
 static inline int ap_is_ws(uint8_t c)
 {
     return c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D;

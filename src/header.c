@@ -95,8 +95,11 @@ acepack_status acepack_open(acepack_reader *r, const void *data, size_t size,
     r->data = (const uint8_t *)data;
     r->size = size;
     r->profile = profile;
-    if ((uint64_t)size > AP_MAX_SAFE_INT)
-        return ap_fail(err, ACEPACK_UNSUPPORTED, NULL, size, "file larger than 2^53-1 bytes");
+    {
+        uint64_t size64 = size; /* a variable: on 32-bit targets the test is moot */
+        if (size64 > AP_MAX_SAFE_INT)
+            return ap_fail(err, ACEPACK_UNSUPPORTED, NULL, size64, "file larger than 2^53-1 bytes");
+    }
     st = ap_open_header(r, err);
     if (st == ACEPACK_OK)
         st = ap_open_events(r, err);

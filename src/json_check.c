@@ -12,6 +12,58 @@
 #define BIT_CLR(s, n) ((s)[(n) >> 3] &= (uint8_t)~(1u << ((n)&7u)))
 #define BIT_GET(s, n) (((s)[(n) >> 3] >> ((n)&7u)) & 1u)
 
+/* 1 for a byte that a string body can hold as itself and that needs no
+ * further look: 0x20..0x7F except '"' and '\\'. */
+static const uint8_t PLAIN[256] = {
+#define R16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
+    R16(0), R16(0),
+    1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x20..0x2F: '"' */
+    R16(1), R16(1),
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, /* 0x50..0x5F: '\\' */
+    R16(1), R16(1),
+    R16(0), R16(0), R16(0), R16(0), R16(0), R16(0), R16(0), R16(0)
+#undef R16
+};
+
+/* The end of the plain run of a string body starting at d[i]: the hot path
+ * of most strings, inlined so that a short key costs no call. */
+static inline size_t plain_run(const uint8_t *d, size_t i, size_t end)
+{
+    while (end - i >= 8) {
+        uint64_t w = ap_load64(d + i);
+        uint64_t m = ap_has_less(w, 0x20) | ap_has_byte(w, '"') | ap_has_byte(w, '\\') |
+                     (w & AP_HIGHS);
+        if (m != 0) {
+            i += ap_clean_prefix(m);
+            break;
+        }
+        i += 8;
+    }
+    while (i < end && PLAIN[d[i]])
+        i++;
+    return i;
+}
+
+/* A whole string whose opening quote is d[i-1]; *pi past the closing quote. */
+static inline ap_json_fault string_at(const uint8_t *d, size_t *pi, size_t end)
+{
+    size_t j = plain_run(d, *pi, end);
+    int esc;
+    if (j < end && d[j] == '"') {
+        *pi = j + 1;
+        return AP_JSON_OK;
+    }
+    return ap_json_string(d, j, end, 0, pi, &esc); /* escapes, UTF-8, faults */
+}
+
+/* Whitespace is rare between the tokens of most texts: test that first. */
+static inline size_t skip_ws(const uint8_t *d, size_t i, size_t end)
+{
+    while (i < end && d[i] <= 0x20 && ap_is_ws(d[i]))
+        i++;
+    return i;
+}
+
 /* A byte that cannot start the expected token: a UTF-8 fault when it is not
  * even valid UTF-8 there (R-PAY-1 / R-IDX-1 win over the grammar rule). */
 static ap_json_fault bad_byte(const uint8_t *d, size_t i, size_t end)
@@ -40,7 +92,6 @@ ap_json_fault ap_json_value(const uint8_t *d, size_t i, size_t end, unsigned dep
     uint8_t is_obj[AP_MAX_DEPTH / 8 + 1]; /* bit n: level n is an object */
     unsigned depth = depth0;
     ap_json_fault f;
-    int esc;
 
 value:
     if (i >= end)
@@ -53,7 +104,7 @@ value:
         }
         depth++;
         BIT_SET(is_obj, depth);
-        i = ap_skip_ws(d, i + 1, end);
+        i = skip_ws(d, i + 1, end);
         if (i < end && d[i] == '}') {
             i++;
             depth--;
@@ -67,7 +118,7 @@ value:
         }
         depth++;
         BIT_CLR(is_obj, depth);
-        i = ap_skip_ws(d, i + 1, end);
+        i = skip_ws(d, i + 1, end);
         if (i < end && d[i] == ']') {
             i++;
             depth--;
@@ -75,14 +126,25 @@ value:
         }
         goto value;
     case '"':
-        f = ap_json_string(d, i + 1, end, 0, &i, &esc);
+        i++;
+        f = string_at(d, &i, end);
         if (f != AP_JSON_OK) {
             *out = i;
             return f;
         }
         goto after;
-    case '-': case '0': case '1': case '2': case '3': case '4':
-    case '5': case '6': case '7': case '8': case '9':
+    case '1': case '2': case '3': case '4': case '5': case '6': case '7': case '8': case '9': {
+        /* fast path: a plain integer */
+        size_t j = i + 1;
+        while (j < end && ap_is_digit(d[j]))
+            j++;
+        if (j >= end || (d[j] != '.' && d[j] != 'e' && d[j] != 'E')) {
+            i = j;
+            goto after;
+        }
+    }
+        /* fall through */
+    case '-': case '0':
         if (ap_json_number(d, i, end, &i) != AP_JSON_OK)
             goto syntax;
         goto after;
@@ -105,15 +167,16 @@ value:
 key:
     if (i >= end || d[i] != '"')
         goto syntax;
-    f = ap_json_string(d, i + 1, end, 0, &i, &esc);
+    i++;
+    f = string_at(d, &i, end);
     if (f != AP_JSON_OK) {
         *out = i;
         return f;
     }
-    i = ap_skip_ws(d, i, end);
+    i = skip_ws(d, i, end);
     if (i >= end || d[i] != ':')
         goto syntax;
-    i = ap_skip_ws(d, i + 1, end);
+    i = skip_ws(d, i + 1, end);
     goto value;
 
 after:
@@ -121,11 +184,11 @@ after:
         *out = i;
         return AP_JSON_OK;
     }
-    i = ap_skip_ws(d, i, end);
+    i = skip_ws(d, i, end);
     if (i >= end)
         goto syntax;
     if (d[i] == ',') {
-        i = ap_skip_ws(d, i + 1, end);
+        i = skip_ws(d, i + 1, end);
         if (BIT_GET(is_obj, depth))
             goto key;
         goto value;

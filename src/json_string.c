@@ -52,36 +52,39 @@ ap_json_fault ap_json_string(const uint8_t *d, size_t i, size_t end, int no_lone
 {
     int esc = 0;
     for (;;) {
-        while (end - i >= 8 && string_stop(ap_load64(d + i)) == 0)
+        uint8_t c = 0;
+        /* plain bytes: 8 at a time, then jump to the first byte that stops */
+        while (end - i >= 8) {
+            uint64_t m = string_stop(ap_load64(d + i));
+            if (m != 0) {
+                i += ap_clean_prefix(m);
+                break;
+            }
             i += 8;
+        }
+        while (i < end && (c = d[i]) >= 0x20 && c < 0x80 && c != '"' && c != '\\')
+            i++;
         if (i >= end) {
             *out = end;
             return AP_JSON_SYNTAX; /* unterminated string */
         }
-        {
-            uint8_t c = d[i];
-            if (c == '"') {
-                *out = i + 1;
-                *has_escapes = esc;
-                return AP_JSON_OK;
+        if (c == '"') {
+            *out = i + 1;
+            *has_escapes = esc;
+            return AP_JSON_OK;
+        }
+        if (c < 0x20) {
+            *out = i; /* raw control characters must be escaped */
+            return AP_JSON_SYNTAX;
+        }
+        if (c >= 0x80) {
+            size_t k = ap_utf8_seq(d + i, end - i);
+            if (k == 0) {
+                *out = i;
+                return AP_JSON_UTF8;
             }
-            if (c < 0x20) {
-                *out = i; /* raw control characters must be escaped */
-                return AP_JSON_SYNTAX;
-            }
-            if (c >= 0x80) {
-                size_t k = ap_utf8_seq(d + i, end - i);
-                if (k == 0) {
-                    *out = i;
-                    return AP_JSON_UTF8;
-                }
-                i += k;
-                continue;
-            }
-            if (c != '\\') {
-                i++;
-                continue;
-            }
+            i += k;
+            continue;
         }
         /* An escape at d[i]. */
         esc = 1;
@@ -129,22 +132,23 @@ size_t ap_json_string_end_valid(const uint8_t *d, size_t i, size_t end, int *has
     while (i < end) {
         while (end - i >= 8) {
             uint64_t w = ap_load64(d + i);
-            if ((ap_has_byte(w, '"') | ap_has_byte(w, '\\')) != 0)
+            uint64_t m = ap_has_byte(w, '"') | ap_has_byte(w, '\\');
+            if (m != 0) {
+                i += ap_clean_prefix(m);
                 break;
+            }
             i += 8;
         }
+        while (i < end && d[i] != '"' && d[i] != '\\')
+            i++;
         if (i >= end)
             break;
         if (d[i] == '"') {
             *has_escapes = esc;
             return i + 1;
         }
-        if (d[i] == '\\') {
-            esc = 1;
-            i += 2; /* the escaped byte is never the closing quote */
-        } else {
-            i++;
-        }
+        esc = 1;
+        i += 2; /* the escaped byte is never the closing quote */
     }
     *has_escapes = esc;
     return end;

@@ -63,7 +63,7 @@ typedef struct member {
     size_t vs, ve; /* value token */
 } member;
 
-static acepack_status malformed(acepack_error *err, size_t at, const char *msg)
+static acepack_status malformed(acepack_error *err, uint64_t at, const char *msg)
 {
     return ap_fail(err, ACEPACK_INVALID, "M-4", at, msg);
 }

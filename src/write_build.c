@@ -61,7 +61,7 @@ static acepack_status plan_make(const acepack_content *c, const acepack_allocato
         return aw_fail(err, ACEPACK_UNSUPPORTED_FEATURE, "W-HDR-2", 0,
                        "content has an incompatible feature flag this writer does not implement");
     if (c->evt_base_id > AW_U32_MAX)
-        return aw_fail(err, ACEPACK_UNSUPPORTED, "W-HDR-1", 0, "evt_base_id does not fit a u32");
+        return aw_fail(err, ACEPACK_INVALID, "W-HDR-1", 0, "evt_base_id does not fit a u32");
     if ((uint64_t)c->event_count > AW_U32_MAX)
         return aw_fail(err, ACEPACK_UNSUPPORTED, "W-EVT-3", 0, "more than 2^32-1 events");
     if ((uint64_t)c->kv_count > AW_U32_MAX)

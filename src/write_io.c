@@ -385,6 +385,7 @@ acepack_status aw_install_temp(const acepack_io *io, int fd, const char *tmp,
     }
     e = io->rename(io->ctx, tmp, target);
     if (e) {
+        io->unlink(io->ctx, tmp);
         return aw_fail_io(err, e, "rename of the temporary file failed");
     }
     *renamed = 1;

@@ -10,6 +10,9 @@ spec/ACEPACK.md by hand; every expected output (dump, migrated bytes, canonical 
 from the independent Python implementation tools/pyacepack, never from the C code. Generation
 fails when pyacepack disagrees with a declared verdict, or rejects a file with a rule the case
 does not list: such a disagreement is a bug in one of the two, to be settled from the spec.
+It also fails when our own rule checker (corpus_cases/rulecheck.py, which evaluates every
+reader rule separately) finds a rule broken that the case does not list, so that each invalid
+file breaks only what it claims to, or when our canonical builder and pyacepack's disagree.
 """
 
 import argparse
@@ -17,7 +20,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import sys
 import tempfile
 

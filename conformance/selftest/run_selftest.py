@@ -13,6 +13,7 @@ check holds, 1 otherwise (suitable as a ctest test).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -51,7 +52,6 @@ class SelfTest:
     good: list[str]
     corpus: Path
     sample: str                     # --filter regex of the sample cases
-    unchecked_accepts: bool         # the sample has accept/either read cases without a dump
     failures: list[str] = field(default_factory=list)
     workdir: Path = Path(".")
     outcomes: dict[str, Outcome] = field(default_factory=dict)  # per broken mode
@@ -120,11 +120,35 @@ class SelfTest:
         self.expect_caught("lossy-round-trip", "ROUNDTRIP_MISMATCH")
         self.expect_caught("wrong-exit-code", "CRASH")
         self.expect_caught("hangs", "TIMEOUT", "--timeout", "1", cases=hang_cases)
-        out = self.expect_caught("sloppy-dump", "WRONG_OUTPUT")
-        if self.unchecked_accepts:
-            invalid = [r for r in out.rows("WRONG_OUTPUT") if "not a valid dump" in r["detail"]]
-            self.check(bool(invalid), f"sloppy-dump: {len(invalid)} accepted case(s) without an "
-                                      "expected dump reported as not a valid dump", out)
+        self.expect_caught("sloppy-dump", "WRONG_OUTPUT")
+
+    def dump_validity(self, source: corpus_mod.Case) -> None:
+        """Accepted cases without an expected dump are checked for being a valid dump: a
+        derived one-case corpus re-declares an accepted file as `either` with no dump."""
+        root = self.workdir / "derived-corpus"
+        data = source.path.read_bytes()
+        rel = "derived/i_" + source.path.name
+        (root / "derived").mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(data)
+        case = {"id": rel.rsplit(".", 1)[0], "path": rel, "kind": "read",
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "expect": {"strict": "either", "compat": "either"}, "rules": ["D-1"],
+                "dump": None, "output": None, "roundtrip": "none",
+                "description": f"{source.id} without its expected dump (run_selftest.py)"}
+        (root / "manifest.json").write_text(json.dumps({"spec_version": "0", "cases": [case]}))
+        saved, self.corpus = self.corpus, root
+        try:
+            good = self.runner({"good": self.good})
+            self.check(good.code == 0 and len(good.rows("PASS")) == 2,
+                       f"dump validity: good adapter's dumps of {source.id} are valid "
+                       f"(exit {good.code})", good)
+            sloppy = self.runner({"sloppy-dump": self.broken("sloppy-dump")}, env=self.inner_env)
+            invalid = [r for r in sloppy.rows("WRONG_OUTPUT") if "not a valid dump" in r["detail"]]
+            self.check(sloppy.code == 1 and len(invalid) == 2,
+                       f"dump validity: sloppy-dump's dumps are not valid dumps "
+                       f"({len(invalid)} rows, exit {sloppy.code})", sloppy)
+        finally:
+            self.corpus = saved
 
     def rule_mismatch(self) -> None:
         mode = "wrong-rule"
@@ -255,12 +279,14 @@ def main(argv: list[str]) -> int:
     reads = [c.id for c in cases if c.kind == "read" and c.id in ids][:2]
 
     with tempfile.TemporaryDirectory(prefix="acepack-selftest-") as tmp:
-        unchecked = any(c.id in ids and c.kind == "read" and c.dump is None
-                        and {"accept", "either"} & set(c.expect.values()) for c in cases)
         test = SelfTest(good=good, corpus=args.corpus.resolve(), sample=id_regex(ids),
-                        unchecked_accepts=unchecked, workdir=Path(tmp))
+                        workdir=Path(tmp))
         test.good_adapter(None if args.full else test.sample, args.known_failures)
         test.broken_adapters(hang_cases=id_regex(reads))
+        accepted = [c for c in cases if c.kind == "read" and _has(c.dump, b'"ts":"')
+                    and c.expect.get("strict") == c.expect.get("compat") == "accept"]
+        if test.check(bool(accepted), "the corpus has a case accepted by both profiles"):
+            test.dump_validity(accepted[0])
         test.rule_mismatch()
         test.known_failures()
         test.matrix()

@@ -410,9 +410,12 @@ class TestIndex(RejectCase):
         # A lone surrogate in a string *value* is not a name: accepted.
         ok = b'{"k":{"offset":128,"length":1,"x":"\\ud800"}}'
         self.assertEqual(read(with_index(ok, chunks), "compat").kv, {"k": b"A"})
-        # R-IDX-12: an earlier, invalid duplicate leaves no trace.
-        dup = b'{"k":5,"k":{"offset":128,"length":1}}'
+        # R-IDX-12: the last occurrence wins, but an earlier one must be a valid entry too
+        # (spec 1.4, exception 5).
+        dup = b'{"k":{"offset":133,"length":1},"k":{"offset":128,"length":1}}'
         self.assertEqual(read(with_index(dup, chunks), "compat").kv, {"k": b"A"})
+        self.assertReject(with_index(b'{"k":5,"k":{"offset":128,"length":1}}', chunks),
+                          "R-IDX-9", at + 5, "compat")
         # __proto__ and integer-like keys are ordinary keys
         proto = b'{"__proto__":{"offset":128,"length":1},"42":{"offset":133,"length":1}}'
         self.assertEqual(read(with_index(proto, chunks)).kv, {"__proto__": b"A", "42": b"B"})

@@ -338,7 +338,7 @@ static void test_refusals(void)
     c.flags = 0;
 
     c.evt_base_id = 4294967296ull;
-    expect_refused(&c, ACEPACK_UNSUPPORTED, "W-HDR-1", 0, __LINE__);
+    expect_refused(&c, ACEPACK_INVALID, "W-HDR-1", 0, __LINE__);
     c.evt_base_id = 4294967295ull;
     CHECK_ST(acepack_build(&c, NULL, out, sizeof out, &n, NULL), ACEPACK_OK);
     c.evt_base_id = 0;

@@ -333,10 +333,12 @@ static void run_io_step(run *r, step_kind k, long fault_k)
                        fault_name(r->fio.kind), fault_k, names[k], acepack_status_name(st),
                        e.message ? e.message : "");
         }
-    } else if (fired_now && !absorbable(&r->fio)) {
-        w_fail(__FILE__, __LINE__, "%s k=%ld: %s returned ok after a %s fault on %s",
-               fault_name(r->fio.kind), fault_k, names[k], fault_name(r->fio.kind),
-               r->fio.fired_call);
+    } else if (fired_now) {
+        if (!absorbable(&r->fio))
+            w_fail(__FILE__, __LINE__, "%s k=%ld: %s returned ok after a %s fault on %s",
+                   fault_name(r->fio.kind), fault_k, names[k], fault_name(r->fio.kind),
+                   r->fio.fired_call);
+        fault_io_disarm(&r->fio); /* an absorbed ENOSPC: free the disk again */
     }
     committed(r);
     char why[256];

@@ -1,1 +1,428 @@
-int main(void){return 0;}
+/*
+ * test_migrate.c - migration from v1 to v2 (spec 10, M-1..M-10).  Every
+ * expected result is written out by hand from the spec's rules.
+ */
+#if !defined(_DEFAULT_SOURCE)
+#define _DEFAULT_SOURCE 1
+#endif
+
+#include <stdlib.h>
+#include <sys/stat.h>
+
+#include "wtest.h"
+
+typedef struct buf {
+    uint8_t *p;
+    size_t n, cap;
+} buf;
+
+static int buf_write(void *ctx, const void *p, size_t n)
+{
+    buf *b = ctx;
+    if (b->n + n > b->cap) {
+        b->cap = (b->n + n) * 2;
+        b->p = realloc(b->p, b->cap);
+    }
+    memcpy(b->p + b->n, p, n);
+    b->n += n;
+    return 0;
+}
+
+typedef struct kvs {
+    acepack_kv kv[64];
+    size_t n;
+} kvs;
+
+static void add(kvs *k, const char *key, const char *value)
+{
+    acepack_kv *x = &k->kv[k->n++];
+    x->key = (const uint8_t *)key;
+    x->key_len = strlen(key);
+    x->value = (const uint8_t *)value;
+    x->value_len = strlen(value);
+}
+
+/* The canonical v1 file of kvs (W-V1-1). */
+static uint8_t *v1_of(const kvs *k, size_t *n)
+{
+    acepack_content c;
+    memset(&c, 0, sizeof c);
+    c.format_version = 1;
+    c.kv = k->kv;
+    c.kv_count = k->n;
+    uint64_t size = 0;
+    if (acepack_build_size(&c, NULL, &size, NULL) != ACEPACK_OK)
+        abort();
+    uint8_t *d = malloc((size_t)size);
+    if (acepack_build(&c, NULL, d, (size_t)size, n, NULL) != ACEPACK_OK)
+        abort();
+    return d;
+}
+
+typedef struct keys_seen {
+    char list[1024];
+} keys_seen;
+
+static void on_malformed(void *ctx, const uint8_t *key, size_t len)
+{
+    keys_seen *k = ctx;
+    strncat(k->list, (const char *)key, len);
+    strcat(k->list, ";");
+}
+
+/* Migrates v1 kvs; on success checks the output against `want` (content by
+ * the reader, and canonical bytes by the builder, M-9). */
+static acepack_status migrate_check(const kvs *in, acepack_profile profile, const model *want,
+                                    acepack_migrate_report *rep, keys_seen *seen,
+                                    acepack_error *e, int line)
+{
+    size_t n = 0;
+    uint8_t *v1 = v1_of(in, &n);
+    buf out = {NULL, 0, 0};
+    acepack_migrate_options o;
+    memset(&o, 0, sizeof o);
+    o.profile = profile;
+    o.malformed_key = seen ? on_malformed : NULL;
+    o.malformed_ctx = seen;
+    acepack_status st = acepack_migrate_bytes(v1, n, &o, buf_write, &out, rep, e);
+    if (st == ACEPACK_OK && want) {
+        char why[256];
+        if (!model_check_bytes(out.p, out.n, want, why, sizeof why))
+            w_fail(__FILE__, line, "migrated file: %s", why);
+        acepack_kv kv[64];
+        acepack_event_in *ev = malloc((want->nev + 1) * sizeof *ev);
+        acepack_content c = model_content(want, kv, ev);
+        uint64_t size = 0;
+        acepack_build_size(&c, NULL, &size, NULL);
+        uint8_t *canon = malloc((size_t)size);
+        size_t cn = 0;
+        acepack_build(&c, NULL, canon, (size_t)size, &cn, NULL);
+        if (cn != out.n || memcmp(canon, out.p, cn) != 0)
+            w_fail(__FILE__, line, "migrated file is not canonical (M-9)");
+        free(canon);
+        free(ev);
+    }
+    if (st != ACEPACK_OK && out.n != 0)
+        w_fail(__FILE__, line, "a refused migration wrote %zu bytes", out.n);
+    free(out.p);
+    free(v1);
+    return st;
+}
+
+static const char GAP[] = "{\"acepack\":\"gap\"}";
+#define GAPEV(m) model_append((m), 0, 0, 0, 1, GAP, sizeof GAP - 1)
+
+static void test_ids_gaps_seq_malformed(void)
+{
+    static const char e2[] = "{\"kind\":1,\"content_source\":2,\"key\":\"k\",\"payload\":{\"x\":1},"
+                             "\"parent_id\":1,\"id\":2,\"ts\":1700000000000}";
+    static const char e5[] = "{\"id\":5,\"ts\":1e3,\"kind\":7,\"content_source\":8,\"flags\":null,"
+                             "\"app\":\"kept\"}";
+    static const char e6[] = "{\"id\":6,\"ts\":6,\"kind\":0,\"content_source\":255,\"flags\":1}";
+    kvs in = {0};
+    add(&in, "core/log/000000000002", e2);
+    add(&in, "core/log/000000000005", e5);
+    add(&in, "core/log/000000000006", e6);
+    add(&in, "core/log/000000000003", "{\"id\":3,\"ts\":1,\"kind\":1}"); /* no content_source */
+    add(&in, "core/log/000000000004", "not json");
+    add(&in, "core/log/7", "{\"id\":7,\"ts\":1,\"kind\":1,\"content_source\":1}"); /* not a log key */
+    add(&in, "core/log/__seq", "9");
+    add(&in, "core/log/000000000000", "{}"); /* id 0: not a log key */
+    add(&in, "meta/log_entry_seq", "8");
+    add(&in, "agents/x", "y");
+
+    /* lo = 2: evt_base_id 1; ids 2..8 (S = 8 >= hi = 6). */
+    model want;
+    model_init(&want);
+    want.base = 1;
+    model_append(&want, 1700000000000ull, 1, 2, 0, e2, sizeof e2 - 1); /* id 2 */
+    GAPEV(&want);                                                       /* 3: malformed */
+    GAPEV(&want);                                                       /* 4: malformed */
+    model_append(&want, 1000, 7, 8, 0, e5, sizeof e5 - 1);             /* 5: 1e3 is exactly 1000 */
+    model_append(&want, 6, 0, 255, 1, e6, sizeof e6 - 1);              /* 6 */
+    GAPEV(&want);                                                       /* 7: "core/log/7" is no log key */
+    GAPEV(&want);                                                       /* 8: up to S */
+    model_put_s(&want, "core/log/000000000003", "{\"id\":3,\"ts\":1,\"kind\":1}");
+    model_put_s(&want, "core/log/000000000004", "not json");
+    model_put_s(&want, "core/log/7", "{\"id\":7,\"ts\":1,\"kind\":1,\"content_source\":1}");
+    model_put_s(&want, "core/log/__seq", "9");
+    model_put_s(&want, "core/log/000000000000", "{}");
+    model_put_s(&want, "agents/x", "y");
+
+    acepack_migrate_report rep;
+    keys_seen seen;
+    memset(&seen, 0, sizeof seen);
+    acepack_error e;
+    CHECK_ST(migrate_check(&in, ACEPACK_STRICT, &want, &rep, &seen, &e, __LINE__), ACEPACK_OK);
+    CHECK_U64(rep.events_from_entries, 3);
+    CHECK_U64(rep.gap_events, 4);
+    CHECK_U64(rep.malformed_entries, 2);
+    CHECK(rep.log_entry_seq_consumed == 1);
+    CHECK_U64(rep.evt_base_id, 1);
+    CHECK_U64(rep.events, 7);
+    CHECK_U64(rep.kv_count, 6);
+    CHECK(strcmp(seen.list, "core/log/000000000003;core/log/000000000004;") == 0);
+    model_free(&want);
+}
+
+/* M-4: what makes an entry malformed; each stays a key, and its id a gap. */
+static void test_malformed_variants(void)
+{
+    static const char *bad[] = {
+        "{\"id\":1,\"ts\":-1,\"kind\":1,\"content_source\":1}",
+        "{\"id\":1,\"ts\":1.5,\"kind\":1,\"content_source\":1}",
+        "{\"id\":1,\"ts\":9007199254740992,\"kind\":1,\"content_source\":1}",
+        "{\"id\":2,\"ts\":1,\"kind\":1,\"content_source\":1}",
+        "{\"id\":1,\"id\":1,\"ts\":1,\"kind\":1,\"content_source\":1}",
+        "{\"id\":1,\"ts\":1,\"kind\":256,\"content_source\":1}",
+        "{\"id\":1,\"ts\":1,\"kind\":\"1\",\"content_source\":1}",
+        "{\"id\":1,\"ts\":1,\"kind\":1,\"content_source\":1,\"flags\":256}",
+        "{\"id\":1,\"ts\":1,\"kind\":1,\"content_source\":1,\"flags\":true}",
+        "{\"id\":1,\"ts\":1,\"kind\":1,\"content_source\":1,\"flags\":1,\"flags\":1}",
+        "[{\"id\":1,\"ts\":1,\"kind\":1,\"content_source\":1}]",
+        "{\"id\":1,\"ts\":1,\"kind\":1,\"content_source\":1} x",
+        "{\"id\":1,\"ts\":1,\"kind\":1,\"content_source\":1,\"s\":\"\xff\"}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        kvs in = {0};
+        add(&in, "core/log/000000000001", bad[i]);
+        add(&in, "core/log/000000000002",
+            "{\"id\":2,\"ts\":2,\"kind\":1,\"content_source\":1}");
+        model want;
+        model_init(&want);
+        want.base = 1; /* lo = 2 */
+        static const char e2[] = "{\"id\":2,\"ts\":2,\"kind\":1,\"content_source\":1}";
+        model_append(&want, 2, 1, 1, 0, e2, sizeof e2 - 1);
+        model_put_s(&want, "core/log/000000000001", bad[i]);
+        acepack_migrate_report rep;
+        acepack_error e;
+        if (migrate_check(&in, ACEPACK_STRICT, &want, &rep, NULL, &e, __LINE__) != ACEPACK_OK ||
+            rep.malformed_entries != 1)
+            w_fail(__FILE__, __LINE__, "variant %zu: not treated as malformed", i);
+        model_free(&want);
+    }
+    /* Well-formed edge cases: exact values (R-IDX-10), flags null, 13-digit ids. */
+    kvs in = {0};
+    static const char a[] = "{\"id\":1000000000000,\"ts\":12800e-2,\"kind\":-0,"
+                            "\"content_source\":2.0,\"flags\":null}";
+    add(&in, "core/log/1000000000000", a);
+    model want;
+    model_init(&want);
+    want.base = 999999999999u > 4294967295u ? 0 : 0;
+    acepack_migrate_report rep;
+    acepack_error e;
+    /* lo - 1 = 999999999999 does not fit a u32 evt_base_id: M-8. */
+    CHECK_ST(migrate_check(&in, ACEPACK_STRICT, NULL, &rep, NULL, &e, __LINE__),
+             ACEPACK_UNSUPPORTED);
+    CHECK_RULE(e, "M-8");
+    kvs in2 = {0};
+    static const char b[] = "{\"id\":4294967296,\"ts\":12800e-2,\"kind\":-0,"
+                            "\"content_source\":2.0,\"flags\":null}";
+    add(&in2, "core/log/004294967296", b);
+    want.base = 4294967295u; /* the largest base that fits */
+    model_append(&want, 128, 0, 2, 0, b, sizeof b - 1);
+    CHECK_ST(migrate_check(&in2, ACEPACK_STRICT, &want, &rep, NULL, &e, __LINE__), ACEPACK_OK);
+    CHECK_U64(rep.malformed_entries, 0);
+    model_free(&want);
+}
+
+static void test_seq_only(void)
+{
+    /* No well-formed entry: evt_base_id = S, and S leaves the KV map. */
+    kvs in = {0};
+    add(&in, "meta/log_entry_seq", "41");
+    add(&in, "x", "1");
+    model want;
+    model_init(&want);
+    want.base = 41;
+    model_put_s(&want, "x", "1");
+    acepack_migrate_report rep;
+    acepack_error e;
+    CHECK_ST(migrate_check(&in, ACEPACK_STRICT, &want, &rep, NULL, &e, __LINE__), ACEPACK_OK);
+    CHECK(rep.log_entry_seq_consumed == 1);
+    CHECK_U64(rep.events, 0);
+    model_free(&want);
+
+    /* Not exactly a uint: S undefined, the key stays, base 0. */
+    static const char *not_uint[] = {"07", "1.0", " 1", "1e2", "-1", "9007199254740992", ""};
+    for (size_t i = 0; i < sizeof not_uint / sizeof not_uint[0]; i++) {
+        kvs in2 = {0};
+        add(&in2, "meta/log_entry_seq", not_uint[i]);
+        model_init(&want);
+        model_put_s(&want, "meta/log_entry_seq", not_uint[i]);
+        CHECK_ST(migrate_check(&in2, ACEPACK_STRICT, &want, &rep, NULL, &e, __LINE__),
+                 ACEPACK_OK);
+        CHECK(rep.log_entry_seq_consumed == 0);
+        model_free(&want);
+    }
+
+    /* S below the largest id: undefined; the events end at hi. */
+    kvs in3 = {0};
+    static const char e1[] = "{\"id\":1,\"ts\":1,\"kind\":1,\"content_source\":1}";
+    static const char e3[] = "{\"id\":3,\"ts\":3,\"kind\":1,\"content_source\":1}";
+    add(&in3, "core/log/000000000001", e1);
+    add(&in3, "core/log/000000000003", e3);
+    add(&in3, "meta/log_entry_seq", "2");
+    model_init(&want);
+    model_append(&want, 1, 1, 1, 0, e1, sizeof e1 - 1);
+    GAPEV(&want);
+    model_append(&want, 3, 1, 1, 0, e3, sizeof e3 - 1);
+    model_put_s(&want, "meta/log_entry_seq", "2");
+    CHECK_ST(migrate_check(&in3, ACEPACK_STRICT, &want, &rep, NULL, &e, __LINE__), ACEPACK_OK);
+    CHECK(rep.log_entry_seq_consumed == 0);
+    model_free(&want);
+
+    /* S beyond u32 with no entries: M-8. */
+    kvs in4 = {0};
+    add(&in4, "meta/log_entry_seq", "4294967296");
+    CHECK_ST(migrate_check(&in4, ACEPACK_STRICT, NULL, &rep, NULL, &e, __LINE__),
+             ACEPACK_UNSUPPORTED);
+    CHECK_RULE(e, "M-8");
+}
+
+/* M-8: at most max(1,048,576, 16 x entries) gap events. */
+static void test_gap_limit(void)
+{
+    static const char e1[] = "{\"id\":1,\"ts\":1,\"kind\":1,\"content_source\":1}";
+    kvs in = {0};
+    add(&in, "core/log/000000000001", e1);
+    add(&in, "meta/log_entry_seq", "1048578"); /* ids 1..1048578: 1,048,577 gaps */
+    acepack_migrate_report rep;
+    acepack_error e;
+    CHECK_ST(migrate_check(&in, ACEPACK_STRICT, NULL, &rep, NULL, &e, __LINE__),
+             ACEPACK_UNSUPPORTED);
+    CHECK_RULE(e, "M-8");
+    /* Exactly at the limit: migrates. */
+    in.kv[1].value = (const uint8_t *)"1048577";
+    in.kv[1].value_len = 7;
+    size_t n = 0;
+    uint8_t *v1 = v1_of(&in, &n);
+    buf out = {NULL, 0, 0};
+    CHECK_ST(acepack_migrate_bytes(v1, n, NULL, buf_write, &out, &rep, &e), ACEPACK_OK);
+    CHECK_U64(rep.gap_events, 1048576);
+    CHECK_U64(rep.events, 1048577);
+    acepack_reader r;
+    CHECK_ST(acepack_open(&r, out.p, out.n, ACEPACK_STRICT, NULL), ACEPACK_OK);
+    CHECK_U64(acepack_event_count(&r), 1048577);
+    acepack_event ev;
+    acepack_event_get(&r, 1048576, &ev);
+    CHECK(ev.id == 1048577 && ev.flags == 1 && ev.payload.len == 17 &&
+          memcmp(ev.payload.ptr, GAP, 17) == 0);
+    free(out.p);
+    free(v1);
+}
+
+static void test_refused_inputs(void)
+{
+    /* M-1: a v2 file is not migrated. */
+    acepack_content c;
+    memset(&c, 0, sizeof c);
+    c.format_version = 2;
+    uint8_t v2[256];
+    size_t n = 0;
+    CHECK_ST(acepack_build(&c, NULL, v2, sizeof v2, &n, NULL), ACEPACK_OK);
+    buf out = {NULL, 0, 0};
+    acepack_error e;
+    CHECK_ST(acepack_migrate_bytes(v2, n, NULL, buf_write, &out, NULL, &e), ACEPACK_INVALID);
+    CHECK_RULE(e, "M-1");
+    CHECK_U64(out.n, 0);
+
+    /* M-1: a v1 file valid only under compat (index with whitespace, R-IDX-3)
+     * migrates only when compat is asked for. */
+    static const char idx[] = "{ \"a\" : {\"offset\":64,\"length\":1} }";
+    uint8_t v1[256];
+    memset(v1, 0, 64);
+    memcpy(v1, "ACEPACK", 8);
+    v1[11] = 1;
+    v1[23] = 69; /* index_offset */
+    v1[31] = (uint8_t)(sizeof idx - 1);
+    memcpy(v1 + 64, "\0\0\0\1x", 5);
+    memcpy(v1 + 69, idx, sizeof idx - 1);
+    size_t v1n = 69 + sizeof idx - 1;
+    CHECK_ST(acepack_migrate_bytes(v1, v1n, NULL, buf_write, &out, NULL, &e), ACEPACK_INVALID);
+    CHECK_RULE(e, "R-IDX-3");
+    CHECK_U64(out.n, 0);
+    acepack_migrate_options o;
+    memset(&o, 0, sizeof o);
+    o.profile = ACEPACK_COMPAT;
+    CHECK_ST(acepack_migrate_bytes(v1, v1n, &o, buf_write, &out, NULL, &e), ACEPACK_OK);
+    model want;
+    model_init(&want);
+    model_put_s(&want, "a", "x");
+    char why[256];
+    CHECK(model_check_bytes(out.p, out.n, &want, why, sizeof why));
+    model_free(&want);
+    free(out.p);
+
+    /* Compat: a duplicated key, the last occurrence wins (R-IDX-12). */
+    static const char idx2[] = "{\"a\":{\"offset\":64,\"length\":1},\"a\":{\"offset\":69,\"length\":1}}";
+    memcpy(v1 + 64, "\0\0\0\1x\0\0\0\1y", 10);
+    memcpy(v1 + 74, idx2, sizeof idx2 - 1);
+    v1[23] = 74;
+    v1[31] = (uint8_t)(sizeof idx2 - 1);
+    out.p = NULL;
+    out.n = out.cap = 0;
+    CHECK_ST(acepack_migrate_bytes(v1, 74 + sizeof idx2 - 1, &o, buf_write, &out, NULL, &e),
+             ACEPACK_OK);
+    model_init(&want);
+    model_put_s(&want, "a", "y");
+    CHECK(model_check_bytes(out.p, out.n, &want, why, sizeof why));
+    model_free(&want);
+    free(out.p);
+}
+
+static void test_paths(void)
+{
+    char dir[256], in_path[320], out_path[320];
+    w_mkdir(dir, sizeof dir, "migpath");
+    snprintf(in_path, sizeof in_path, "%s/old.ace", dir);
+    snprintf(out_path, sizeof out_path, "%s/new.ace", dir);
+    kvs in = {0};
+    static const char e1[] = "{\"id\":1,\"ts\":1,\"kind\":1,\"content_source\":1}";
+    add(&in, "core/log/000000000001", e1);
+    add(&in, "k", "v");
+    size_t n = 0;
+    uint8_t *v1 = v1_of(&in, &n);
+    CHECK(w_write_file(in_path, v1, n) == 0);
+    model want;
+    model_init(&want);
+    model_append(&want, 1, 1, 1, 0, e1, sizeof e1 - 1);
+    model_put_s(&want, "k", "v");
+
+    acepack_migrate_report rep;
+    acepack_error e;
+    CHECK_ST(acepack_migrate_path(in_path, out_path, NULL, &rep, &e), ACEPACK_OK);
+    size_t n2 = 0;
+    uint8_t *still = w_read_file(in_path, &n2);
+    CHECK(still && n2 == n && memcmp(still, v1, n) == 0); /* M-2: input untouched */
+    free(still);
+    CHECK_MODEL(out_path, &want);
+    CHECK_U64(w_count_files(dir), 2);
+
+    struct stat st0, st1;
+    CHECK(stat(in_path, &st0) == 0);
+    CHECK_ST(acepack_migrate_path(in_path, NULL, NULL, &rep, &e), ACEPACK_OK);
+    CHECK(stat(in_path, &st1) == 0 && st0.st_ino != st1.st_ino);
+    CHECK_MODEL(in_path, &want);
+    CHECK_U64(w_count_files(dir), 2);
+    /* Migrating it again is refused: it is v2 now (M-1). */
+    CHECK_ST(acepack_migrate_path(in_path, NULL, NULL, &rep, &e), ACEPACK_INVALID);
+    CHECK_RULE(e, "M-1");
+    model_free(&want);
+    free(v1);
+    w_rmdir(dir);
+}
+
+int main(int argc, char **argv)
+{
+    static const w_test tests[] = {
+        {"ids_gaps_seq_malformed", test_ids_gaps_seq_malformed},
+        {"malformed_variants", test_malformed_variants},
+        {"seq_only", test_seq_only},
+        {"gap_limit", test_gap_limit},
+        {"refused_inputs", test_refused_inputs},
+        {"paths", test_paths},
+        {NULL, NULL},
+    };
+    return w_main(tests, argc, argv);
+}

@@ -1,1 +1,725 @@
-int main(void){return 0;}
+/*
+ * test_store.c - the in-place store: create (8.3), put/delete/append/commit
+ * (spec 9.1), locking (W-LOCK-1..3), tail truncation (W-COMMIT-4), refusal of
+ * files that do not validate (spec 13), compaction (W-COMPACT-1/2), migration
+ * at open (spec 10), allocation failures.
+ */
+#if !defined(_DEFAULT_SOURCE)
+#define _DEFAULT_SOURCE 1
+#endif
+
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fault_io.h"
+#include "wtest.h"
+
+static const char EMPTY_HEX[] =
+    "41 43 45 50 41 43 4b 00  00 00 00 02 00 00 00 00"
+    "00 00 00 00 00 00 00 88  00 00 00 00 00 00 00 02"
+    "00 00 00 00 00 00 00 80  00 00 00 00 00 00 00 80"
+    "00 00 00 00 00 00 00 08  00 00 00 00 00 00 00 00"
+    "00000000000000000000000000000000 00000000000000000000000000000000"
+    "00000000000000000000000000000000 00000000000000000000000000000000"
+    "00 00 00 00 00 00 00 00  7b 7d";
+
+typedef struct env {
+    char dir[256];
+    char path[320];
+} env;
+
+static void env_init(env *e, const char *tag)
+{
+    w_mkdir(e->dir, sizeof e->dir, tag);
+    snprintf(e->path, sizeof e->path, "%s/s.ace", e->dir);
+}
+
+static acepack_store *open_ok(const char *path, unsigned flags, const acepack_store_options *o)
+{
+    acepack_store *s = NULL;
+    acepack_error e;
+    memset(&e, 0, sizeof e);
+    acepack_status st = acepack_store_open(path, flags, o, &s, &e);
+    if (st != ACEPACK_OK)
+        w_fail(__FILE__, __LINE__, "open %s: %s %s %s", path, acepack_status_name(st),
+               e.rule ? e.rule : "-", e.message ? e.message : "");
+    return s;
+}
+
+static void append_s(acepack_store *s, model *m, uint64_t ts, const char *payload)
+{
+    CHECK_ST(acepack_store_append(s, ts, 1, 2, 0, payload, strlen(payload), NULL, NULL),
+             ACEPACK_OK);
+    model_append(m, ts, 1, 2, 0, payload, strlen(payload));
+}
+
+static void put_s(acepack_store *s, model *m, const char *k, const char *v)
+{
+    CHECK_ST(acepack_store_put(s, k, strlen(k), v, strlen(v), NULL), ACEPACK_OK);
+    model_put_s(m, k, v);
+}
+
+static void test_create_commit_reopen(void)
+{
+    env v;
+    env_init(&v, "store");
+    acepack_store_options o;
+    memset(&o, 0, sizeof o);
+    acepack_error e;
+    acepack_store *s = NULL;
+    CHECK_ST(acepack_store_open(v.path, 0, NULL, &s, &e), ACEPACK_IO); /* absent, no CREATE */
+    CHECK(e.sys_errno == ENOENT);
+    s = open_ok(v.path, ACEPACK_STORE_CREATE, &o);
+    /* Spec 8.3: the new store is the canonical empty store. */
+    uint8_t want[256];
+    size_t wn = w_hex(EMPTY_HEX, want, sizeof want);
+    size_t n = 0;
+    uint8_t *d = w_read_file(v.path, &n);
+    CHECK(d && n == wn && memcmp(d, want, n) == 0);
+    free(d);
+    CHECK_U64(w_count_files(v.dir), 1);
+
+    model m;
+    model_init(&m);
+    put_s(s, &m, "state/a", "hello");
+    put_s(s, &m, "7", "seven");
+    uint64_t id = 0;
+    CHECK_ST(acepack_store_append(s, 1700000000000ull, 1, 2, 0, "{\"key\":\"k\"}", 11, &id, NULL),
+             ACEPACK_OK);
+    model_append(&m, 1700000000000ull, 1, 2, 0, "{\"key\":\"k\"}", 11);
+    CHECK_U64(id, 1);
+    CHECK_ST(acepack_store_commit(s, NULL), ACEPACK_OK);
+    CHECK_MODEL(v.path, &m);
+    put_s(s, &m, "state/a", "world");
+    CHECK_ST(acepack_store_delete(s, "7", 1, NULL), ACEPACK_OK);
+    model_del(&m, "7", 1);
+    CHECK_ST(acepack_store_delete(s, "7", 1, NULL), ACEPACK_NOT_FOUND);
+    CHECK_ST(acepack_store_delete(s, "nope", 4, NULL), ACEPACK_NOT_FOUND);
+    append_s(s, &m, 5, "{}");
+    CHECK_ST(acepack_store_commit(s, NULL), ACEPACK_OK);
+    CHECK_MODEL(v.path, &m);
+    CHECK_ST(acepack_store_close(s, NULL), ACEPACK_OK);
+
+    s = open_ok(v.path, 0, NULL);
+    char buf[16];
+    size_t len = 0;
+    CHECK_ST(acepack_store_get(s, "state/a", 7, buf, sizeof buf, &len, NULL), ACEPACK_OK);
+    CHECK(len == 5 && memcmp(buf, "world", 5) == 0);
+    CHECK_ST(acepack_store_get(s, "7", 1, NULL, 0, &len, NULL), ACEPACK_NOT_FOUND);
+    CHECK_ST(acepack_store_append(s, 6, 0, 0, 0, "{}", 2, &id, NULL), ACEPACK_OK);
+    CHECK_U64(id, 3); /* ids continue (R-EVT-10) */
+    model_append(&m, 6, 0, 0, 0, "{}", 2);
+    CHECK_ST(acepack_store_commit(s, NULL), ACEPACK_OK);
+    CHECK_ST(acepack_store_close(s, NULL), ACEPACK_OK);
+    CHECK_MODEL(v.path, &m);
+    CHECK_U64(w_count_files(v.dir), 1); /* W-LOCK-3: no sidecar file */
+    model_free(&m);
+    w_rmdir(v.dir);
+}
+
+static void test_pending_and_rollback(void)
+{
+    env v;
+    env_init(&v, "pending");
+    acepack_store *s = open_ok(v.path, ACEPACK_STORE_CREATE, NULL);
+    model m;
+    model_init(&m);
+    put_s(s, &m, "a", "1");
+    append_s(s, &m, 1, "{}");
+    CHECK_ST(acepack_store_commit(s, NULL), ACEPACK_OK);
+    size_t n0 = 0;
+    uint8_t *before = w_read_file(v.path, &n0);
+
+    /* Pending changes touch nothing on disk. */
+    CHECK_ST(acepack_store_put(s, "a", 1, "2", 1, NULL), ACEPACK_OK);
+    CHECK_ST(acepack_store_put(s, "b", 1, "3", 1, NULL), ACEPACK_OK);
+    CHECK_ST(acepack_store_delete(s, "b", 1, NULL), ACEPACK_OK);
+    CHECK_ST(acepack_store_append(s, 2, 0, 0, 0, "{}", 2, NULL, NULL), ACEPACK_OK);
+    size_t n1 = 0;
+    uint8_t *mid = w_read_file(v.path, &n1);
+    CHECK(n1 == n0 && memcmp(before, mid, n0) == 0);
+    free(mid);
+    char c;
+    size_t len;
+    CHECK_ST(acepack_store_get(s, "a", 1, &c, 1, &len, NULL), ACEPACK_OK);
+    CHECK(c == '2');
+    CHECK_ST(acepack_store_get(s, "b", 1, &c, 1, &len, NULL), ACEPACK_NOT_FOUND);
+    acepack_store_info info;
+    acepack_store_get_info(s, &info);
+    CHECK_U64(info.event_count, 2);
+    CHECK_U64(info.pending_events, 1);
+    CHECK_U64(info.key_count, 1);
+    acepack_event ev;
+    CHECK_ST(acepack_store_event(s, 1, &ev), ACEPACK_OK);
+    CHECK(ev.id == 2 && ev.ts == 2 && ev.payload.len == 2);
+    CHECK_ST(acepack_store_event(s, 2, &ev), ACEPACK_ARG);
+
+    acepack_store_rollback(s);
+    CHECK_ST(acepack_store_get(s, "a", 1, &c, 1, &len, NULL), ACEPACK_OK);
+    CHECK(c == '1');
+    acepack_store_get_info(s, &info);
+    CHECK_U64(info.event_count, 1);
+    CHECK_U64(info.pending_kv, 0);
+    /* A commit with nothing pending writes nothing. */
+    fault_io f;
+    fault_io_init(&f, v.path);
+    CHECK_ST(acepack_store_commit(s, NULL), ACEPACK_OK);
+    size_t n2 = 0;
+    uint8_t *after = w_read_file(v.path, &n2);
+    CHECK(n2 == n0 && memcmp(before, after, n0) == 0);
+    free(after);
+    acepack_store_get_info(s, &info);
+    CHECK_U64(info.commits, 1);
+
+    /* W-COMMIT-1: a commit leaves every byte of the committed extent but the
+     * header as it was, and appends after it (W-COMMIT-2, W-LAY-1). */
+    put_s(s, &m, "a", "22");
+    append_s(s, &m, 3, "{\"x\":1}");
+    CHECK_ST(acepack_store_commit(s, NULL), ACEPACK_OK);
+    size_t n3 = 0;
+    uint8_t *next = w_read_file(v.path, &n3);
+    CHECK(n3 > n0 && memcmp(before + 128, next + 128, n0 - 128) == 0);
+    acepack_reader r;
+    CHECK_ST(acepack_open(&r, next, n3, ACEPACK_STRICT, NULL), ACEPACK_OK);
+    CHECK(r.evt_offset == n0 + 6 && r.chunk_end == r.evt_offset); /* after the new chunk of "a" */
+    CHECK_U64(r.index_offset + r.index_length, n3);
+    free(next);
+    free(before);
+    CHECK_MODEL(v.path, &m);
+    acepack_store_close(s, NULL);
+    fault_io_free(&f);
+    model_free(&m);
+    w_rmdir(v.dir);
+}
+
+static void test_bad_input_to_store(void)
+{
+    env v;
+    env_init(&v, "badin");
+    acepack_store *s = open_ok(v.path, ACEPACK_STORE_CREATE, NULL);
+    model m;
+    model_init(&m);
+    acepack_error e;
+    CHECK_ST(acepack_store_append(s, 9007199254740992ull, 0, 0, 0, "{}", 2, NULL, &e),
+             ACEPACK_INVALID);
+    CHECK_RULE(e, "W-EVT-2");
+    CHECK_ST(acepack_store_append(s, 1, 256, 0, 0, "{}", 2, NULL, &e), ACEPACK_INVALID);
+    CHECK_RULE(e, "W-EVT-2");
+    CHECK_ST(acepack_store_append(s, 1, 0, 0, 0x100, "{}", 2, NULL, &e), ACEPACK_INVALID);
+    CHECK_RULE(e, "W-EVT-2");
+    CHECK_ST(acepack_store_append(s, 1, 0, 0, 0, "[1]", 3, NULL, &e), ACEPACK_INVALID);
+    CHECK_RULE(e, "W-EVT-4");
+    CHECK_ST(acepack_store_append(s, 1, 0, 0, 0, "{\"a\":\"\xc0\xaf\"}", 10, NULL, &e),
+             ACEPACK_INVALID);
+    CHECK_RULE(e, "W-EVT-4");
+    CHECK_ST(acepack_store_put(s, "\xff", 1, "v", 1, &e), ACEPACK_INVALID);
+    CHECK_RULE(e, "W-IDX-2");
+    CHECK_ST(acepack_store_put(s, "a\xed\xb0\x80", 4, "v", 1, &e), ACEPACK_INVALID);
+    CHECK_RULE(e, "W-IDX-2");
+    acepack_store_info info;
+    acepack_store_get_info(s, &info);
+    CHECK_U64(info.event_count, 0);
+    CHECK_U64(info.pending_kv, 0);
+    /* Keys that are fine: empty, NUL inside, __proto__, integer-like. */
+    CHECK_ST(acepack_store_put(s, "", 0, "e", 1, NULL), ACEPACK_OK);
+    model_put(&m, "", 0, "e", 1);
+    CHECK_ST(acepack_store_put(s, "n\0ul", 4, "z", 1, NULL), ACEPACK_OK);
+    model_put(&m, "n\0ul", 4, "z", 1);
+    put_s(s, &m, "__proto__", "{}");
+    put_s(s, &m, "4294967294", "max index");
+    CHECK_ST(acepack_store_commit(s, NULL), ACEPACK_OK);
+    CHECK_MODEL(v.path, &m);
+    acepack_store_close(s, NULL);
+    model_free(&m);
+    w_rmdir(v.dir);
+}
+
+static void test_lock(void)
+{
+    env v;
+    env_init(&v, "lock");
+    acepack_store *a = open_ok(v.path, ACEPACK_STORE_CREATE, NULL);
+    acepack_store *b = NULL;
+    acepack_error e;
+    memset(&e, 0, sizeof e);
+    time_t t0 = time(NULL);
+    CHECK_ST(acepack_store_open(v.path, 0, NULL, &b, &e), ACEPACK_LOCKED);
+    CHECK_RULE(e, "W-LOCK-1");
+    CHECK(b == NULL);
+    CHECK(time(NULL) - t0 <= 1); /* at once, no waiting */
+    CHECK_ST(acepack_migrate_path(v.path, NULL, NULL, NULL, &e), ACEPACK_LOCKED);
+
+    /* Another process is refused too. */
+    pid_t pid = fork();
+    if (pid == 0) {
+        acepack_store *c = NULL;
+        acepack_status st = acepack_store_open(v.path, 0, NULL, &c, NULL);
+        _exit(st == ACEPACK_LOCKED ? 0 : 1);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+    /* Readers take no lock and are not blocked (W-LOCK-3). */
+    acepack_mapping map;
+    CHECK_ST(acepack_map_file(v.path, &map, NULL), ACEPACK_OK);
+    acepack_reader r;
+    CHECK_ST(acepack_open(&r, map.data, map.size, ACEPACK_STRICT, NULL), ACEPACK_OK);
+    acepack_unmap(&map);
+
+    CHECK_ST(acepack_store_close(a, NULL), ACEPACK_OK);
+    b = open_ok(v.path, 0, NULL);
+    acepack_store_close(b, NULL);
+    CHECK_U64(w_count_files(v.dir), 1);
+    w_rmdir(v.dir);
+}
+
+/* W-LOCK-2: the file is replaced between open and flock; the writer must
+ * notice (dev/inode differ) and lock the new one. */
+typedef struct swap_io {
+    acepack_io io;
+    const char *path;
+    const char *replacement;
+    int flocks, opens;
+} swap_io;
+
+static int swap_flock(void *ctx, int fd, int op)
+{
+    swap_io *x = ctx;
+    if (x->flocks++ == 0 && x->replacement)
+        CHECK(rename(x->replacement, x->path) == 0);
+    return acepack_io_posix()->flock(NULL, fd, op);
+}
+
+static int swap_open(void *ctx, const char *path, unsigned flags, uint32_t mode, int *fd)
+{
+    swap_io *x = ctx;
+    x->opens++;
+    return acepack_io_posix()->open(NULL, path, flags, mode, fd);
+}
+
+static void test_lock_replaced(void)
+{
+    env v;
+    env_init(&v, "replaced");
+    char repl[400];
+    snprintf(repl, sizeof repl, "%s/replacement.ace", v.dir);
+    acepack_store *s = open_ok(v.path, ACEPACK_STORE_CREATE, NULL);
+    acepack_store_close(s, NULL);
+    s = open_ok(repl, ACEPACK_STORE_CREATE, NULL);
+    CHECK_ST(acepack_store_put(s, "replacement", 11, "yes", 3, NULL), ACEPACK_OK);
+    CHECK_ST(acepack_store_commit(s, NULL), ACEPACK_OK);
+    acepack_store_close(s, NULL);
+
+    swap_io x;
+    memset(&x, 0, sizeof x);
+    x.io = *acepack_io_posix();
+    x.io.flock = swap_flock;
+    x.io.open = swap_open;
+    x.io.ctx = &x;
+    x.path = v.path;
+    x.replacement = repl;
+    acepack_store_options o;
+    memset(&o, 0, sizeof o);
+    o.io = &x.io;
+    s = open_ok(v.path, 0, &o);
+    CHECK(x.opens >= 2 && x.flocks >= 2);
+    char buf[8];
+    size_t len = 0;
+    CHECK_ST(acepack_store_get(s, "replacement", 11, buf, sizeof buf, &len, NULL), ACEPACK_OK);
+    CHECK(len == 3 && memcmp(buf, "yes", 3) == 0);
+    acepack_store_close(s, NULL);
+    w_rmdir(v.dir);
+}
+
+static void test_tail_truncated(void)
+{
+    env v;
+    env_init(&v, "tail");
+    acepack_store *s = open_ok(v.path, ACEPACK_STORE_CREATE, NULL);
+    model m;
+    model_init(&m);
+    put_s(s, &m, "k", "v");
+    append_s(s, &m, 1, "{}");
+    CHECK_ST(acepack_store_commit(s, NULL), ACEPACK_OK);
+    acepack_store_close(s, NULL);
+    size_t n = 0;
+    uint8_t *d = w_read_file(v.path, &n);
+    /* What an interrupted commit leaves: bytes after the index. */
+    uint8_t *t = malloc(n + 5000);
+    memcpy(t, d, n);
+    memset(t + n, 0xAB, 5000);
+    CHECK(w_write_file(v.path, t, n + 5000) == 0);
+    CHECK_MODEL(v.path, &m); /* a tail is valid (3.5) */
+    s = open_ok(v.path, 0, NULL);
+    struct stat st;
+    CHECK(stat(v.path, &st) == 0 && (size_t)st.st_size == n); /* W-COMMIT-4 */
+    append_s(s, &m, 2, "{}");
+    CHECK_ST(acepack_store_commit(s, NULL), ACEPACK_OK);
+    acepack_store_close(s, NULL);
+    CHECK_MODEL(v.path, &m);
+    free(d);
+    free(t);
+    model_free(&m);
+    w_rmdir(v.dir);
+}
+
+/* Spec 13: a file that does not validate (strict, full) is refused for
+ * writing with its validation error, and nothing is written. */
+static void expect_refused(const char *dir, const char *path, const uint8_t *d, size_t n,
+                           acepack_status want, const char *rule, int line)
+{
+    CHECK(w_write_file(path, d, n) == 0);
+    acepack_store *s = NULL;
+    acepack_error e;
+    memset(&e, 0, sizeof e);
+    acepack_status st = acepack_store_open(path, ACEPACK_STORE_CREATE, NULL, &s, &e);
+    if (st != want || !e.rule || strcmp(e.rule, rule) != 0)
+        w_fail(__FILE__, line, "open gave %s %s, expected %s %s", acepack_status_name(st),
+               e.rule ? e.rule : "-", acepack_status_name(want), rule);
+    if (s)
+        acepack_store_close(s, NULL);
+    size_t n2 = 0;
+    uint8_t *after = w_read_file(path, &n2);
+    if (!after || n2 != n || (n && memcmp(after, d, n) != 0))
+        w_fail(__FILE__, line, "the refused file was modified");
+    if (w_count_files(dir) != 1)
+        w_fail(__FILE__, line, "files were created next to a refused file");
+    free(after);
+}
+
+static void test_refuse_invalid(void)
+{
+    env v;
+    env_init(&v, "refuse");
+    /* A valid file to break, built by hand from the spec's worked example. */
+    static const char hex[] =
+        "41 43 45 50 41 43 4b 00 00 00 00 02 00 00 00 00 00 00 00 00 00 00 00 b3"
+        "00 00 00 00 00 00 00 3e 00 00 00 00 00 00 00 8a 00 00 00 00 00 00 00 8a"
+        "00 00 00 00 00 00 00 29 00 00 00 01 00 00 00 00"
+        "00000000000000000000000000000000 00000000000000000000000000000000"
+        "00000000000000000000000000000000 00000000000000000000000000000000"
+        "00 00 00 01 78 00 00 00 01 79 00 00 00 01 00 00 01 8b cf e5 68 00 01 02 00 00 00 00"
+        "00 00 00 00 00 00 00 0b 00 00 00 0b 7b 22 6b 65 79 22 3a 22 6b 22 7d";
+    static const char idx[] = "{\"42\":{\"offset\":128,\"length\":1},\"a\":{\"offset\":133,\"length\":1}}";
+    uint8_t good[512];
+    size_t n = w_hex(hex, good, sizeof good);
+    memcpy(good + n, idx, sizeof idx - 1);
+    n += sizeof idx - 1;
+    CHECK_U64(n, 241);
+    uint8_t b[512];
+
+    memcpy(b, good, n);
+    b[0xa8] = 'x'; /* payload no longer JSON */
+    expect_refused(v.dir, v.path, b, n, ACEPACK_INVALID, "R-PAY-2", __LINE__);
+    /* Both keys "a" (R-IDX-7): the index is one byte shorter. */
+    static const char dup[] = "{\"a\":{\"offset\":128,\"length\":1},\"a\":{\"offset\":133,\"length\":1}}";
+    memcpy(b, good, 0xb3);
+    memcpy(b + 0xb3, dup, sizeof dup - 1);
+    b[0x1f] = 0x3d;
+    expect_refused(v.dir, v.path, b, 0xb3 + sizeof dup - 1, ACEPACK_INVALID, "R-IDX-7", __LINE__);
+    memcpy(b, good, n);
+    b[0x83] = 0x02; /* chunk length field 2, index says 1 */
+    expect_refused(v.dir, v.path, b, n, ACEPACK_INVALID, "R-CHK-3", __LINE__);
+    memcpy(b, good, n);
+    b[13] = 0x01; /* an incompatible flag bit (bit 16) */
+    expect_refused(v.dir, v.path, b, n, ACEPACK_UNSUPPORTED_FEATURE, "R-HDR-4", __LINE__);
+    memcpy(b, good, n);
+    b[11] = 3; /* version 3 */
+    expect_refused(v.dir, v.path, b, n, ACEPACK_BAD_VERSION, "R-HDR-3", __LINE__);
+    expect_refused(v.dir, v.path, good, n - 1, ACEPACK_TRUNCATED, "R-LAY-1", __LINE__);
+    expect_refused(v.dir, v.path, good, 0, ACEPACK_TRUNCATED, "R-HDR-1", __LINE__);
+    memcpy(b, good, n);
+    b[100] = 1; /* reserved byte */
+    expect_refused(v.dir, v.path, b, n, ACEPACK_INVALID, "R-HDR-6", __LINE__);
+
+    /* The same file unbroken is accepted and written. */
+    CHECK(w_write_file(v.path, good, n) == 0);
+    acepack_store *s = open_ok(v.path, 0, NULL);
+    CHECK_ST(acepack_store_append(s, 1, 1, 1, 0, "{}", 2, NULL, NULL), ACEPACK_OK);
+    CHECK_ST(acepack_store_commit(s, NULL), ACEPACK_OK);
+    acepack_store_close(s, NULL);
+    w_rmdir(v.dir);
+}
+
+/* A compatible flag bit is cleared when the header is rewritten (W-HDR-2). */
+static void test_compatible_flag_cleared(void)
+{
+    env v;
+    env_init(&v, "compatflag");
+    acepack_store *s = open_ok(v.path, ACEPACK_STORE_CREATE, NULL);
+    acepack_store_close(s, NULL);
+    size_t n = 0;
+    uint8_t *d = w_read_file(v.path, &n);
+    d[15] = 0x01;  /* compatible bit 0 */
+    d[100] = 0x55; /* reserved: not checked when a compatible bit is set (R-HDR-6) */
+    CHECK(w_write_file(v.path, d, n) == 0);
+    free(d);
+    s = open_ok(v.path, 0, NULL);
+    CHECK_ST(acepack_store_put(s, "k", 1, "v", 1, NULL), ACEPACK_OK);
+    CHECK_ST(acepack_store_commit(s, NULL), ACEPACK_OK);
+    acepack_store_close(s, NULL);
+    d = w_read_file(v.path, &n);
+    CHECK(d[12] == 0 && d[13] == 0 && d[14] == 0 && d[15] == 0);
+    int zero = 1;
+    for (int i = 64; i < 128; i++)
+        zero &= d[i] == 0;
+    CHECK(zero);
+    free(d);
+    w_rmdir(v.dir);
+}
+
+static void test_compaction(void)
+{
+    env v;
+    env_init(&v, "compact");
+    acepack_store_options o;
+    memset(&o, 0, sizeof o);
+    o.compact_ratio = 100.0; /* no automatic compaction here */
+    acepack_store *s = open_ok(v.path, ACEPACK_STORE_CREATE, &o);
+    model m;
+    model_init(&m);
+    for (int i = 0; i < 20; i++) {
+        char k[16], val[32];
+        snprintf(k, sizeof k, "key%02d", i % 7);
+        snprintf(val, sizeof val, "value %d", i);
+        put_s(s, &m, k, val);
+        append_s(s, &m, (uint64_t)i, "{\"i\":1}");
+        if (i % 5 == 4) {
+            int had = model_del(&m, "key01", 5);
+            CHECK_ST(acepack_store_delete(s, "key01", 5, NULL),
+                     had ? ACEPACK_OK : ACEPACK_NOT_FOUND);
+        }
+        CHECK_ST(acepack_store_commit(s, NULL), ACEPACK_OK);
+    }
+    CHECK_MODEL(v.path, &m);
+    struct stat st0, st1;
+    CHECK(stat(v.path, &st0) == 0);
+    put_s(s, &m, "late", "pending before compact");
+    CHECK_ST(acepack_store_compact(s, NULL), ACEPACK_OK);
+    CHECK(stat(v.path, &st1) == 0);
+    CHECK(st0.st_ino != st1.st_ino); /* W-COMPACT-1: a new file renamed over */
+    CHECK(st1.st_size < st0.st_size);
+    CHECK_U64(w_count_files(v.dir), 1);
+    /* The compacted file is the canonical file of the content (8.3): the
+     * builder (tested against the spec's bytes) gives the same bytes. */
+    acepack_kv kv[64];
+    acepack_event_in ev[64];
+    acepack_content c = model_content(&m, kv, ev);
+    static uint8_t want[1 << 16];
+    size_t wn = 0;
+    CHECK_ST(acepack_build(&c, NULL, want, sizeof want, &wn, NULL), ACEPACK_OK);
+    size_t n = 0;
+    uint8_t *d = w_read_file(v.path, &n);
+    CHECK(d && n == wn && memcmp(d, want, n) == 0);
+    free(d);
+    /* The store keeps working on the new file, and holds its lock. */
+    acepack_store *other = NULL;
+    CHECK_ST(acepack_store_open(v.path, 0, NULL, &other, NULL), ACEPACK_LOCKED);
+    append_s(s, &m, 99, "{}");
+    CHECK_ST(acepack_store_commit(s, NULL), ACEPACK_OK);
+    acepack_store_info info;
+    acepack_store_get_info(s, &info);
+    CHECK_U64(info.compactions, 1);
+    acepack_store_close(s, NULL);
+    CHECK_MODEL(v.path, &m);
+    model_free(&m);
+    w_rmdir(v.dir);
+}
+
+/* W-COMPACT-2 with the default R = 2: never above 2x the live size. */
+static void test_auto_compaction(void)
+{
+    env v;
+    env_init(&v, "auto");
+    acepack_store *s = open_ok(v.path, ACEPACK_STORE_CREATE, NULL);
+    model m;
+    model_init(&m);
+    put_s(s, &m, "big", "0123456789012345678901234567890123456789");
+    for (int i = 0; i < 200; i++) {
+        if (i % 10 == 0) {
+            char val[32];
+            snprintf(val, sizeof val, "v%d", i);
+            put_s(s, &m, "big", val);
+        }
+        append_s(s, &m, (uint64_t)i, "{\"event\":true}");
+        CHECK_ST(acepack_store_commit(s, NULL), ACEPACK_OK);
+        size_t n = 0;
+        uint8_t *d = w_read_file(v.path, &n);
+        uint64_t live = w_live_size(d, n);
+        if ((double)n > 2.0 * (double)live)
+            w_fail(__FILE__, __LINE__, "commit %d: file %zu > 2 x live %llu", i, n,
+                   (unsigned long long)live);
+        free(d);
+    }
+    acepack_store_info info;
+    acepack_store_get_info(s, &info);
+    CHECK(info.compactions > 10);
+    acepack_store_close(s, NULL);
+    CHECK_MODEL(v.path, &m);
+    CHECK_U64(w_count_files(v.dir), 1);
+
+    acepack_store_options o;
+    memset(&o, 0, sizeof o);
+    o.compact_ratio = 1.2;
+    acepack_error e;
+    CHECK_ST(acepack_store_open(v.path, 0, &o, &s, &e), ACEPACK_ARG);
+    model_free(&m);
+    w_rmdir(v.dir);
+}
+
+static const char E1[] = "{\"kind\":1,\"content_source\":2,\"key\":\"k\",\"payload\":{\"x\":1},"
+                         "\"id\":1,\"ts\":1700000000000}";
+static const char E3[] = "{\"kind\":2,\"content_source\":3,\"id\":3,\"ts\":4,\"extra\":[1]}";
+
+static void test_migrate_at_open(void)
+{
+    env v;
+    env_init(&v, "v1open");
+    acepack_kv kv[4] = {
+        {(const uint8_t *)"core/log/000000000001", 21, (const uint8_t *)E1, sizeof E1 - 1},
+        {(const uint8_t *)"core/log/000000000003", 21, (const uint8_t *)E3, sizeof E3 - 1},
+        {(const uint8_t *)"meta/log_entry_seq", 18, (const uint8_t *)"3", 1},
+        {(const uint8_t *)"knowledge/a.md", 14, (const uint8_t *)"# A", 3},
+    };
+    acepack_content c;
+    memset(&c, 0, sizeof c);
+    c.format_version = 1;
+    c.kv = kv;
+    c.kv_count = 4;
+    static uint8_t b[4096];
+    size_t n = 0;
+    CHECK_ST(acepack_build(&c, NULL, b, sizeof b, &n, NULL), ACEPACK_OK);
+    CHECK(w_write_file(v.path, b, n) == 0);
+
+    acepack_migrate_report rep;
+    acepack_store_options o;
+    memset(&o, 0, sizeof o);
+    o.migrate_report = &rep;
+    acepack_store *s = open_ok(v.path, 0, &o);
+    CHECK_U64(rep.events_from_entries, 2);
+    CHECK_U64(rep.gap_events, 1);
+    CHECK_U64(rep.malformed_entries, 0);
+    CHECK(rep.log_entry_seq_consumed == 1);
+    CHECK_U64(rep.evt_base_id, 0);
+    uint64_t id = 0;
+    CHECK_ST(acepack_store_append(s, 10, 1, 1, 0, "{}", 2, &id, NULL), ACEPACK_OK);
+    CHECK_U64(id, 4); /* the id the v1 store would have given next (M-6) */
+    CHECK_ST(acepack_store_commit(s, NULL), ACEPACK_OK);
+    acepack_store_close(s, NULL);
+
+    model m;
+    model_init(&m);
+    model_append(&m, 1700000000000ull, 1, 2, 0, E1, sizeof E1 - 1);
+    model_append(&m, 0, 0, 0, 1, "{\"acepack\":\"gap\"}", 17);
+    model_append(&m, 4, 2, 3, 0, E3, sizeof E3 - 1);
+    model_append(&m, 10, 1, 1, 0, "{}", 2);
+    model_put_s(&m, "knowledge/a.md", "# A");
+    CHECK_MODEL(v.path, &m);
+    CHECK_U64(w_count_files(v.dir), 1);
+    model_free(&m);
+    w_rmdir(v.dir);
+}
+
+/* Allocation failures: NOMEM, the store keeps its state, later calls work. */
+typedef struct failing {
+    long n, fail_at;
+} failing;
+
+static void *fa_alloc(void *ctx, size_t n)
+{
+    failing *f = ctx;
+    if (++f->n == f->fail_at)
+        return NULL;
+    return malloc(n);
+}
+
+static void *fa_realloc(void *ctx, void *p, size_t o, size_t n)
+{
+    failing *f = ctx;
+    (void)o;
+    if (++f->n == f->fail_at)
+        return NULL;
+    return realloc(p, n);
+}
+
+static void fa_free(void *ctx, void *p, size_t n)
+{
+    (void)ctx;
+    (void)n;
+    free(p);
+}
+
+static void test_allocation_failures(void)
+{
+    for (long k = 1; k < 2000; k++) {
+        env v;
+        env_init(&v, "nomem");
+        failing f = {0, k};
+        acepack_allocator a = {fa_alloc, fa_realloc, fa_free, &f};
+        acepack_store_options o;
+        memset(&o, 0, sizeof o);
+        o.alloc = &a;
+        o.io = w_io_nosync();
+        o.compact_ratio = 1.25;
+        model m;
+        model_init(&m);
+        acepack_store *s = NULL;
+        acepack_status st;
+        while ((st = acepack_store_open(v.path, ACEPACK_STORE_CREATE, &o, &s, NULL)) != ACEPACK_OK)
+            CHECK_ST(st, ACEPACK_NOMEM);
+        for (int i = 0; i < 12; i++) {
+            char key[8], val[40], pl[32];
+            snprintf(key, sizeof key, "k%d", i % 4);
+            snprintf(val, sizeof val, "value number %d", i);
+            snprintf(pl, sizeof pl, "{\"i\":%d}", i);
+            while ((st = acepack_store_put(s, key, strlen(key), val, strlen(val), NULL)) != 0)
+                CHECK_ST(st, ACEPACK_NOMEM);
+            model_put_s(&m, key, val);
+            while ((st = acepack_store_append(s, (uint64_t)i, 0, 0, 0, pl, strlen(pl), NULL,
+                                              NULL)) != 0)
+                CHECK_ST(st, ACEPACK_NOMEM);
+            model_append(&m, (uint64_t)i, 0, 0, 0, pl, strlen(pl));
+            if (i % 3 == 2) {
+                while ((st = acepack_store_delete(s, "k0", 2, NULL)) != 0 && st != ACEPACK_NOT_FOUND)
+                    CHECK_ST(st, ACEPACK_NOMEM);
+                model_del(&m, "k0", 2);
+            }
+            while ((st = acepack_store_commit(s, NULL)) != ACEPACK_OK)
+                CHECK_ST(st, ACEPACK_NOMEM);
+        }
+        acepack_store_close(s, NULL);
+        CHECK_MODEL(v.path, &m);
+        CHECK_U64(w_count_files(v.dir), 1);
+        model_free(&m);
+        w_rmdir(v.dir);
+        if (f.n < k) { /* the fault was never reached: every allocation was covered */
+            printf("allocation failures: %ld allocation points covered\n", k - 1);
+            break;
+        }
+    }
+}
+
+int main(int argc, char **argv)
+{
+    static const w_test tests[] = {
+        {"create_commit_reopen", test_create_commit_reopen},
+        {"pending_and_rollback", test_pending_and_rollback},
+        {"bad_input_to_store", test_bad_input_to_store},
+        {"lock", test_lock},
+        {"lock_replaced", test_lock_replaced},
+        {"tail_truncated", test_tail_truncated},
+        {"refuse_invalid", test_refuse_invalid},
+        {"compatible_flag_cleared", test_compatible_flag_cleared},
+        {"compaction", test_compaction},
+        {"auto_compaction", test_auto_compaction},
+        {"migrate_at_open", test_migrate_at_open},
+        {"allocation_failures", test_allocation_failures},
+        {NULL, NULL},
+    };
+    return w_main(tests, argc, argv);
+}

@@ -21,8 +21,8 @@ typedef struct adapter_op {
  * an operation as available exactly when its function is listed here. */
 static const adapter_op ops[] = {
     {"read", cli_adapter_read},
-    {"write", NULL},   /* writer: cli_adapter_write */
-    {"migrate", NULL}, /* writer: cli_adapter_migrate */
+    {"write", cli_adapter_write},     /* cmd_write.c */
+    {"migrate", cli_adapter_migrate}, /* cmd_write.c */
 };
 
 #define NOPS (sizeof ops / sizeof ops[0])

@@ -16,6 +16,13 @@
     X(get)                  \
     X(events)               \
     X(explain)              \
+    X(create)               \
+    X(put)                  \
+    X(rm)                   \
+    X(append)               \
+    X(compact)              \
+    X(migrate)              \
+    X(build)                \
     X(adapter)
 
 #define CLI_DECLARE_COMMAND(name) extern const cli_command cli_cmd_##name;

@@ -257,7 +257,7 @@ static int field_line(ex_ctx *x, uint64_t at, const char *name, const char *fmt,
     va_start(ap, fmt);
     vsnprintf(value, sizeof value, fmt, ap);
     va_end(ap);
-    fprintf(x->f, "  %6llu  %6llu  %-12s %-46s ", (unsigned long long)at,
+    fprintf(x->f, "  %6llu  %6llu  %-12s %-48s ", (unsigned long long)at,
             (unsigned long long)(at - x->L->evt_off), name, value);
     return 1;
 }
@@ -317,7 +317,7 @@ static void event_section(ex_ctx *x)
     fprintf(x->f, ": %lu event%s", (unsigned long)L->n, L->n == 1 ? "" : "s");
     if (L->cols_fit)
         fprintf(x->f, ", pool_length %lu", (unsigned long)L->pool_len);
-    fprintf(x->f, "\n  offset     pos  %-12s %-46s checks\n", "field", "value");
+    fprintf(x->f, "\n  offset     pos  %-12s %-48s checks\n", "field", "value");
 
     ex_checks cs;
     ex_checks_init(&cs);
@@ -411,7 +411,7 @@ static void event_section(ex_ctx *x)
                  ff.payload_err.message ? ff.payload_err.message : "not a JSON object",
                  (unsigned long long)ff.payload_err.offset);
     else if (L->n > 0)
-        ex_check(&cs, "R-PAY-2", 1, 1, " ");
+        ex_check(&cs, "R-PAY-1..3", 1, 1, " ");
     if (field_line(x, L->p_pool, "pool", "%llu bytes",
                    (unsigned long long)(L->evt_len - L->cols_end)))
         ex_put_checks(x, &cs, 0);

@@ -180,8 +180,8 @@ def report(args, info, load_before, load_after, reader, lookup, writer, cli, js)
     f_open, f_map = big["open"][0], big["map_open"][0]
     f_val = big["validate_strict"][0]
     size = big["file"][0]["value"]
-    w("| figure (1e6 events, 1,000 keys of ~1 KiB unless said) | C | JS 0.2.0 | C vs JS | "
-      "target | verdict |")
+    w(f"| figure ({nmax:,} events, {args.keys:,} keys of ~1 KiB unless said) | C | JS 0.2.0 | "
+      "C vs JS | target | verdict |")
     w("|---|---|---|---|---|---|")
     open_ratio = f_open["memchr_ns"] / f_open["median_ns"]
     js_open = js["open"]["ms"] * 1e6 if js else None

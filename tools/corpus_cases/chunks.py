@@ -3,7 +3,7 @@
 import random
 
 from . import binfmt as B
-from .common import SMALL_EVENTS, TS0, canon, payload
+from .common import SMALL_EVENTS, canon
 from .model import ACCEPT, Cases
 
 

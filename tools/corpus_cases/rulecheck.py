@@ -219,7 +219,8 @@ def _entry_member_tokens(b):
 
 
 def _compat_index(text, br):
-    """Compat index rules R-IDX-1, 2, 8..12; returns the winning [(key, offset, length)]."""
+    """Compat index rules R-IDX-1, 2, 8..12; returns every occurrence [(key, offset, length)]
+    in file order (the last occurrence of a key wins)."""
     tree, problem = json_object_text(text, allow_bom=True)
     if problem == "utf8":
         br.add("R-IDX-1")
@@ -230,12 +231,10 @@ def _compat_index(text, br):
     if _names_lone(tree):
         br.add("R-IDX-11")
         return []
-    winners = {}
-    for key, value in tree[1]:
-        winners.pop(key, None)
-        winners[key] = value
+    # R-IDX-12: the last occurrence of a key wins, but every occurrence must be a valid entry
+    # (spec 1.4 exception 5), so all of them are checked and returned in file order.
     entries = []
-    for key, value in winners.items():
+    for key, value in tree[1]:
         if not (isinstance(value, tuple) and value[0] == "obj"):
             br.add("R-IDX-9")
             continue

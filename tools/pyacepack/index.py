@@ -102,14 +102,11 @@ def _compat_number(buf, node):
 
 def _compat_entries(buf, res):
     _reject_lone_names(res.root)
-    # R-IDX-12: the last occurrence of a key wins and the earlier ones leave no trace.
-    winners = {}
-    for name, value in res.root.members:
-        winners.pop(name.text, None)
-        winners[name.text] = (name, value)
-    ordered = sorted(winners.values(), key=lambda nv: nv[0].pos)
+    # R-IDX-12: every occurrence of a key must be a valid entry (R-IDX-9, R-IDX-10, and
+    # R-CHK-1 in chunks.read_values); the last one wins there because entries stay in
+    # file order and the KV map is filled in that order.
     entries = []
-    for name, value in ordered:
+    for name, value in res.root.members:
         if not isinstance(value, Obj):
             raise Reject("R-IDX-9", value.pos, "entry is not an object")
         offset_node = length_node = None

@@ -1,0 +1,489 @@
+/*
+ * cmd_write.c - the writing subcommands of `acepack` (create, put, rm,
+ * append, compact, migrate, build) and the adapter's `write` and `migrate`
+ * operations.  Every command that changes a store commits before it exits
+ * (spec 9.1); a store that does not validate is refused with its validation
+ * error and left untouched (spec 13).
+ */
+#if !defined(_DEFAULT_SOURCE)
+#define _DEFAULT_SOURCE 1 /* fsync, fileno */
+#endif
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "adapter.h"
+#include "cli.h"
+#include "commands.h"
+
+/* Prints a writer error about `name` and returns its exit code. */
+static int report(const char *name, const acepack_error *e)
+{
+    if (e->status == ACEPACK_IO) {
+        fprintf(stderr, "%s: %s: %s\n", name, e->message ? e->message : "I/O error",
+                strerror(e->sys_errno));
+        return CLI_EXIT_USAGE;
+    }
+    if (e->status == ACEPACK_LOCKED) {
+        fprintf(stderr, "%s: %s: %s\n", name, e->rule ? e->rule : "W-LOCK-1",
+                e->message ? e->message : "locked");
+        return CLI_EXIT_USAGE;
+    }
+    cli_report(name, e);
+    return cli_exit_code(e->status);
+}
+
+/* Content refusals from the builder: the offset is an index into the
+ * content (kv pair or event), not a file offset. */
+static int report_content(const char *name, const acepack_error *e)
+{
+    if (e->rule && e->rule[0] == 'W')
+        fprintf(stderr, "%s:0: %s: %s (item %llu of the content)\n", name, e->rule,
+                e->message ? e->message : "", (unsigned long long)e->offset);
+    else
+        cli_report(name, e);
+    return cli_exit_code(e->status);
+}
+
+static int open_store(const char *path, unsigned flags, acepack_store **s)
+{
+    acepack_error e;
+    memset(&e, 0, sizeof e);
+    if (acepack_store_open(path, flags, NULL, s, &e) != ACEPACK_OK)
+        return report(path, &e);
+    return CLI_EXIT_OK;
+}
+
+/* Commits and closes; reports the first error. */
+static int commit_close(const char *path, acepack_store *s)
+{
+    acepack_error e;
+    memset(&e, 0, sizeof e);
+    int rc = CLI_EXIT_OK;
+    if (acepack_store_commit(s, &e) != ACEPACK_OK)
+        rc = report(path, &e);
+    if (acepack_store_close(s, &e) != ACEPACK_OK && rc == CLI_EXIT_OK)
+        rc = report(path, &e);
+    return rc;
+}
+
+/* ---- create ---- */
+
+static int run_create(const cli_command *self, int argc, char **argv)
+{
+    cli_args a;
+    int rc = cli_parse_args(self, argc, argv, NULL, 0, 1, 1, &a);
+    if (rc >= 0)
+        return rc;
+    acepack_store *s = NULL;
+    if ((rc = open_store(a.pos[0], ACEPACK_STORE_CREATE, &s)) != CLI_EXIT_OK)
+        return rc;
+    return commit_close(a.pos[0], s);
+}
+
+const cli_command cli_cmd_create = {
+    "create",
+    "FILE",
+    "create an empty store (or open an existing one, which is validated)",
+    "Creates FILE as the canonical empty store (spec 8.3, 138 bytes) when it does\n"
+    "not exist: written to a temporary file in the same directory, made durable,\n"
+    "then linked to FILE (never replacing a file that appeared meanwhile).  An\n"
+    "existing FILE is opened for writing instead: it must validate (strict, full),\n"
+    "and a v1 file is migrated to v2 (spec 10).  Exit 2 when another writer holds\n"
+    "the lock (W-LOCK-1).\n",
+    run_create,
+};
+
+/* ---- put ---- */
+
+static int run_put(const cli_command *self, int argc, char **argv)
+{
+    cli_args a;
+    int rc = cli_parse_args(self, argc, argv, NULL, 0, 2, 3, &a);
+    if (rc >= 0)
+        return rc;
+    cli_input in;
+    if ((rc = cli_input_load(&in, a.npos > 2 ? a.pos[2] : "-")) != 0)
+        return rc;
+    acepack_store *s = NULL;
+    if ((rc = open_store(a.pos[0], ACEPACK_STORE_CREATE, &s)) != CLI_EXIT_OK) {
+        cli_input_free(&in);
+        return rc;
+    }
+    acepack_error e;
+    memset(&e, 0, sizeof e);
+    const char *key = a.pos[1];
+    if (acepack_store_put(s, key, strlen(key), in.data, in.size, &e) != ACEPACK_OK) {
+        fprintf(stderr, "%s: key '%s': %s%s%s\n", a.pos[0], key, e.rule ? e.rule : "",
+                e.rule ? ": " : "", e.message ? e.message : "");
+        rc = cli_exit_code(e.status);
+        acepack_store_close(s, NULL);
+    } else {
+        rc = commit_close(a.pos[0], s);
+    }
+    cli_input_free(&in);
+    return rc;
+}
+
+const cli_command cli_cmd_put = {
+    "put",
+    "FILE KEY [VALUEFILE|-]",
+    "set a key to the bytes of a file (or stdin) and commit",
+    "Sets KEY (UTF-8, W-IDX-2) to the bytes of VALUEFILE (standard input when it\n"
+    "is '-' or absent) in the store FILE, created when it does not exist, and\n"
+    "commits (spec 9.1).\n",
+    run_put,
+};
+
+/* ---- rm ---- */
+
+static int run_rm(const cli_command *self, int argc, char **argv)
+{
+    cli_args a;
+    int rc = cli_parse_args(self, argc, argv, NULL, 0, 2, 2, &a);
+    if (rc >= 0)
+        return rc;
+    acepack_store *s = NULL;
+    if ((rc = open_store(a.pos[0], 0, &s)) != CLI_EXIT_OK)
+        return rc;
+    acepack_error e;
+    memset(&e, 0, sizeof e);
+    const char *key = a.pos[1];
+    acepack_status st = acepack_store_delete(s, key, strlen(key), &e);
+    if (st != ACEPACK_OK) {
+        fprintf(stderr, "%s: key '%s': %s\n", a.pos[0], key,
+                st == ACEPACK_NOT_FOUND ? "no such key" : (e.message ? e.message : ""));
+        acepack_store_close(s, NULL);
+        return cli_exit_code(st);
+    }
+    return commit_close(a.pos[0], s);
+}
+
+const cli_command cli_cmd_rm = {
+    "rm",
+    "FILE KEY",
+    "delete a key and commit",
+    "Deletes KEY from the store FILE and commits.  Exit 1 when there is no such\n"
+    "key.\n",
+    run_rm,
+};
+
+/* ---- append ---- */
+
+static int run_append(const cli_command *self, int argc, char **argv)
+{
+    static const cli_option opts[] = {{"--ts", 1}, {"--kind", 1}, {"--source", 1}, {"--flags", 1}};
+    cli_args a;
+    int rc = cli_parse_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 1, 2, &a);
+    if (rc >= 0)
+        return rc;
+    uint64_t v[4] = {0, 0, 0, 0};
+    static const char *names[] = {"--ts", "--kind", "--source", "--flags"};
+    for (int i = 0; i < 4; i++) {
+        if (a.value[i] == NULL) {
+            if (i < 3)
+                return cli_usage(self, "%s is required", names[i]);
+            continue;
+        }
+        /* Range checks are the writer's (W-EVT-2): only the syntax here. */
+        if (!cli_parse_u64(a.value[i], i == 0 ? UINT64_MAX : UINT32_MAX, &v[i]))
+            return cli_usage(self, "%s needs a decimal integer, not '%s'", names[i], a.value[i]);
+    }
+    cli_input in;
+    if ((rc = cli_input_load(&in, a.npos > 1 ? a.pos[1] : "-")) != 0)
+        return rc;
+    acepack_store *s = NULL;
+    if ((rc = open_store(a.pos[0], ACEPACK_STORE_CREATE, &s)) != CLI_EXIT_OK) {
+        cli_input_free(&in);
+        return rc;
+    }
+    acepack_error e;
+    memset(&e, 0, sizeof e);
+    uint64_t id = 0;
+    if (acepack_store_append(s, v[0], (uint32_t)v[1], (uint32_t)v[2], (uint32_t)v[3], in.data,
+                             in.size, &id, &e) != ACEPACK_OK) {
+        rc = report_content(a.pos[0], &e);
+        acepack_store_close(s, NULL);
+    } else {
+        rc = commit_close(a.pos[0], s);
+        if (rc == CLI_EXIT_OK)
+            printf("%llu\n", (unsigned long long)id);
+    }
+    cli_input_free(&in);
+    return rc;
+}
+
+const cli_command cli_cmd_append = {
+    "append",
+    "FILE --ts T --kind K --source S [--flags F] [PAYLOADFILE|-]",
+    "append an event and commit; prints its id",
+    "Appends an event to the store FILE (created when it does not exist) and\n"
+    "commits, then prints the new event's id (R-EVT-10).  The payload is the\n"
+    "bytes of PAYLOADFILE (standard input when '-' or absent), written unchanged;\n"
+    "it must be a JSON object text (R-PAY-1..3, W-EVT-4).  T must be at most\n"
+    "2^53-1, K, S and F (default 0) at most 255 (W-EVT-2); anything else is\n"
+    "refused with exit 1.\n",
+    run_append,
+};
+
+/* ---- compact ---- */
+
+static int run_compact(const cli_command *self, int argc, char **argv)
+{
+    cli_args a;
+    int rc = cli_parse_args(self, argc, argv, NULL, 0, 1, 1, &a);
+    if (rc >= 0)
+        return rc;
+    acepack_store *s = NULL;
+    if ((rc = open_store(a.pos[0], 0, &s)) != CLI_EXIT_OK)
+        return rc;
+    acepack_error e;
+    memset(&e, 0, sizeof e);
+    if (acepack_store_compact(s, &e) != ACEPACK_OK)
+        rc = report(a.pos[0], &e);
+    if (acepack_store_close(s, &e) != ACEPACK_OK && rc == CLI_EXIT_OK)
+        rc = report(a.pos[0], &e);
+    return rc;
+}
+
+const cli_command cli_cmd_compact = {
+    "compact",
+    "FILE",
+    "rewrite a store in canonical form (no dead space)",
+    "Rewrites the store FILE as the canonical file of its content (spec 8.3):\n"
+    "written to a temporary file in the same directory, made durable, locked and\n"
+    "renamed over FILE, then the directory is made durable (W-COMPACT-1).\n",
+    run_compact,
+};
+
+/* ---- migrate ---- */
+
+typedef struct key_list {
+    uint8_t **keys;
+    size_t *lens;
+    size_t n;
+} key_list;
+
+static void collect_key(void *ctx, const uint8_t *key, size_t len)
+{
+    key_list *k = ctx;
+    uint8_t **nk = realloc(k->keys, (k->n + 1) * sizeof *nk);
+    size_t *nl = realloc(k->lens, (k->n + 1) * sizeof *nl);
+    if (nk)
+        k->keys = nk;
+    if (nl)
+        k->lens = nl;
+    uint8_t *copy = malloc(len ? len : 1);
+    if (!nk || !nl || !copy) {
+        free(copy);
+        return; /* the report just lists fewer keys */
+    }
+    if (len)
+        memcpy(copy, key, len);
+    k->keys[k->n] = copy;
+    k->lens[k->n] = len;
+    k->n++;
+}
+
+/* The M-10 report as one JSON line (the members and layout pyacepack uses). */
+static void print_report(const acepack_migrate_report *r, const key_list *k)
+{
+    printf("{\"events_from_entries\": %llu, \"gap_events\": %llu, \"malformed_entries\": [",
+           (unsigned long long)r->events_from_entries, (unsigned long long)r->gap_events);
+    for (size_t i = 0; i < k->n; i++) {
+        if (i)
+            fputs(", ", stdout);
+        cli_put_json_string(stdout, k->keys[i], k->lens[i]);
+    }
+    printf("], \"log_entry_seq_consumed\": %s, \"evt_base_id\": %llu, \"events\": %llu}\n",
+           r->log_entry_seq_consumed ? "true" : "false", (unsigned long long)r->evt_base_id,
+           (unsigned long long)r->events);
+}
+
+static int run_migrate(const cli_command *self, int argc, char **argv)
+{
+    static const cli_option opts[] = {CLI_PROFILE_OPTIONS};
+    cli_args a;
+    int rc = cli_parse_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 1, 2, &a);
+    if (rc >= 0)
+        return rc;
+    acepack_migrate_options o;
+    memset(&o, 0, sizeof o);
+    if ((rc = cli_profile(self, &a, &o.profile)) >= 0)
+        return rc;
+    key_list keys = {NULL, NULL, 0};
+    o.malformed_key = collect_key;
+    o.malformed_ctx = &keys;
+    acepack_migrate_report rep;
+    acepack_error e;
+    memset(&e, 0, sizeof e);
+    if (acepack_migrate_path(a.pos[0], a.npos > 1 ? a.pos[1] : NULL, &o, &rep, &e) != ACEPACK_OK) {
+        rc = report(a.pos[0], &e);
+    } else {
+        print_report(&rep, &keys);
+        rc = CLI_EXIT_OK;
+    }
+    for (size_t i = 0; i < keys.n; i++)
+        free(keys.keys[i]);
+    free(keys.keys);
+    free(keys.lens);
+    return rc;
+}
+
+const cli_command cli_cmd_migrate = {
+    "migrate",
+    "[--strict|--compat|--profile P] FILE [OUT]",
+    "migrate a v1 file to v2 (in place, or to OUT) and print the report",
+    "Migrates the v1 file FILE to the canonical v2 file of the same content\n"
+    "(spec 10): the event log moves from core/log/ keys into the event section with\n"
+    "ids preserved (evt_base_id and gap events), malformed entries stay keys.\n"
+    "Without OUT, FILE is replaced in place (under the writer lock); with OUT,\n"
+    "FILE is not touched.  Either way the new file is written to a temporary file,\n"
+    "made durable and renamed (M-2).  FILE must validate under the profile\n"
+    "(strict by default, M-1).  Prints the report (M-10) as one JSON line:\n"
+    "events_from_entries, gap_events, malformed_entries (the keys), \n"
+    "log_entry_seq_consumed, evt_base_id, events.  Exit 3 when the result cannot\n"
+    "be represented or exceeds the gap limit (M-8).\n",
+    run_migrate,
+};
+
+/* ---- build ---- */
+
+static int stdout_write(void *ctx, const void *p, size_t n)
+{
+    (void)ctx;
+    return fwrite(p, 1, n, stdout) == n ? 0 : -1;
+}
+
+/* Parses a dump and writes its canonical file through `write`/`fd`. */
+static int build_from_dump(const char *name, const uint8_t *text, size_t n, const char *out)
+{
+    acepack_parsed_dump d;
+    acepack_error e;
+    memset(&e, 0, sizeof e);
+    if (acepack_dump_parse(text, n, NULL, &d, &e) != ACEPACK_OK) {
+        if (e.status == ACEPACK_NOMEM) {
+            fprintf(stderr, "%s: out of memory\n", name);
+            return CLI_EXIT_UNSUPPORTED;
+        }
+        fprintf(stderr, "%s:%llu: %s: not a conformance dump: %s\n", name,
+                (unsigned long long)e.offset, e.rule ? e.rule : "D-1", e.message ? e.message : "");
+        return CLI_EXIT_INVALID;
+    }
+    acepack_status st;
+    int rc = CLI_EXIT_OK;
+    if (out == NULL) {
+        st = acepack_build_write(&d.content, NULL, stdout_write, NULL, &e);
+    } else {
+        /* Build in memory first: nothing is written when the content is refused. */
+        uint64_t size = 0;
+        st = acepack_build_size(&d.content, NULL, &size, &e);
+        uint8_t *buf = NULL;
+        if (st == ACEPACK_OK && (size > SIZE_MAX || !(buf = malloc((size_t)size)))) {
+            fprintf(stderr, "%s: out of memory\n", name);
+            acepack_parsed_dump_free(&d);
+            return CLI_EXIT_UNSUPPORTED;
+        }
+        size_t written = 0;
+        if (st == ACEPACK_OK)
+            st = acepack_build(&d.content, NULL, buf, (size_t)size, &written, &e);
+        if (st == ACEPACK_OK) {
+            int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+            size_t done = 0;
+            while (fd >= 0 && done < written) {
+                ssize_t k = write(fd, buf + done, written - done);
+                if (k <= 0 && errno != EINTR)
+                    break;
+                if (k > 0)
+                    done += (size_t)k;
+            }
+            if (fd < 0 || done != written || fsync(fd) != 0) {
+                fprintf(stderr, "%s: cannot write: %s\n", out, strerror(errno));
+                rc = CLI_EXIT_USAGE;
+            }
+            if (fd >= 0)
+                close(fd);
+        }
+        free(buf);
+    }
+    if (st != ACEPACK_OK)
+        rc = st == ACEPACK_CALLBACK ? CLI_EXIT_USAGE : report_content(name, &e);
+    /* Content a writer may not write is a rejected dump (exit 1) whatever the
+     * reason (the adapter protocol has no "unsupported" for write). */
+    if (rc == CLI_EXIT_UNSUPPORTED && st == ACEPACK_UNSUPPORTED)
+        rc = CLI_EXIT_INVALID;
+    acepack_parsed_dump_free(&d);
+    return rc;
+}
+
+static int run_build(const cli_command *self, int argc, char **argv)
+{
+    cli_args a;
+    int rc = cli_parse_args(self, argc, argv, NULL, 0, 2, 2, &a);
+    if (rc >= 0)
+        return rc;
+    cli_input in;
+    if ((rc = cli_input_load(&in, a.pos[0])) != 0)
+        return rc;
+    rc = build_from_dump(in.name, in.data, in.size, strcmp(a.pos[1], "-") == 0 ? NULL : a.pos[1]);
+    cli_input_free(&in);
+    return rc;
+}
+
+const cli_command cli_cmd_build = {
+    "build",
+    "DUMP.json OUT",
+    "write the canonical file of a conformance dump",
+    "Reads a conformance dump (spec 11, exactly as `acepack dump` writes it) and\n"
+    "writes the canonical file of its content (spec 8.3; a format_version 1 dump\n"
+    "gives the canonical v1 file, W-V1-1) to OUT ('-' for standard output).\n"
+    "Content no writer may write is refused with exit 1: ts above 2^53-1 or\n"
+    "kind/source/flags above 255 (W-EVT-2), a payload that is not a JSON object\n"
+    "text (W-EVT-4), an incompatible flag (W-HDR-2), evt_base_id above 2^32-1.\n"
+    "Compatible flag bits are cleared (the canonical flags word is 0).\n",
+    run_build,
+};
+
+/* ---- adapter write / migrate ---- */
+
+int cli_adapter_write(const cli_command *self, int argc, char **argv)
+{
+    cli_args a;
+    int rc = cli_parse_args(self, argc, argv, NULL, 0, 0, 0, &a);
+    if (rc >= 0)
+        return rc;
+    cli_input in;
+    if ((rc = cli_input_load(&in, "-")) != 0)
+        return rc;
+    rc = build_from_dump("<stdin>", in.data, in.size, NULL);
+    cli_input_free(&in);
+    return rc;
+}
+
+int cli_adapter_migrate(const cli_command *self, int argc, char **argv)
+{
+    static const cli_option opts[] = {CLI_PROFILE_OPTIONS};
+    cli_args a;
+    int rc = cli_parse_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 0, 0, &a);
+    if (rc >= 0)
+        return rc;
+    acepack_migrate_options o;
+    memset(&o, 0, sizeof o);
+    if ((rc = cli_profile(self, &a, &o.profile)) >= 0)
+        return rc;
+    cli_input in;
+    if ((rc = cli_input_load(&in, "-")) != 0)
+        return rc;
+    acepack_error e;
+    memset(&e, 0, sizeof e);
+    acepack_status st = acepack_migrate_bytes(in.data, in.size, &o, stdout_write, NULL, NULL, &e);
+    if (st == ACEPACK_CALLBACK)
+        rc = CLI_EXIT_USAGE;
+    else if (st != ACEPACK_OK)
+        rc = report("<stdin>", &e);
+    cli_input_free(&in);
+    return rc;
+}
