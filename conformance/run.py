@@ -75,7 +75,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--c", action=_AddAdapter, dest="adapters", nargs=0,
                    help="add the C CLI of --build-dir (the default when no adapter is given)")
     p.add_argument("--build-dir", default="build", metavar="DIR",
-                   help="build directory of the C CLI, relative to the repo root (default: build)")
+                   help="build directory of the C CLI, absolute or relative to the repo root "
+                        "(default: build)")
     p.add_argument("--corpus", type=Path, metavar="DIR",
                    help="corpus directory holding manifest.json (default: REPO/corpus)")
     p.add_argument("--timeout", type=float, default=10.0, metavar="SEC",
@@ -225,10 +226,15 @@ def main(argv: list[str]) -> int:
     print(f"conformance: corpus {corpus_dir} (spec {corpus.spec_version}), "
           f"{len(corpus.cases)} cases, {len(adapters)} adapter(s), timeout {args.timeout:g} s, "
           f"-j{args.jobs}")
-    with tempfile.TemporaryDirectory(prefix="acepack-conformance-") as tmp:
-        checker = Checker(schema=schema, workdir=Path(tmp))
-        rows += run_cases(usable, corpus.cases, checker, args.jobs)
-        matrix_rows = matrix.run(usable, corpus.cases, Path(tmp), args.jobs) if args.matrix else []
+    try:
+        with tempfile.TemporaryDirectory(prefix="acepack-conformance-") as tmp:
+            checker = Checker(schema=schema, workdir=Path(tmp))
+            rows += run_cases(usable, corpus.cases, checker, args.jobs)
+            matrix_rows = (matrix.run(usable, corpus.cases, Path(tmp), args.jobs)
+                           if args.matrix else [])
+    except OSError as e:  # e.g. the corpus was regenerated while we ran
+        print(f"conformance: I/O error during the run: {e}", file=sys.stderr)
+        return EXIT_SETUP
     if args.strict_rules:
         promote_rule_mismatches(rows + matrix_rows)
     warnings += known.apply(rows + matrix_rows, lists, corpus.all_ids, bool(args.filter))

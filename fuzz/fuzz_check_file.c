@@ -103,7 +103,7 @@ static void check_validate(const acepack_reader *r, const fuzz_keys *k,
         } else {
             FUZZ_ASSERT_MSG(strncmp(err.rule, "R-PAY-", 6) == 0, "validate cites an unexpected rule");
             FUZZ_ASSERT_MSG(bad_pay && offset_in(err.offset, ev->bad_offsets, ev->bad_payloads),
-                            "R-PAY offset is not where json_check puts a payload's error");
+                            "R-PAY offset is not the first byte of a payload json_check rejects");
         }
     }
 

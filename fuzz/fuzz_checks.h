@@ -37,8 +37,8 @@ void fuzz_check_header(const acepack_reader *r, const uint8_t *data, size_t size
 typedef struct fuzz_events_report {
     uint32_t count;
     size_t bad_payloads;       /* payloads acepack_json_check() rejects */
-    uint64_t *bad_offsets;     /* file offsets of their json_check errors (the
-                                  payload's start + json_check's offset) */
+    uint64_t *bad_offsets;     /* file offsets of their first bytes (where
+                                  acepack_validate reports them, spec 7.2) */
 } fuzz_events_report;
 
 /* Decodes the event columns itself (spec 3.3.1) and checks acepack_event_get,

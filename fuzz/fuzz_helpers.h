@@ -45,10 +45,12 @@ static inline int fuzz_inside(const void *p, size_t n, const void *base, size_t 
 
 /* malloc that never returns NULL, and that returns a real (distinct)
  * allocation of exactly n bytes, so that ASan reports the first byte past
- * the end.  n == 0 gets a 0-byte allocation (ASan flags any access). */
+ * the end.  n == 0 gets a 0-byte allocation where the C library gives one
+ * (glibc and ASan do; ASan then flags any access), else 1 byte. */
 static inline void *fuzz_malloc(size_t n)
 {
-    void *p = malloc(n ? n : 1);
+    void *p = malloc(n);
+    if (p == NULL && n == 0) p = malloc(1);
     FUZZ_ASSERT_MSG(p != NULL, "out of memory");
     return p;
 }

@@ -187,13 +187,9 @@ typedef struct acepack_reader {
  *    - event section: R-EVT-1..9 (column bounds before any column is read,
  *      per-event payload bounds, strict packed pool and ts range);
  *    - the index JSON: R-IDX-1..6 (strict) or R-IDX-1, 2, 8..11 (compat),
- *      and for every entry R-CHK-1, R-CHK-2 (strict), R-CHK-3 (strict).
- *      In compat, an occurrence of a key that breaks R-IDX-9, R-IDX-10 or
- *      R-CHK-1 is an error only when no later occurrence of the same key
- *      supersedes it (R-IDX-12: the superseded one leaves no trace).  Finding
- *      that out costs a forward scan per such occurrence; a file that needs
- *      more than 8 x index length + 1 MiB of such scanning is reported as
- *      ACEPACK_UNSUPPORTED (an implementation limit, spec 3.6).
+ *      and for every entry R-CHK-1, R-CHK-2 (strict), R-CHK-3 (strict); in
+ *      compat every occurrence of a repeated key too (R-IDX-12, spec 1.4
+ *      item 5), so that one pass without memory suffices.
  *  It does NOT check payload contents (R-PAY-1..3), duplicate keys (R-IDX-7)
  *  or chunk overlap (R-CHK-4): call acepack_validate() for those.  Until
  *  then a strict file must not be called valid (spec 7.2).
@@ -202,8 +198,8 @@ typedef struct acepack_reader {
  *  @param err     NULL or where to store the error.
  *  @return ACEPACK_OK, a file status (1..6), or ACEPACK_ARG (r NULL, or data
  *          NULL with size > 0).
- *  Complexity: O(N + index length) time (compat: two passes over the index),
- *  O(1) stack; reads only inside [data, data + size). */
+ *  Complexity: O(N + index length) time, O(1) stack; reads only inside
+ *  [data, data + size). */
 ACEPACK_API acepack_status acepack_open(acepack_reader *r, const void *data, size_t size,
                                         acepack_profile profile, acepack_error *err);
 
@@ -231,9 +227,8 @@ ACEPACK_API acepack_status acepack_validate_workspace_size(const acepack_reader 
  *  call returns ACEPACK_OK at once.
  *  - ACEPACK_CHECK_PAYLOADS: every payload is UTF-8 (R-PAY-1) JSON text whose
  *    value is an object (R-PAY-2) nested at most 512 levels (R-PAY-3).  The
- *    reported offset is that of acepack_json_check() within the payload
- *    (the invalid UTF-8 sequence, the byte that cannot continue the JSON
- *    text, the bracket opening level 513), counted from the file start.
+ *    reported offset is the first byte of the payload at fault (spec 7.2);
+ *    acepack_json_check() on the payload gives the position inside it.
  *  - ACEPACK_CHECK_KEYS: no two entries have the same decoded key (R-IDX-7,
  *    offset of the later member in index order, as acepack_table_build) and
  *    no two chunks overlap (R-CHK-4, offset of the member, in index order, of
@@ -326,20 +321,13 @@ static inline acepack_span acepack_event_payload(const acepack_reader *r, uint32
  *  - chunk_offset: the offset of the chunk's u32 length field (spec 3.4);
  *                  the value is [chunk_offset + 4, chunk_offset + 4 + value_length).
  *  - entry_offset: file offset of the member (its key's opening quote), the
- *                  offset reported for errors about this entry.
- *  - dropped:      compat only.  1 when this occurrence has no usable value
- *                  (it breaks R-IDX-9, R-IDX-10 or R-CHK-1); acepack_open()
- *                  accepted the file because a later occurrence of the same
- *                  key supersedes it, and a superseded occurrence leaves no
- *                  trace (R-IDX-12).  chunk_offset and value_length are then 0
- *                  (acepack_entry_value gives an empty span). */
+ *                  offset reported for errors about this entry. */
 typedef struct acepack_entry {
     acepack_span key;
     int has_escapes;
     uint64_t chunk_offset;
     uint64_t value_length;
     uint64_t entry_offset;
-    int dropped;
 } acepack_entry;
 
 /*! acepack_index_iter : iteration state, caller-owned, no resources. */
@@ -420,10 +408,12 @@ ACEPACK_API size_t acepack_table_size(uint64_t entry_count);
  *  the build fails with ACEPACK_INVALID, offset = the member of the second
  *  occurrence (the earliest such member in index order); in compat the last
  *  occurrence wins (R-IDX-12).
- *  acepack_table_build() uses a fixed hash seed; acepack_table_build_seeded()
- *  takes one.  A file crafted to collide under a known seed makes the build
- *  quadratic: callers that build tables for untrusted files with many keys
- *  should pass a random seed.  (Not a cryptographic defense.)
+ *  acepack_table_build() seeds the hash from addresses that ASLR randomizes,
+ *  so that a file cannot be crafted in advance to collide (which would make
+ *  the build quadratic); results never depend on the seed, only the slot
+ *  layout does.  acepack_table_build_seeded() takes the seed, for
+ *  reproducible layouts (benchmarks); a caller that passes a fixed seed for
+ *  untrusted files gives up that protection.  (Not a cryptographic defense.)
  *  @return ACEPACK_OK, ACEPACK_INVALID (strict duplicate), ACEPACK_NOMEM
  *          (size < acepack_table_size()), ACEPACK_UNSUPPORTED (a raw key of
  *          2^31 bytes or more), ACEPACK_ARG.
@@ -713,9 +703,12 @@ ACEPACK_API acepack_status acepack_build_size(const acepack_content *c,
  *  validated first and refused (nothing written) when a writer may not write
  *  it: ts > 2^53-1 or kind/source/flags > 255 (W-EVT-2, rule "W-EVT-2"), a
  *  payload that breaks R-PAY-1..3 ("W-EVT-4"), a key that is not valid UTF-8
- *  or occurs twice ("W-IDX-2"), an incompatible flag ("W-HDR-2"); limits of
- *  spec 3.6 / W-EVT-3 give ACEPACK_UNSUPPORTED.  err->offset is the index of
- *  the offending kv pair or event (not a file offset).
+ *  or occurs twice ("W-IDX-2"), evt_base_id > 2^32-1 ("W-HDR-1"): all
+ *  ACEPACK_INVALID; an incompatible flag: ACEPACK_UNSUPPORTED_FEATURE
+ *  ("W-HDR-2"); the size limits of spec 3.6 / W-EVT-3 (a value or the
+ *  payloads beyond 2^32-1 bytes, a file beyond 2^53-1): ACEPACK_UNSUPPORTED.
+ *  err->offset is the index of the offending kv pair or event (not a file
+ *  offset).
  *  @param written  receives the file size (also on ACEPACK_NOMEM: the size
  *                  needed).
  *  @return ACEPACK_OK, ACEPACK_INVALID, ACEPACK_UNSUPPORTED_FEATURE,
@@ -763,9 +756,13 @@ typedef struct acepack_parsed_dump {
  *  value_utf8 / payload_utf8 present exactly when the bytes are UTF-8 and
  *  equal to them, kv sorted and unique (D-6), event ids consecutive from
  *  evt_base_id + 1, no events in a v1 dump (D-7).
- *  @return ACEPACK_OK, ACEPACK_INVALID (err->rule "D-1".."D-7", err->offset
- *          into the text), ACEPACK_NOMEM, ACEPACK_ARG.  On failure `out`
- *          owns nothing. */
+ *  It does not apply the writer's checks (a dump may show ts 2^64-1 or a
+ *  payload that is not JSON: acepack_build refuses those), except that a
+ *  key that cannot be content at all is refused here: a duplicate key or an
+ *  unpaired surrogate escape (rule "W-IDX-2").
+ *  @return ACEPACK_OK, ACEPACK_INVALID (err->rule "D-1".."D-7" or "W-IDX-2",
+ *          err->offset into the text), ACEPACK_NOMEM, ACEPACK_ARG.  On
+ *          failure `out` owns nothing. */
 ACEPACK_API acepack_status acepack_dump_parse(const void *text, size_t n,
                                               const acepack_allocator *alloc,
                                               acepack_parsed_dump *out, acepack_error *err);

@@ -51,11 +51,11 @@ acepack_status ap_open_events(acepack_reader *r, acepack_error *err)
         const uint8_t *padp = r->priv.flags + n;
         uint64_t k;
         for (k = 0; k < pad; k++)
-            if (padp[k] != 0)
-                return ap_fail(err, ACEPACK_INVALID, "R-EVT-5", r->evt_offset + 4 + 11 * n,
+            if (padp[k] != 0) /* spec 7.2: the first non-zero pad byte */
+                return ap_fail(err, ACEPACK_INVALID, "R-EVT-5", r->evt_offset + 4 + 11 * n + k,
                                "event section pad bytes are not zero");
         if (len != fixed + pool_len)
-            return ap_fail(err, ACEPACK_INVALID, "R-EVT-4", r->evt_offset + fixed - 4u,
+            return ap_fail(err, ACEPACK_INVALID, "R-EVT-4", r->evt_offset,
                            "evt_length differs from the section's own length");
         if (r->evt_count_field != count)
             return ap_fail(err, ACEPACK_INVALID, "R-EVT-9", 56,

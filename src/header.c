@@ -1,19 +1,21 @@
 /*
  * header.c - the fixed header and the placement of the regions.
  * v2: spec 3.2 and 3.5 (R-HDR-1..6, R-LAY-1..5); v1: spec 6 (R-V1-1, R-V1-2).
- * Offsets reported are those of the header field at fault (spec 7.2).
+ * Offsets reported are those of the header field at fault (spec 7.2); for
+ * reserved bytes the first non-zero one.
  */
 #include "internal.h"
 
 static const uint8_t MAGIC[8] = {0x41, 0x43, 0x45, 0x50, 0x41, 0x43, 0x4B, 0x00};
 
-static int all_zero(const uint8_t *p, size_t n)
+/* Index of the first non-zero byte of p[0..n), or n (spec 7.2 reports the
+ * first non-zero reserved byte). */
+static size_t first_nonzero(const uint8_t *p, size_t n)
 {
     size_t i;
-    for (i = 0; i < n; i++)
-        if (p[i])
-            return 0;
-    return 1;
+    for (i = 0; i < n && p[i] == 0; i++)
+        ;
+    return i;
 }
 
 static acepack_status open_v1(acepack_reader *r, acepack_error *err)
@@ -23,8 +25,9 @@ static acepack_status open_v1(acepack_reader *r, acepack_error *err)
     r->index_offset = ap_be64(d + 16);
     r->index_length = ap_be64(d + 24);
     r->chunk_end = r->index_offset;
-    if (strict && (r->flags & 0xFFFFu) == 0 && !all_zero(d + 32, 32))
-        return ap_fail(err, ACEPACK_INVALID, "R-V1-1", 32, "reserved header bytes 32..63 are not zero");
+    if (strict && (r->flags & 0xFFFFu) == 0 && first_nonzero(d + 32, 32) < 32)
+        return ap_fail(err, ACEPACK_INVALID, "R-V1-1", 32 + first_nonzero(d + 32, 32),
+                       "reserved header bytes 32..63 are not zero");
     if (!ap_range_ok(r->index_offset, r->index_length, r->size))
         return ap_fail(err, ACEPACK_TRUNCATED, "R-LAY-1", 16, "index extends past the end of the file");
     if (strict && r->index_offset < 64)
@@ -47,8 +50,9 @@ static acepack_status open_v2(acepack_reader *r, acepack_error *err)
     r->evt_count_field = ap_be32(d + 56);
     r->evt_base_id = ap_be32(d + 60);
     /* R-HDR-6: a compatible feature bit may give the reserved bytes a meaning. */
-    if (strict && (r->flags & 0xFFFFu) == 0 && !all_zero(d + 64, 64))
-        return ap_fail(err, ACEPACK_INVALID, "R-HDR-6", 64, "reserved header bytes 64..127 are not zero");
+    if (strict && (r->flags & 0xFFFFu) == 0 && first_nonzero(d + 64, 64) < 64)
+        return ap_fail(err, ACEPACK_INVALID, "R-HDR-6", 64 + first_nonzero(d + 64, 64),
+                       "reserved header bytes 64..127 are not zero");
     if (!ap_range_ok(r->index_offset, r->index_length, r->size))
         return ap_fail(err, ACEPACK_TRUNCATED, "R-LAY-1", 16, "index extends past the end of the file");
     if (!ap_range_ok(r->evt_offset, r->evt_length, r->size))

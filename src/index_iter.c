@@ -5,8 +5,8 @@
  * Strict indexes have one exact shape (spec 4.1) and are walked literally;
  * compat indexes may hold whitespace, escaped member names, repeated and
  * extra members (R-IDX-8..12), which are skipped without validation.  The
- * compat walk also applies the per-entry rules R-IDX-9, R-IDX-10 and R-CHK-1,
- * which acepack_open() resolves against later occurrences (R-IDX-12).
+ * compat walk also works out each entry's meaning (R-IDX-9, R-IDX-10,
+ * R-CHK-1); acepack_open() uses it to check every member as it scans.
  */
 #include "internal.h"
 
@@ -39,7 +39,6 @@ static int next_strict(acepack_index_iter *it, acepack_entry *out)
     out->key.len = i - 1 - body;
     out->has_escapes = esc;
     out->entry_offset = body - 1;
-    out->dropped = 0;
     i += sizeof(":{\"offset\":") - 1;
     i = parse_uint_at(d, i, end, &out->chunk_offset);
     i += sizeof(",\"length\":") - 1;
@@ -51,47 +50,52 @@ static int next_strict(acepack_index_iter *it, acepack_entry *out)
     return 1;
 }
 
-/* The semantic rules of one compat entry, checked here rather than in the
- * syntax pass because they apply only to the occurrence that counts
- * (R-IDX-12): R-IDX-9, R-IDX-10, R-CHK-1. */
-static void drop(acepack_entry *out, acepack_error *fault, acepack_status st, const char *rule,
-                 size_t at, const char *msg)
+/* The meaning of one compat entry (R-IDX-9, R-IDX-10, R-CHK-1); every
+ * occurrence of a key must have one (R-IDX-12).  A faulty entry gets no
+ * value (chunk 0, length 0: an empty span inside the file). */
+static int drop(acepack_entry *out, acepack_error *fault, acepack_status st, const char *rule,
+                size_t at, const char *msg)
 {
-    out->dropped = 1;
     out->chunk_offset = 0;
     out->value_length = 0;
     if (fault)
         ap_fail(fault, st, rule, at, msg);
+    return 0;
 }
 
 typedef struct field {
     size_t at, end; /* last occurrence's value token; at == 0: absent */
 } field;
 
-static void eval_entry(const acepack_reader *r, acepack_entry *out, size_t vs, const field *fo,
-                       const field *fl, acepack_error *fault)
+/* 1 when the entry has a value; else 0 with *fault set.  Offsets (spec 7.2):
+ * the member for R-IDX-9 and R-CHK-1, the number token for R-IDX-10. */
+static int eval_entry(const acepack_reader *r, acepack_entry *out, int is_object, const field *fo,
+                      const field *fl, acepack_error *fault)
 {
     const uint8_t *d = r->data;
+    size_t member = (size_t)out->entry_offset;
     uint64_t off, len;
+    if (!is_object)
+        return drop(out, fault, ACEPACK_INVALID, "R-IDX-9", member, "entry is not an object");
     if (fo->at == 0 || fl->at == 0)
-        drop(out, fault, ACEPACK_INVALID, "R-IDX-9", vs, "entry lacks an offset or length member");
-    else if (d[fo->at] != '-' && !ap_is_digit(d[fo->at]))
-        drop(out, fault, ACEPACK_INVALID, "R-IDX-9", vs, "entry offset is not a number");
-    else if (d[fl->at] != '-' && !ap_is_digit(d[fl->at]))
-        drop(out, fault, ACEPACK_INVALID, "R-IDX-9", vs, "entry length is not a number");
-    else if (!ap_number_exact_uint(d + fo->at, fo->end - fo->at, AP_MAX_SAFE_INT, &off))
-        drop(out, fault, ACEPACK_INVALID, "R-IDX-10", fo->at,
-             "offset is not an integer in [0, 2^53-1]");
-    else if (!ap_number_exact_uint(d + fl->at, fl->end - fl->at, AP_MAX_SAFE_INT, &len))
-        drop(out, fault, ACEPACK_INVALID, "R-IDX-10", fl->at,
-             "length is not an integer in [0, 2^53-1]");
-    else if (off + 4u + len > (uint64_t)r->size) /* both <= 2^53-1: no overflow */
-        drop(out, fault, ACEPACK_TRUNCATED, "R-CHK-1", (size_t)out->entry_offset,
-             "value extends past the end of the file");
-    else {
-        out->chunk_offset = off;
-        out->value_length = len;
-    }
+        return drop(out, fault, ACEPACK_INVALID, "R-IDX-9", member,
+                    "entry lacks an offset or length member");
+    if (d[fo->at] != '-' && !ap_is_digit(d[fo->at]))
+        return drop(out, fault, ACEPACK_INVALID, "R-IDX-9", member, "entry offset is not a number");
+    if (d[fl->at] != '-' && !ap_is_digit(d[fl->at]))
+        return drop(out, fault, ACEPACK_INVALID, "R-IDX-9", member, "entry length is not a number");
+    if (!ap_number_exact_uint(d + fo->at, fo->end - fo->at, AP_MAX_SAFE_INT, &off))
+        return drop(out, fault, ACEPACK_INVALID, "R-IDX-10", fo->at,
+                    "offset is not an integer in [0, 2^53-1]");
+    if (!ap_number_exact_uint(d + fl->at, fl->end - fl->at, AP_MAX_SAFE_INT, &len))
+        return drop(out, fault, ACEPACK_INVALID, "R-IDX-10", fl->at,
+                    "length is not an integer in [0, 2^53-1]");
+    if (off + 4u + len > (uint64_t)r->size) /* both <= 2^53-1: no overflow */
+        return drop(out, fault, ACEPACK_TRUNCATED, "R-CHK-1", member,
+                    "value extends past the end of the file");
+    out->chunk_offset = off;
+    out->value_length = len;
+    return 1;
 }
 
 int ap_index_next(acepack_index_iter *it, acepack_entry *out, acepack_error *fault)
@@ -99,7 +103,7 @@ int ap_index_next(acepack_index_iter *it, acepack_entry *out, acepack_error *fau
     const acepack_reader *r = it->r;
     const uint8_t *d = r->data;
     size_t i, end = r->priv.index_end, body, vs;
-    int esc;
+    int esc, ok;
     if (r->profile == ACEPACK_STRICT)
         return next_strict(it, out);
     i = ap_skip_ws(d, it->pos, end);
@@ -113,12 +117,12 @@ int ap_index_next(acepack_index_iter *it, acepack_entry *out, acepack_error *fau
     out->entry_offset = body - 1;
     out->chunk_offset = 0;
     out->value_length = 0;
-    out->dropped = 0;
     i = ap_skip_ws(d, i, end) + 1; /* ':' */
     vs = ap_skip_ws(d, i, end);
     if (vs >= end || d[vs] != '{') {
+        field none = {0, 0};
         i = ap_json_skip_valid(d, vs, end);
-        drop(out, fault, ACEPACK_INVALID, "R-IDX-9", vs, "entry is not an object");
+        ok = eval_entry(r, out, 0, &none, &none, fault);
     } else {
         field fo = {0, 0}, fl = {0, 0};
         i = vs + 1;
@@ -149,20 +153,22 @@ int ap_index_next(acepack_index_iter *it, acepack_entry *out, acepack_error *fau
             i = te;
         }
         i++; /* the entry's '}' */
-        eval_entry(r, out, vs, &fo, &fl, fault);
+        ok = eval_entry(r, out, 1, &fo, &fl, fault);
     }
     i = ap_skip_ws(d, i, end);
     if (i < end && d[i] == ',')
         i++;
     it->pos = i;
-    return 1;
+    return ok ? 1 : -1;
 }
 
 int acepack_index_iter_next(acepack_index_iter *it, acepack_entry *out)
 {
     if (it == NULL || it->r == NULL || out == NULL)
         return 0;
-    return ap_index_next(it, out, NULL);
+    /* -1 (a faulty entry) cannot happen in an index that acepack_open()
+     * accepted; such an entry would read as an empty value anyway */
+    return ap_index_next(it, out, NULL) != 0;
 }
 
 acepack_span acepack_entry_value(const acepack_reader *r, const acepack_entry *e)

@@ -10,15 +10,15 @@
  *    is valid JSON but not the required form -> R-IDX-6, anything JSON itself
  *    forbids -> R-IDX-2.
  *  - compat: any JSON text (R-IDX-2), read as JSON.parse reads it (R-IDX-8..
- *    11), with the depth bitset of json_check.c for ignored members; then a
- *    second pass (the iterator) applies R-IDX-9, R-IDX-10 and R-CHK-1 to the
- *    occurrences that count (R-IDX-12).
+ *    11), with the depth bitset of json_check.c for ignored members; each
+ *    member's meaning (R-IDX-9, R-IDX-10, R-CHK-1) is checked right after its
+ *    syntax, for every occurrence of a repeated key (R-IDX-12).
  * Both run after one UTF-8 pass over the whole index (R-IDX-1).
  *
- * Offsets (spec 7.2): R-IDX-3: the whitespace/BOM byte; R-IDX-4, R-IDX-9:
- * the member value (the entry); R-IDX-5, R-IDX-10: the number token;
- * R-IDX-6, R-IDX-11: the string token; R-IDX-2: the first byte that cannot
- * continue the text; R-CHK-1..3: the member (its key's quote).
+ * Offsets (spec 7.2): R-IDX-3: the whitespace/BOM byte; R-IDX-4, R-IDX-9,
+ * R-CHK-1..3: the member (its key's quote); R-IDX-5, R-IDX-10: the number
+ * token; R-IDX-6, R-IDX-11: the name token; R-IDX-2: the first byte that
+ * cannot continue the text.
  */
 #include "internal.h"
 
@@ -216,7 +216,7 @@ static acepack_status scan_strict(scan *s, size_t i)
         if (i >= end || d[i] != ':')
             return strict_punct(s, i, "expected ':'");
         i++;
-        entry = i;
+        entry = member; /* R-IDX-4 faults are reported at the member */
         if (i >= end || d[i] != '{')
             return strict_value(s, i, entry);
         i++;
@@ -276,35 +276,35 @@ static acepack_status json_fault(scan *s, ap_json_fault f, size_t at, size_t tok
     }
 }
 
-/* Expects c at the next non-whitespace byte; leaves *pi after it. */
-static acepack_status compat_expect(scan *s, size_t *pi, uint8_t c, const char *what)
+/* Expects ':' at the next non-whitespace byte; leaves *pi after it. */
+static acepack_status compat_colon(scan *s, size_t *pi)
 {
     size_t i = ap_skip_ws(s->d, *pi, s->end);
-    if (i >= s->end || s->d[i] != c)
+    if (i >= s->end || s->d[i] != ':')
         return json_fault(s, AP_JSON_SYNTAX, i, i);
-    (void)what;
     *pi = i + 1;
     return ACEPACK_OK;
 }
 
-/* A string at d[*pi] (the quote); checks surrogates (R-IDX-11). */
-static acepack_status compat_string(scan *s, size_t *pi, size_t *body, int *esc)
+/* A key or member name at d[*pi] (the quote); R-IDX-11 forbids unpaired
+ * surrogate escapes in it. */
+static acepack_status compat_string(scan *s, size_t *pi)
 {
     size_t i = *pi, out;
     ap_json_fault f;
+    int esc;
     if (i >= s->end || s->d[i] != '"')
         return json_fault(s, AP_JSON_SYNTAX, i, i);
-    *body = i + 1;
-    f = ap_json_string(s->d, i + 1, s->end, 1, &out, esc);
+    f = ap_json_string(s->d, i + 1, s->end, 1, &out, &esc);
     if (f != AP_JSON_OK)
         return json_fault(s, f, out, i);
     *pi = out;
     return ACEPACK_OK;
 }
 
-/* One entry object at d[*pi] ('{' checked by the caller), level 2: syntax
- * only, plus R-IDX-11 for its member names.  Its meaning (R-IDX-9, R-IDX-10,
- * R-CHK-1) is checked by compat_semantics(). */
+/* One entry object at d[*pi] ('{' checked by the caller), level 2: syntax,
+ * and R-IDX-11 for every member name in it at any depth.  Its meaning
+ * (R-IDX-9, R-IDX-10, R-CHK-1) is checked by compat_meaning(). */
 static acepack_status compat_entry(scan *s, size_t *pi)
 {
     const uint8_t *d = s->d;
@@ -315,15 +315,14 @@ static acepack_status compat_entry(scan *s, size_t *pi)
         return ACEPACK_OK;
     }
     for (;;) {
-        size_t body, vstart, vend;
-        int esc;
+        size_t vstart, vend;
         ap_json_fault f;
-        if ((st = compat_string(s, &i, &body, &esc)) != ACEPACK_OK)
+        if ((st = compat_string(s, &i)) != ACEPACK_OK)
             return st;
-        if ((st = compat_expect(s, &i, ':', "':'")) != ACEPACK_OK)
+        if ((st = compat_colon(s, &i)) != ACEPACK_OK)
             return st;
         vstart = ap_skip_ws(d, i, end);
-        f = ap_json_value(d, vstart, end, 2, &vend);
+        f = ap_json_value(d, vstart, end, 2, 1, &vend);
         if (f != AP_JSON_OK)
             return json_fault(s, f, vend, vend);
         i = ap_skip_ws(d, vend, end);
@@ -339,32 +338,18 @@ static acepack_status compat_entry(scan *s, size_t *pi)
     }
 }
 
-/* R-IDX-9, R-IDX-10, R-CHK-1 for the occurrences that count.  An occurrence
- * that breaks one of them is fine when a later member has the same key
- * (R-IDX-12: it leaves no trace); finding that out needs a forward scan,
- * bounded so that a hostile index cannot make open quadratic. */
-static acepack_status compat_semantics(scan *s)
+/* R-IDX-9, R-IDX-10, R-CHK-1 for the member at d[member], whose syntax was
+ * just checked: every occurrence of a key must be a valid entry (R-IDX-12,
+ * spec 1.4 item 5).  The iterator works the meaning out. */
+static acepack_status compat_meaning(scan *s, size_t member)
 {
-    acepack_index_iter it, later;
-    acepack_entry e, f;
+    acepack_index_iter one;
+    acepack_entry e;
     acepack_error fault;
-    uint64_t budget = 8u * s->r->index_length + (1u << 20);
-    acepack_index_iter_init(&it, s->r);
-    while (ap_index_next(&it, &e, &fault)) {
-        int superseded = 0;
-        if (!e.dropped)
-            continue;
-        later = it;
-        while (!superseded && ap_index_next(&later, &f, NULL)) {
-            if (budget < (uint64_t)(later.pos - it.pos))
-                return ap_fail(s->err, ACEPACK_UNSUPPORTED, NULL, e.entry_offset,
-                               "too many superseded invalid index entries (implementation limit)");
-            superseded = acepack_key_compare(&e, &f) == 0;
-        }
-        if (!superseded)
-            return ap_fail(s->err, fault.status, fault.rule, fault.offset, fault.message);
-        budget -= (uint64_t)(later.pos - it.pos);
-    }
+    one.r = s->r;
+    one.pos = member;
+    if (ap_index_next(&one, &e, &fault) < 0)
+        return ap_fail(s->err, fault.status, fault.rule, fault.offset, fault.message);
     return ACEPACK_OK;
 }
 
@@ -382,7 +367,7 @@ static acepack_status scan_compat(scan *s, size_t i)
     if (i >= end || d[i] != '{') {
         size_t at;
         /* R-IDX-2 either way: a valid value that is not an object, or no JSON */
-        if (i < end && ap_json_value(d, i, end, 0, &at) == AP_JSON_OK)
+        if (i < end && ap_json_value(d, i, end, 0, 0, &at) == AP_JSON_OK)
             return fail_at(s, "R-IDX-2", i, "index is not a JSON object");
         return json_fault(s, AP_JSON_SYNTAX, i < end ? i : end, i);
     }
@@ -392,16 +377,15 @@ static acepack_status scan_compat(scan *s, size_t i)
         i++;
     } else {
         for (;;) {
-            size_t body, entry;
-            int esc;
-            if ((st = compat_string(s, &i, &body, &esc)) != ACEPACK_OK)
+            size_t member = i, entry;
+            if ((st = compat_string(s, &i)) != ACEPACK_OK)
                 return st;
-            if ((st = compat_expect(s, &i, ':', "':'")) != ACEPACK_OK)
+            if ((st = compat_colon(s, &i)) != ACEPACK_OK)
                 return st;
             entry = ap_skip_ws(d, i, end);
             if (entry >= end || d[entry] != '{') {
-                /* not an object: R-IDX-9 unless superseded (compat_semantics) */
-                ap_json_fault f = ap_json_value(d, entry, end, 1, &i);
+                /* valid JSON first (R-IDX-2, R-IDX-11), then R-IDX-9 */
+                ap_json_fault f = ap_json_value(d, entry, end, 1, 1, &i);
                 if (f != AP_JSON_OK)
                     return json_fault(s, f, i, i);
             } else {
@@ -409,6 +393,8 @@ static acepack_status scan_compat(scan *s, size_t i)
                 if ((st = compat_entry(s, &i)) != ACEPACK_OK)
                     return st;
             }
+            if ((st = compat_meaning(s, member)) != ACEPACK_OK)
+                return st;
             count++;
             i = ap_skip_ws(d, i, end);
             if (i < end && d[i] == ',') {
@@ -426,7 +412,7 @@ static acepack_status scan_compat(scan *s, size_t i)
     if (i != end)
         return fail_at(s, "R-IDX-2", i, "bytes after the index object");
     s->r->entry_count = count;
-    return compat_semantics(s);
+    return ACEPACK_OK;
 }
 
 acepack_status ap_scan_index(acepack_reader *r, acepack_error *err)

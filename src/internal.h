@@ -22,9 +22,9 @@ acepack_status ap_scan_index(acepack_reader *r, acepack_error *err);
 
 /* ---- index_iter.c ---- */
 
-/* acepack_index_iter_next(); in compat, for an occurrence that breaks
- * R-IDX-9, R-IDX-10 or R-CHK-1 it sets out->dropped and, when fault is not
- * NULL, stores that error in *fault. */
+/* acepack_index_iter_next(): 1 entry, 0 end, and in compat -1 for an entry
+ * that breaks R-IDX-9, R-IDX-10 or R-CHK-1 (its error in *fault when fault
+ * is not NULL; its value empty). */
 int ap_index_next(acepack_index_iter *it, acepack_entry *out, acepack_error *fault);
 
 /* ---- utf8.c ---- */
@@ -46,8 +46,11 @@ typedef enum ap_json_fault {
 /* Validates one JSON value starting exactly at d[i] (no leading whitespace),
  * nested inside `depth` enclosing containers.  On success returns
  * AP_JSON_OK with *out = the index just after the value; otherwise *out is
- * the offending byte (or `end`). */
-ap_json_fault ap_json_value(const uint8_t *d, size_t i, size_t end, unsigned depth, size_t *out);
+ * the offending byte (or `end`).  With `unicode_names` set, a member name
+ * holding an unpaired surrogate escape is a fault too (AP_JSON_SURROGATE,
+ * *out at the name's opening quote): R-IDX-11 for the compat index. */
+ap_json_fault ap_json_value(const uint8_t *d, size_t i, size_t end, unsigned depth,
+                            int unicode_names, size_t *out);
 
 /* Scans a JSON string whose opening quote is at d[i-1] (i is the first byte
  * of the body).  Returns AP_JSON_OK with *out just past the closing quote

@@ -45,7 +45,7 @@ static inline size_t plain_run(const uint8_t *d, size_t i, size_t end)
 }
 
 /* A whole string whose opening quote is d[i-1]; *pi past the closing quote. */
-static inline ap_json_fault string_at(const uint8_t *d, size_t *pi, size_t end)
+static inline ap_json_fault string_at(const uint8_t *d, size_t *pi, size_t end, int unicode)
 {
     size_t j = plain_run(d, *pi, end);
     int esc;
@@ -53,7 +53,7 @@ static inline ap_json_fault string_at(const uint8_t *d, size_t *pi, size_t end)
         *pi = j + 1;
         return AP_JSON_OK;
     }
-    return ap_json_string(d, j, end, 0, pi, &esc); /* escapes, UTF-8, faults */
+    return ap_json_string(d, j, end, unicode, pi, &esc); /* escapes, UTF-8, faults */
 }
 
 /* Whitespace is rare between the tokens of most texts: test that first. */
@@ -87,7 +87,8 @@ static int literal(const uint8_t *d, size_t *i, size_t end, const char *lit)
     return 1;
 }
 
-ap_json_fault ap_json_value(const uint8_t *d, size_t i, size_t end, unsigned depth0, size_t *out)
+ap_json_fault ap_json_value(const uint8_t *d, size_t i, size_t end, unsigned depth0,
+                            int unicode_names, size_t *out)
 {
     uint8_t is_obj[AP_MAX_DEPTH / 8 + 1]; /* bit n: level n is an object */
     unsigned depth = depth0;
@@ -127,7 +128,7 @@ value:
         goto value;
     case '"':
         i++;
-        f = string_at(d, &i, end);
+        f = string_at(d, &i, end, 0); /* string values may hold any escape */
         if (f != AP_JSON_OK) {
             *out = i;
             return f;
@@ -167,11 +168,13 @@ value:
 key:
     if (i >= end || d[i] != '"')
         goto syntax;
-    i++;
-    f = string_at(d, &i, end);
-    if (f != AP_JSON_OK) {
-        *out = i;
-        return f;
+    {
+        size_t quote = i++;
+        f = string_at(d, &i, end, unicode_names);
+        if (f != AP_JSON_OK) {
+            *out = f == AP_JSON_SURROGATE ? quote : i;
+            return f;
+        }
     }
     i = skip_ws(d, i, end);
     if (i >= end || d[i] != ':')
@@ -246,7 +249,7 @@ acepack_status acepack_json_check(const void *data, size_t n, acepack_error *err
             return ap_fail(err, ACEPACK_INVALID, "R-PAY-1", i, "payload is not valid UTF-8");
         return ap_fail(err, ACEPACK_INVALID, "R-PAY-2", i, "payload is not a JSON object");
     }
-    f = ap_json_value(d, i, n, 0, &at);
+    f = ap_json_value(d, i, n, 0, 0, &at);
     if (f == AP_JSON_OK) {
         at = ap_skip_ws(d, at, n);
         if (at == n)

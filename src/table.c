@@ -51,14 +51,56 @@ static int slot_same_key(const acepack_table *t, const slot *s, const acepack_en
                           e->has_escapes) == 0;
 }
 
+#if defined(__GNUC__)
+#define PREFETCH_W(p) __builtin_prefetch((p), 1)
+#else
+#define PREFETCH_W(p) ((void)(p))
+#endif
+
+/* Inserts one entry; its hash is known. */
+static acepack_status insert(acepack_table *t, const acepack_entry *e, uint64_t h, uint64_t *distinct,
+                             acepack_error *err)
+{
+    slot *slots = (slot *)t->slots;
+    uint32_t tag = (uint32_t)(h >> 32);
+    uint64_t i;
+    for (i = h & t->mask;; i = (i + 1u) & t->mask) {
+        slot *s = &slots[i];
+        if (s->key_pos == 0) {
+            ++*distinct;
+            break;
+        }
+        if (s->tag == tag && slot_same_key(t, s, e)) {
+            if (t->r->profile == ACEPACK_STRICT)
+                return ap_fail(err, ACEPACK_INVALID, "R-IDX-7", e->entry_offset,
+                               "duplicate key in the index");
+            break; /* R-IDX-12: the later occurrence replaces it */
+        }
+    }
+    slots[i].key_pos = e->entry_offset + 1u;
+    slots[i].chunk_offset = e->chunk_offset;
+    slots[i].value_length = e->value_length;
+    slots[i].tag = tag;
+    slots[i].key_info = (uint32_t)e->key.len | (e->has_escapes ? ESC_FLAG : 0u);
+    return ACEPACK_OK;
+}
+
+/* Entries are hashed AHEAD positions before they are inserted, and their
+ * home slots prefetched meanwhile: in a large table every insert is a cache
+ * miss, and this overlaps them.  Insertion stays in index order, so the
+ * duplicate reported (the earliest second occurrence) does not change. */
+#define AHEAD 8u
+
 acepack_status acepack_table_build_seeded(acepack_table *t, const acepack_reader *r, void *mem,
                                           size_t size, uint64_t seed, acepack_error *err)
 {
     acepack_index_iter it;
-    acepack_entry e;
+    acepack_entry ring[AHEAD];
+    uint64_t hashes[AHEAD];
     slot *slots;
     size_t need;
-    uint64_t mask, distinct = 0;
+    uint64_t mask, distinct = 0, n = 0, k;
+    acepack_status st;
 
     if (t == NULL || r == NULL)
         return ap_fail(err, ACEPACK_ARG, NULL, 0, "invalid argument");
@@ -77,41 +119,47 @@ acepack_status acepack_table_build_seeded(acepack_table *t, const acepack_reader
     t->key_count = 0;
 
     acepack_index_iter_init(&it, r);
-    while (acepack_index_iter_next(&it, &e)) {
-        uint64_t h, i;
-        uint32_t tag;
-        if (e.key.len > MAX_RAW_KEY)
-            return ap_fail(err, ACEPACK_UNSUPPORTED, NULL, e.entry_offset,
-                           "key longer than 2^31-1 bytes");
-        h = ap_hash_key(e.key.ptr, e.key.len, e.has_escapes, seed);
-        tag = (uint32_t)(h >> 32);
-        for (i = h & mask;; i = (i + 1u) & mask) {
-            slot *s = &slots[i];
-            if (s->key_pos == 0) {
-                distinct++;
-                break;
-            }
-            if (s->tag == tag && slot_same_key(t, s, &e)) {
-                if (r->profile == ACEPACK_STRICT)
-                    return ap_fail(err, ACEPACK_INVALID, "R-IDX-7", e.entry_offset,
-                                   "duplicate key in the index");
-                break; /* R-IDX-12: the later occurrence replaces it */
-            }
+    for (;;) {
+        acepack_entry *e = &ring[n % AHEAD];
+        int more;
+        if (n >= AHEAD) { /* the slot of the entry parsed AHEAD ago is in cache by now */
+            if ((st = insert(t, e, hashes[n % AHEAD], &distinct, err)) != ACEPACK_OK)
+                return st;
         }
-        slots[i].key_pos = e.entry_offset + 1u;
-        slots[i].chunk_offset = e.chunk_offset;
-        slots[i].value_length = e.value_length;
-        slots[i].tag = tag;
-        slots[i].key_info = (uint32_t)e.key.len | (e.has_escapes ? ESC_FLAG : 0u);
+        more = acepack_index_iter_next(&it, e);
+        if (!more)
+            break;
+        if (e->key.len > MAX_RAW_KEY)
+            return ap_fail(err, ACEPACK_UNSUPPORTED, NULL, e->entry_offset,
+                           "key longer than 2^31-1 bytes");
+        hashes[n % AHEAD] = ap_hash_key(e->key.ptr, e->key.len, e->has_escapes, seed);
+        PREFETCH_W(&slots[hashes[n % AHEAD] & mask]);
+        n++;
     }
+    /* drain: the last min(n, AHEAD) entries, in order */
+    for (k = n >= AHEAD ? n - AHEAD + 1u : 0u; k < n; k++)
+        if ((st = insert(t, &ring[k % AHEAD], hashes[k % AHEAD], &distinct, err)) != ACEPACK_OK)
+            return st;
     t->key_count = distinct;
     return ACEPACK_OK;
+}
+
+/* A per-call seed from addresses that ASLR randomizes (the caller's memory
+ * and this stack frame), so that a file cannot be crafted offline to collide
+ * in the table.  Not cryptographic, and no static state: only where things
+ * are in memory. */
+static uint64_t address_seed(const void *mem)
+{
+    int here = 0;
+    uint64_t a = (uint64_t)(uintptr_t)mem, b = (uint64_t)(uintptr_t)&here;
+    return ap_hash_bytes((const uint8_t *)&here, sizeof here,
+                         AP_DEFAULT_SEED ^ (a * 0x9E3779B97F4A7C15ull) ^ ((b << 17) | (b >> 47)));
 }
 
 acepack_status acepack_table_build(acepack_table *t, const acepack_reader *r, void *mem,
                                    size_t size, acepack_error *err)
 {
-    return acepack_table_build_seeded(t, r, mem, size, AP_DEFAULT_SEED, err);
+    return acepack_table_build_seeded(t, r, mem, size, address_seed(mem), err);
 }
 
 static const slot *lookup(const acepack_table *t, const void *key, size_t len)

@@ -55,7 +55,7 @@ acepack_status acepack_v1_log_key(const void *key, size_t len, uint64_t *id)
 }
 
 enum { F_ID, F_TS, F_KIND, F_SOURCE, F_FLAGS, F_COUNT };
-static const char *const FIELD_NAMES[F_COUNT] = {"id", "ts", "kind", "content_source", "flags"};
+static const char FIELD_NAMES[F_COUNT][16] = {"id", "ts", "kind", "content_source", "flags"};
 
 typedef struct member {
     unsigned count;

@@ -44,9 +44,8 @@ static acepack_status check_payloads(const acepack_reader *r, acepack_error *err
         acepack_span p = acepack_event_payload(r, i);
         acepack_error e;
         if (acepack_json_check(p.ptr, p.len, &e) != ACEPACK_OK)
-            /* as R-IDX-1/2: the offending byte, now relative to the file */
-            return ap_fail(err, ACEPACK_INVALID, e.rule, (uint64_t)(p.ptr - r->data) + e.offset,
-                           e.message);
+            /* spec 7.2: the first byte of the payload at fault */
+            return ap_fail(err, ACEPACK_INVALID, e.rule, (uint64_t)(p.ptr - r->data), e.message);
     }
     return ACEPACK_OK;
 }

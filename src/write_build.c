@@ -62,9 +62,9 @@ static acepack_status plan_make(const acepack_content *c, const acepack_allocato
                        "content has an incompatible feature flag this writer does not implement");
     if (c->evt_base_id > AW_U32_MAX)
         return aw_fail(err, ACEPACK_INVALID, "W-HDR-1", 0, "evt_base_id does not fit a u32");
-    if ((uint64_t)c->event_count > AW_U32_MAX)
+    if (aw_gt(c->event_count, AW_U32_MAX))
         return aw_fail(err, ACEPACK_UNSUPPORTED, "W-EVT-3", 0, "more than 2^32-1 events");
-    if ((uint64_t)c->kv_count > AW_U32_MAX)
+    if (aw_gt(c->kv_count, AW_U32_MAX))
         return aw_fail(err, ACEPACK_UNSUPPORTED, NULL, 0, "more than 2^32-1 keys (spec 3.6)");
 
     p->header = c->format_version == 2 ? AW_HEADER_V2 : AW_HEADER_V1;
@@ -75,7 +75,7 @@ static acepack_status plan_make(const acepack_content *c, const acepack_allocato
             return aw_fail(err, ACEPACK_ARG, NULL, i, "key or value pointer is NULL");
         if (acepack_utf8_check(e->key_len ? (const void *)e->key : "", e->key_len) != e->key_len)
             return aw_fail(err, ACEPACK_INVALID, "W-IDX-2", i, "key is not valid UTF-8");
-        if ((uint64_t)e->value_len > AW_U32_MAX)
+        if (aw_gt(e->value_len, AW_U32_MAX))
             return aw_fail(err, ACEPACK_UNSUPPORTED, "W-CHK-1", i,
                            "value longer than 2^32-1 bytes");
         uint64_t chunk = 4u + (uint64_t)e->value_len;

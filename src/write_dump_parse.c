@@ -97,6 +97,37 @@ static int hex_string(dparse *p, const uint8_t **out, size_t *len)
     return 1;
 }
 
+/* Value of the 4 hex digits (any case) after "\\u" at e, or -1. */
+static long u_escape(const uint8_t *e, size_t avail)
+{
+    if (avail < 6 || e[0] != '\\' || e[1] != 'u')
+        return -1;
+    long v = 0;
+    for (int i = 2; i < 6; i++) {
+        uint8_t c = e[i];
+        int d = hexval(c);
+        if (d < 0 && c >= 'A' && c <= 'F')
+            d = c - 'A' + 10;
+        if (d < 0)
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/* 1 when the escape at e is an unpaired surrogate (its own error: such a
+ * string is not Unicode text, W-IDX-2, rather than a mere format slip). */
+static int lone_surrogate(const uint8_t *e, size_t avail)
+{
+    long v = u_escape(e, avail);
+    if (v < 0xD800 || v > 0xDFFF)
+        return 0;
+    if (v >= 0xDC00)
+        return 1;
+    long w = avail >= 12 ? u_escape(e + 6, avail - 6) : -1;
+    return !(w >= 0xDC00 && w <= 0xDFFF);
+}
+
 /* D-5: a JSON string with exactly the escaping of spec 4.1. */
 static int json_string(dparse *p, const uint8_t **out, size_t *len)
 {
@@ -132,8 +163,11 @@ static int json_string(dparse *p, const uint8_t **out, size_t *len)
         case 'u': {
             /* only \u00XX for controls without a short form, lowercase hex */
             if (p->n - p->i < 6 || p->t[p->i + 2] != '0' || p->t[p->i + 3] != '0' ||
-                (p->t[p->i + 4] != '0' && p->t[p->i + 4] != '1') || hexval(p->t[p->i + 5]) < 0)
+                (p->t[p->i + 4] != '0' && p->t[p->i + 4] != '1') || hexval(p->t[p->i + 5]) < 0) {
+                if (lone_surrogate(p->t + p->i, p->n - p->i))
+                    return bad(p, "W-IDX-2", "a lone surrogate: not Unicode text, no UTF-8 form");
                 return bad(p, "D-5", "escape not in the form of spec 4.1");
+            }
             v = (uint8_t)((p->t[p->i + 4] - '0') * 16 + hexval(p->t[p->i + 5]));
             if (v == 0x08 || v == 0x09 || v == 0x0a || v == 0x0c || v == 0x0d)
                 return bad(p, "D-5", "\\u escape of a character with a short form");
@@ -273,6 +307,7 @@ acepack_status acepack_dump_parse(const void *text, size_t n, const acepack_allo
         if (v != 1 && v != 2)
             bad(&p, "D-3", "format_version is not 1 or 2");
         acepack_kv prev;
+        memset(&prev, 0, sizeof prev);
         int have_prev = 0;
         for (int more = !empty; more && p.st == ACEPACK_OK; more = array_next(&p)) {
             acepack_kv kv;
@@ -280,9 +315,13 @@ acepack_status acepack_dump_parse(const void *text, size_t n, const acepack_allo
             if (!parse_kv(&p, &kv))
                 break;
             /* Keys point into the arena, which never moves. */
-            if (have_prev && aw_bytes_cmp(prev.key, prev.key_len, kv.key, kv.key_len) >= 0) {
+            int order = have_prev ? aw_bytes_cmp(prev.key, prev.key_len, kv.key, kv.key_len) : -1;
+            if (order >= 0) {
                 p.i = at;
-                bad(&p, "D-6", "kv is not sorted by key bytes, or has a duplicate key");
+                if (order == 0)
+                    bad(&p, "W-IDX-2", "duplicate key");
+                else
+                    bad(&p, "D-6", "kv is not sorted by key bytes");
                 break;
             }
             if (aw_buf_append(a, &kvs, &kv, sizeof kv) != 0) {

@@ -21,6 +21,13 @@
 #define AW_HEADER_V1 64u
 #define AW_INCOMPATIBLE_FLAGS 0xFFFF0000u /* R-HDR-4 */
 
+/* v > max for a size_t (or any) v: a function so that 32-bit builds, where
+ * size_t can never exceed 2^32-1, do not warn about an always-false test. */
+static inline int aw_gt(uint64_t v, uint64_t max)
+{
+    return v > max;
+}
+
 /* ---- errors (write_util.c) ---- */
 
 /* Stores the error when err is not NULL; returns status. */

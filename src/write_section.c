@@ -30,7 +30,7 @@ acepack_status aw_check_event(uint64_t ts, uint32_t kind, uint32_t source, uint3
                        "event kind, source or flags is not an integer in [0, 255]");
     if (len > 0 && payload == NULL)
         return aw_fail(err, ACEPACK_ARG, NULL, which, "payload is NULL");
-    if (len > AW_U32_MAX)
+    if (aw_gt(len, AW_U32_MAX))
         return aw_fail(err, ACEPACK_UNSUPPORTED, "W-EVT-3", which,
                        "payload longer than 2^32-1 bytes");
     acepack_error je;

@@ -248,7 +248,7 @@ static acepack_status check_key(const void *key, size_t key_len, acepack_error *
 {
     if (!key && key_len > 0)
         return aw_fail(err, ACEPACK_ARG, NULL, 0, "key is NULL");
-    if ((uint64_t)key_len > AW_U32_MAX)
+    if (aw_gt(key_len, AW_U32_MAX))
         return aw_fail(err, ACEPACK_UNSUPPORTED, NULL, 0, "key longer than 2^32-1 bytes");
     size_t bad = acepack_utf8_check(key_len ? key : "", key_len);
     if (bad != key_len)
@@ -264,7 +264,7 @@ acepack_status acepack_store_put(acepack_store *s, const void *key, size_t key_l
     acepack_status st = check_key(key, key_len, err);
     if (st != ACEPACK_OK)
         return st;
-    if ((uint64_t)value_len > AW_U32_MAX)
+    if (aw_gt(value_len, AW_U32_MAX))
         return aw_fail(err, ACEPACK_UNSUPPORTED, "W-CHK-1", 0, "value longer than 2^32-1 bytes");
     size_t x = aw_key_add(s, key_len ? key : "", key_len);
     if (x == SIZE_MAX || aw_buf_reserve(&s->a, &s->pend, 4u + value_len) != 0 ||
@@ -332,7 +332,7 @@ acepack_status acepack_store_append(acepack_store *s, uint64_t ts, uint32_t kind
         return st;
     if (s->n_evt >= AW_U32_MAX)
         return aw_fail(err, ACEPACK_UNSUPPORTED, "W-EVT-3", s->n_evt, "2^32-1 events");
-    if ((uint64_t)payload_len > AW_U32_MAX - (uint64_t)s->pool.len)
+    if (aw_gt(payload_len, AW_U32_MAX - (uint64_t)s->pool.len))
         return aw_fail(err, ACEPACK_UNSUPPORTED, "W-EVT-3", s->n_evt,
                        "payloads would exceed 2^32-1 bytes (u32 pay_off)");
     /* Reserve everything first, so that a failed append changes nothing. */

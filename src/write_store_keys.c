@@ -34,7 +34,7 @@ const uint8_t *aw_key_bytes(const acepack_store *s, const aw_entry *e)
 
 size_t aw_key_find(const acepack_store *s, const uint8_t *k, size_t n)
 {
-    if (s->slot_cap == 0 || (uint64_t)n > AW_U32_MAX)
+    if (s->slot_cap == 0 || aw_gt(n, AW_U32_MAX))
         return SIZE_MAX;
     uint32_t h = key_hash(k, n, s->seed);
     size_t mask = s->slot_cap - 1;
@@ -103,7 +103,7 @@ size_t aw_key_add(acepack_store *s, const uint8_t *k, size_t n)
     size_t e = aw_key_find(s, k, n);
     if (e != SIZE_MAX)
         return e;
-    if ((uint64_t)n > AW_U32_MAX || s->n_ent >= (size_t)UINT32_MAX - 1)
+    if (aw_gt(n, AW_U32_MAX) || s->n_ent >= (size_t)UINT32_MAX - 1)
         return SIZE_MAX;
     void *p = s->ent;
     if (grow_array(&s->a, &p, &s->cap_ent, s->n_ent + 1, sizeof(aw_entry)) != 0)

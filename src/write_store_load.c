@@ -33,7 +33,7 @@ acepack_status aw_store_load(acepack_store *s, const acepack_reader *r, acepack_
             goto nomem;
         if (acepack_key_decode(&e, tmp.p, tmp.cap, &need) != ACEPACK_OK)
             goto nomem;
-        if ((uint64_t)need > AW_U32_MAX) {
+        if (aw_gt(need, AW_U32_MAX)) {
             aw_buf_free(&s->a, &tmp);
             return aw_fail(err, ACEPACK_UNSUPPORTED, NULL, e.entry_offset,
                            "key longer than 2^32-1 bytes");

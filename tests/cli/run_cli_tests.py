@@ -323,10 +323,14 @@ def group_help(t: Runner):
     t.check("no arguments prints the usage on stderr", b"usage: acepack" in err)
     rc, out, _ = t.expect("version", ["--version"], 0, stderr=b"")
     t.check("version names the spec version", b"1.0.0" in out)
-    for c in COMMANDS:
+    # Every command `acepack --help` lists (also ones added later) has its own --help.
+    listed = re.findall(r"^  ([a-z][a-z0-9_-]*)\s", text.split("commands:", 1)[-1], re.M)
+    t.check("--help lists commands", len(listed) >= len(COMMANDS), repr(listed))
+    for c in sorted(set(COMMANDS) | set(listed)):
         rc, out, _ = t.expect(f"{c} --help", [c, "--help"], 0, stderr=b"")
         t.check(f"{c} --help starts with its usage", out.startswith(f"usage: acepack {c} ".encode()))
-        t.check(f"{c} --help documents the exit status", c == "adapter" or b"exit status" in out)
+        t.check(f"{c} --help documents the exit status",
+                c == "adapter" or b"exit status" in out or c not in COMMANDS)
         rc, out2, _ = t.expect(f"help {c}", ["help", c], 0, stderr=b"")
         t.check(f"help {c} = {c} --help", out2 == out)
         t.expect(f"{c} -h", [c, "-h"], 0, stdout=out, stderr=b"")
@@ -669,6 +673,31 @@ def group_adapter(t: Runner):
         if caps.get(op) is False:
             t.expect(f"adapter {op} when not capable: unsupported", ["adapter", op], 3,
                      stdout=b"", stdin=EMPTY_DUMP)
+    if caps.get("write") is True:
+        # Spec Appendix B: the worked example is the canonical file of its dump; spec 8.3:
+        # the empty store is the canonical file of the empty content.
+        t.expect("write: Appendix B dump -> its canonical file", ["adapter", "write"], 0,
+                 stdout=EXAMPLE, stderr=b"", stdin=EXAMPLE_DUMP)
+        t.expect("write: empty dump -> the 138-byte empty store", ["adapter", "write"], 0,
+                 stdout=EMPTY_STORE, stderr=b"", stdin=EMPTY_DUMP)
+        t.expect("write: compat content of a non-canonical file", ["adapter", "write"], 0,
+                 stdout=assemble_v2([("42", b"y")], [(1700000000000, 1, 2, 0, b'{"key":"k"}')]),
+                 stdin=DUP_COMPAT_DUMP)
+        rc, out, err = t.expect("write: not a dump", ["adapter", "write"], 1, stdout=b"",
+                                stdin=b'{"format_version":2}\n')
+        t.check("write: a rejected dump says so on stderr", err.strip() != b"")
+    if caps.get("migrate") is True:
+        entry = b'{"kind":1,"content_source":2,"key":"k","payload":{"x":1},"id":1,"ts":1700000000000}'
+        v1 = assemble_v1([("core/log/000000000001", entry), ("meta/log_entry_seq", b"1"), ("k", b"x")])
+        # M-5, M-6, M-7, M-9: the entry becomes event 1 with its bytes as payload; both log keys
+        # leave the KV map; the output is canonical.
+        t.expect("migrate: spec 6.1 entry -> event id 1", ["adapter", "migrate"], 0,
+                 stdout=assemble_v2([("k", b"x")], [(1700000000000, 1, 2, 0, entry)]), stdin=v1)
+        t.expect("migrate: no log -> same KV map", ["adapter", "migrate"], 0,
+                 stdout=assemble_v2([("k", b"x")]), stdin=FILES["v1.ace"])
+        t.expect_rejection("migrate refuses a file that does not validate (M-1)",
+                           ["adapter", "migrate"], "<stdin>", {"R-HDR-2"}, {0},
+                           stdin=mutate(FILES["v1.ace"], 0, b"X"))
     t.expect("read", ["adapter", "read", "example.ace"], 0, stdout=EXAMPLE_DUMP, stderr=b"")
     t.expect("read --profile compat", ["adapter", "read", "dup_key.ace", "--profile", "compat"], 0,
              stdout=DUP_COMPAT_DUMP, stderr=b"")

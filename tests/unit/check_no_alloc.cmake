@@ -1,7 +1,10 @@
-# check_no_alloc.cmake - fails when a static library references an allocator.
+# check_no_alloc.cmake - fails when a static library references an allocator
+# or holds writable static data.
 #   cmake -DNM=<nm> -DLIB=<lib.a> -P check_no_alloc.cmake
 # The reader (libacepack_read) must not allocate (team brief, spec 13), so
-# none of its objects may have an undefined reference to these symbols.
+# none of its objects may have an undefined reference to these symbols; and it
+# keeps no mutable static state (thread safety), so no object may define a
+# symbol in .data or .bss (nm types b, B, d, D, C).
 cmake_minimum_required(VERSION 3.20)
 set(forbidden malloc calloc realloc free strdup strndup posix_memalign aligned_alloc
               reallocarray memalign valloc pvalloc)
@@ -32,6 +35,21 @@ if(symbols EQUAL 0)
 endif()
 if(bad)
   list(REMOVE_DUPLICATES bad)
+  # one unbreakable token per symbol: CMake wraps long messages at spaces
+  list(TRANSFORM bad PREPEND "allocator-reference:")
   message(FATAL_ERROR "${LIB} references allocation functions: ${bad}")
 endif()
-message(STATUS "${LIB}: ${symbols} undefined references, none to an allocator")
+execute_process(COMMAND "${NM}" "${LIB}" OUTPUT_VARIABLE all RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "${NM} ${LIB} failed (${rc})")
+endif()
+string(REGEX MATCHALL "[0-9a-fA-F]* [bBdDC] [A-Za-z0-9_.$]+" data "${all}")
+# Instrumented builds (sanitizers, coverage) add data of their own; it is not
+# state of the library's source.
+list(FILTER data EXCLUDE REGEX
+     " (__unnamed_|__asan|__ubsan|__sancov|__prof|__llvm|switch\\.table\\.|\\.L)")
+if(data)
+  list(TRANSFORM data REPLACE "^[0-9a-fA-F]* [bBdDC] " "writable-static-data:")
+  message(FATAL_ERROR "${LIB} holds writable static data: ${data}")
+endif()
+message(STATUS "${LIB}: ${symbols} undefined references, none to an allocator; no writable data")

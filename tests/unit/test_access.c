@@ -83,6 +83,8 @@ static void key_decode(acepack_profile p)
     CHECK(acepack_index_iter_next(&it, &e) == 1);
     CHECK(acepack_key_decode(&e, NULL, 0, &need) == ACEPACK_OK);
     CHECK_U64(need, 1);
+    CHECK(acepack_key_decode(&e, buf, 0, &need) == ACEPACK_NOMEM);
+    CHECK(acepack_key_decode(&e, buf, 1, &need) == ACEPACK_OK && buf[0] == 'b');
     CHECK(acepack_index_iter_next(&it, &e) == 1);
     /* count mode */
     CHECK(acepack_key_decode(&e, NULL, 0, &need) == ACEPACK_OK);

@@ -34,7 +34,7 @@ static void compat_short_or_empty_section(acepack_profile p)
     acepack_reader r;
     no_index_events(sec, 12);
     if (p == ACEPACK_STRICT) {
-        EXPECT_OPEN(p, ACEPACK_INVALID, "R-EVT-4", 132); /* pool_length of N = 0 */
+        EXPECT_OPEN(p, ACEPACK_INVALID, "R-EVT-4", 128); /* the section start */
     } else {
         EXPECT_OK(p);
         CHECK(acepack_open(&r, F.d, F.n, p, NULL) == ACEPACK_OK);
@@ -78,7 +78,7 @@ static void section_length_mismatch(acepack_profile p)
     be64_at(F.d + 48, 33);
     be64_at(F.d + 16, 167);
     if (p == ACEPACK_STRICT)
-        EXPECT_OPEN(p, ACEPACK_INVALID, "R-EVT-4", 160); /* the pool_length field */
+        EXPECT_OPEN(p, ACEPACK_INVALID, "R-EVT-4", 134); /* the section start */
     else
         EXPECT_OK(p);
 }
@@ -88,7 +88,7 @@ static void pad_nonzero(acepack_profile p)
     tf_s1();
     F.d[150] = 0x01; /* pad is 149..151 */
     if (p == ACEPACK_STRICT)
-        EXPECT_OPEN(p, ACEPACK_INVALID, "R-EVT-5", 149);
+        EXPECT_OPEN(p, ACEPACK_INVALID, "R-EVT-5", 150); /* the first non-zero pad byte */
     else
         EXPECT_OK(p);
 }

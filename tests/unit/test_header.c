@@ -103,7 +103,7 @@ static void reserved_nonzero(acepack_profile p)
     tf_s1();
     F.d[127] = 0x01;
     if (p == ACEPACK_STRICT)
-        EXPECT_OPEN(p, ACEPACK_INVALID, "R-HDR-6", 64);
+        EXPECT_OPEN(p, ACEPACK_INVALID, "R-HDR-6", 127); /* the first non-zero byte */
     else
         EXPECT_OK(p);
 }

@@ -28,6 +28,8 @@ static uint64_t at(const char *needle)
 }
 
 #define E "{\"offset\":128,\"length\":2}"
+/* R-IDX-4, R-IDX-9 and R-CHK-* are reported at the member: IDX + 1 for the
+ * first one (spec 7.2). */
 
 /* The value of key (decoded bytes) through a table, or NULL. */
 static int value_of(acepack_profile p, const char *key, size_t klen, const char **v, size_t *vlen)
@@ -126,7 +128,7 @@ static void depth_limit(acepack_profile p)
         strcpy(text + n + 2 * k, "}}");
         idx(text);
         if (p == ACEPACK_STRICT)
-            EXPECT_OPEN(p, ACEPACK_INVALID, "R-IDX-4", IDX + 5);
+            EXPECT_OPEN(p, ACEPACK_INVALID, "R-IDX-4", IDX + 1);
         else if (k == 510)
             EXPECT_OK(p);
         else
@@ -184,32 +186,32 @@ static void entry_shape(acepack_profile p)
 {
     idx("{\"a\":{\"length\":2,\"offset\":128}}");
     if (p == ACEPACK_STRICT) {
-        EXPECT_OPEN(p, ACEPACK_INVALID, "R-IDX-4", IDX + 5);
+        EXPECT_OPEN(p, ACEPACK_INVALID, "R-IDX-4", IDX + 1);
     } else {
         EXPECT_OK(p);
         EXPECT_VALUE(p, "a", "hi");
     }
     idx("{\"a\":{\"offset\":128,\"length\":2,\"x\":{\"offset\":\"no\"}}}");
     if (p == ACEPACK_STRICT) {
-        EXPECT_OPEN(p, ACEPACK_INVALID, "R-IDX-4", IDX + 5);
+        EXPECT_OPEN(p, ACEPACK_INVALID, "R-IDX-4", IDX + 1);
     } else {
         EXPECT_OK(p); /* R-IDX-9: other members of any type are ignored */
         EXPECT_VALUE(p, "a", "hi");
     }
     idx("{\"a\":{\"offset\":128}}");
-    EXPECT_OPEN(p, ACEPACK_INVALID, p == ACEPACK_STRICT ? "R-IDX-4" : "R-IDX-9", IDX + 5);
+    EXPECT_OPEN(p, ACEPACK_INVALID, p == ACEPACK_STRICT ? "R-IDX-4" : "R-IDX-9", IDX + 1);
     idx("{\"a\":{}}");
-    EXPECT_OPEN(p, ACEPACK_INVALID, p == ACEPACK_STRICT ? "R-IDX-4" : "R-IDX-9", IDX + 5);
+    EXPECT_OPEN(p, ACEPACK_INVALID, p == ACEPACK_STRICT ? "R-IDX-4" : "R-IDX-9", IDX + 1);
     idx("{\"a\":5}");
-    EXPECT_OPEN(p, ACEPACK_INVALID, p == ACEPACK_STRICT ? "R-IDX-4" : "R-IDX-9", IDX + 5);
+    EXPECT_OPEN(p, ACEPACK_INVALID, p == ACEPACK_STRICT ? "R-IDX-4" : "R-IDX-9", IDX + 1);
     idx("{\"a\":[128,2]}");
-    EXPECT_OPEN(p, ACEPACK_INVALID, p == ACEPACK_STRICT ? "R-IDX-4" : "R-IDX-9", IDX + 5);
+    EXPECT_OPEN(p, ACEPACK_INVALID, p == ACEPACK_STRICT ? "R-IDX-4" : "R-IDX-9", IDX + 1);
     idx("{\"a\":{\"offset\":\"128\",\"length\":2}}");
-    EXPECT_OPEN(p, ACEPACK_INVALID, p == ACEPACK_STRICT ? "R-IDX-4" : "R-IDX-9", IDX + 5);
+    EXPECT_OPEN(p, ACEPACK_INVALID, p == ACEPACK_STRICT ? "R-IDX-4" : "R-IDX-9", IDX + 1);
     idx("{\"a\":{\"offset\":128,\"length\":null}}");
-    EXPECT_OPEN(p, ACEPACK_INVALID, p == ACEPACK_STRICT ? "R-IDX-4" : "R-IDX-9", IDX + 5);
+    EXPECT_OPEN(p, ACEPACK_INVALID, p == ACEPACK_STRICT ? "R-IDX-4" : "R-IDX-9", IDX + 1);
     idx("{\"a\":{\"offsex\":128,\"length\":2}}");
-    EXPECT_OPEN(p, ACEPACK_INVALID, p == ACEPACK_STRICT ? "R-IDX-4" : "R-IDX-9", IDX + 5);
+    EXPECT_OPEN(p, ACEPACK_INVALID, p == ACEPACK_STRICT ? "R-IDX-4" : "R-IDX-9", IDX + 1);
 }
 
 static void repeated_entry_members(acepack_profile p)
@@ -217,7 +219,7 @@ static void repeated_entry_members(acepack_profile p)
     /* R-IDX-9: the last occurrence of a member name counts */
     idx("{\"a\":{\"offset\":\"x\",\"offset\":128,\"length\":2}}");
     if (p == ACEPACK_STRICT)
-        EXPECT_OPEN(p, ACEPACK_INVALID, "R-IDX-4", IDX + 5);
+        EXPECT_OPEN(p, ACEPACK_INVALID, "R-IDX-4", IDX + 1);
     else
         EXPECT_VALUE(p, "a", "hi");
     idx("{\"a\":{\"offset\":128,\"length\":2,\"length\":1}}");
@@ -225,7 +227,7 @@ static void repeated_entry_members(acepack_profile p)
         EXPECT_VALUE(p, "a", "h");
     idx("{\"a\":{\"offset\":128,\"offset\":\"x\",\"length\":2}}");
     if (p == ACEPACK_COMPAT)
-        EXPECT_OPEN(p, ACEPACK_INVALID, "R-IDX-9", IDX + 5);
+        EXPECT_OPEN(p, ACEPACK_INVALID, "R-IDX-9", IDX + 1);
     /* member names compare after decoding (R-IDX-11) */
     idx("{\"a\":{\"\\u006fffset\":128,\"l\\u0065ngth\":1}}");
     if (p == ACEPACK_COMPAT)
@@ -354,11 +356,15 @@ static void lone_surrogates(acepack_profile p)
         EXPECT_OPEN(p, ACEPACK_INVALID, p == ACEPACK_STRICT ? "R-IDX-6" : "R-IDX-11",
                     at("},\"") + 2);
     }
-    /* in an entry member name too (compat); in an ignored value it is fine */
+    /* in an entry member name too (compat), and in a name inside an ignored
+     * member; a string value may hold one */
     idx("{\"a\":{\"\\ud800\":1,\"offset\":128,\"length\":2}}");
     if (p == ACEPACK_COMPAT)
         EXPECT_OPEN(p, ACEPACK_INVALID, "R-IDX-11", at("\"\\ud800"));
     idx("{\"a\":{\"x\":[\"\\ud800\",{\"\\udc00\":1}],\"offset\":128,\"length\":2}}");
+    if (p == ACEPACK_COMPAT)
+        EXPECT_OPEN(p, ACEPACK_INVALID, "R-IDX-11", at("\"\\udc00"));
+    idx("{\"a\":{\"x\":[\"\\ud800\"],\"offset\":128,\"length\":2}}");
     if (p == ACEPACK_COMPAT)
         EXPECT_OK(p);
 }
@@ -415,7 +421,65 @@ static void duplicate_keys_by_escape(acepack_profile p)
     }
 }
 
+/* R-IDX-12: the last occurrence counts, but every occurrence must be a
+ * valid entry (spec 1.4 item 5): one pass, no memory. */
+static void every_occurrence_checked(acepack_profile p)
+{
+    static const struct {
+        const char *text;
+        const char *rule; /* in compat */
+        const char *at;   /* the reported token, found in the text */
+        int plus;         /* added to its position */
+    } cases[] = {
+        {"{\"a\":{\"offset\":\"x\"},\"a\":" E "}", "R-IDX-9", "{\"a\"", 1},
+        {"{\"a\":5,\"b\":" E ",\"a\":" E "}", "R-IDX-9", "{\"a\"", 1},
+        {"{\"a\":{\"offset\":999,\"length\":5},\"a\":" E "}", "R-CHK-1", "{\"a\"", 1},
+        {"{\"a\":{\"offset\":1.5,\"length\":2},\"\\u0061\":" E "}", "R-IDX-10", "1.5", 0},
+        {"{\"a\":" E ",\"a\":{\"offset\":999,\"length\":5}}", "R-CHK-1", "},\"a\"", 2},
+        {"{\"b\":" E ",\"a\":[],\"a\":" E "}", "R-IDX-9", "},\"a\"", 2},
+    };
+    size_t i;
+    for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        idx(cases[i].text);
+        if (p == ACEPACK_STRICT) {
+            acepack_reader r;
+            CHECK(acepack_open(&r, F.d, F.n, p, NULL) != ACEPACK_OK);
+        } else {
+            EXPECT_OPEN(p, strcmp(cases[i].rule, "R-CHK-1") == 0 ? ACEPACK_TRUNCATED : ACEPACK_INVALID,
+                        cases[i].rule, at(cases[i].at) + (uint64_t)cases[i].plus);
+        }
+    }
+    /* valid repeated occurrences: the last one wins */
+    idx("{\"a\":{\"offset\":128,\"length\":1},\"b\":" E ",\"a\":" E "}");
+    if (p == ACEPACK_COMPAT) {
+        const char *expect = "{\"format_version\":2,\"flags\":0,\"evt_base_id\":\"0\",\"kv\":[\n"
+                             "{\"key\":\"a\",\"value_hex\":\"6869\",\"value_utf8\":\"hi\"},\n"
+                             "{\"key\":\"b\",\"value_hex\":\"6869\",\"value_utf8\":\"hi\"}\n"
+                             "],\"events\":[]}\n";
+        EXPECT_OK(p);
+        EXPECT_VALUE(p, "a", "hi");
+        expect_dump_at(__FILE__, __LINE__, p, expect, strlen(expect));
+    }
+}
+
+/* R-IDX-11: member names at any depth, also inside ignored members; string
+ * values may hold unpaired surrogates. */
+static void member_names_any_depth(acepack_profile p)
+{
+    idx("{\"a\":{\"x\":[{\"ok\":1},{\"\\ud800\":1}],\"offset\":128,\"length\":2}}");
+    EXPECT_OPEN(p, ACEPACK_INVALID, p == ACEPACK_STRICT ? "R-IDX-4" : "R-IDX-11",
+                p == ACEPACK_STRICT ? IDX + 1 : at("\"\\ud800"));
+    idx("{\"a\":{\"x\":{\"y\":{\"z\\udfff\":null}},\"offset\":128,\"length\":2}}");
+    if (p == ACEPACK_COMPAT)
+        EXPECT_OPEN(p, ACEPACK_INVALID, "R-IDX-11", at("\"z\\udfff"));
+    idx("{\"a\":{\"x\":{\"y\":\"\\ud800\",\"\\ud83d\\ude00\":[\"\\udc00\"]},\"offset\":128,\"length\":2}}");
+    if (p == ACEPACK_COMPAT)
+        EXPECT_OK(p);
+}
+
 const test_case TESTS_INDEX[] = {
+    T_BOTH("R-IDX-12.every_occurrence_checked", every_occurrence_checked),
+    T_BOTH("R-IDX-11.member_names_any_depth", member_names_any_depth),
     T_BOTH("R-IDX-1.invalid_utf8", invalid_utf8),
     T_BOTH("R-IDX-1.utf8_keys", utf8_keys),
     T_BOTH("R-IDX-2.not_a_json_object", not_json_object),

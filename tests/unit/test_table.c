@@ -37,11 +37,14 @@ static void hits_and_misses(acepack_profile p)
 {
     static const tkv kv[] = {{"b", "v1"}, {"q\\\"\\n\\u0001", ""}, {"a", "xyz"},
                              {"\xc3\xa9", "e-acute"}, {"", "empty key"},
-                             {"a much longer key that spans several words", "long"}};
+                             {"a much longer key that spans several words", "long"},
+                             {"escaped\\tand long: 0123456789abcdef\\u0001", "esc-long"}};
     acepack_entry e;
-    tf_store(&F, kv, 6, NULL, 0);
+    tf_store(&F, kv, 7, NULL, 0);
     CHECK(build(p, 0, 0) == ACEPACK_OK);
-    CHECK_U64(T.key_count, 6);
+    CHECK_U64(T.key_count, 7);
+    HIT("escaped\tand long: 0123456789abcdef\x01", "esc-long"); /* streamed hash */
+    MISS("escaped\tand long: 0123456789abcdef");
     HIT("b", "v1");
     HIT("q\"\n\x01", "");
     HIT("a", "xyz");
@@ -189,7 +192,48 @@ static void memory_and_sizes(acepack_profile p)
         CHECK(acepack_table_size(100000000) == 0);
 }
 
+/* Duplicates are found in index order whatever the build's internal
+ * pipelining: far from the first occurrence, and among the last entries. */
+static void duplicate_positions(acepack_profile p)
+{
+    static tkv kv[40];
+    static char keys[40][8];
+    acepack_error e;
+    size_t i, n, dup_at[3] = {20, 39, 9};
+    const char *dup_of[3] = {"k3", "k38", "k8"};
+    for (n = 0; n < 3; n++) {
+        size_t count = dup_at[n] + 1, member;
+        for (i = 0; i < count; i++) {
+            sprintf(keys[i], "k%zu", i);
+            kv[i].key_json = keys[i];
+            kv[i].value = "v";
+        }
+        kv[dup_at[n]].key_json = dup_of[n];
+        tf_store(&F, kv, count, NULL, 0);
+        /* members after '{' at 128 + 5 * count + 8 + 1; each is
+         * "kN":{"offset":O,"length":1} (3-digit offsets) plus a comma */
+        member = 128 + 5 * count + 9;
+        for (i = 0; i < dup_at[n]; i++)
+            member += strlen(keys[i]) + 29; /* "kN": + {"offset":O + ,"length":1} + , */
+        if (p == ACEPACK_STRICT) {
+            size_t size;
+            void *mem;
+            CHECK(acepack_open(&R, F.d, F.n, p, NULL) == ACEPACK_OK);
+            size = acepack_table_size(R.entry_count);
+            mem = malloc(size);
+            CHECK(acepack_table_build(&T, &R, mem, size, &e) == ACEPACK_INVALID);
+            CHECK_STR(e.rule, "R-IDX-7");
+            CHECK_U64(e.offset, member);
+            free(mem);
+        } else {
+            CHECK(build(p, 0, 0) == ACEPACK_OK);
+            CHECK_U64(T.key_count, count - 1);
+        }
+    }
+}
+
 const test_case TESTS_TABLE[] = {
+    T_BOTH("R-IDX-7.table_duplicate_positions", duplicate_positions),
     T_BOTH("table.hits_and_misses", hits_and_misses),
     T_BOTH("table.zero_keys", zero_keys),
     T_BOTH("table.many_keys", many_keys),

@@ -53,7 +53,7 @@ static void reserved_nonzero(acepack_profile p)
     v1_basic();
     F.d[40] = 1;
     if (p == ACEPACK_STRICT)
-        EXPECT_OPEN(p, ACEPACK_INVALID, "R-V1-1", 32);
+        EXPECT_OPEN(p, ACEPACK_INVALID, "R-V1-1", 40); /* the first non-zero byte */
     else
         EXPECT_OK(p);
     F.d[15] = 0x10; /* a compatible flag bit */

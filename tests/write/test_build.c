@@ -437,7 +437,11 @@ static void test_dump_parse(void)
                              "\"events\":[]}\n", "D-6");
     expect_dump_refused(HEAD "[\n{\"key\":\"a\",\"value_hex\":\"\",\"value_utf8\":\"\"},\n"
                              "{\"key\":\"a\",\"value_hex\":\"\",\"value_utf8\":\"\"}\n],"
-                             "\"events\":[]}\n", "D-6");
+                             "\"events\":[]}\n", "W-IDX-2");
+    expect_dump_refused(HEAD "[\n{\"key\":\"\\ud800\",\"value_hex\":\"\",\"value_utf8\":\"\"}\n],"
+                             "\"events\":[]}\n", "W-IDX-2");
+    expect_dump_refused(HEAD "[\n{\"key\":\"\\ud83d\\ude00\",\"value_hex\":\"\",\"value_utf8\":\"\"}\n],"
+                             "\"events\":[]}\n", "D-5");
     expect_dump_refused(HEAD "[\n{\"key\":\"\\u0041\",\"value_hex\":\"\",\"value_utf8\":\"\"}\n],"
                              "\"events\":[]}\n", "D-5");
     expect_dump_refused(HEAD "[\n{\"key\":\"\\u000a\",\"value_hex\":\"\",\"value_utf8\":\"\"}\n],"

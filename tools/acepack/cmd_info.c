@@ -23,8 +23,9 @@ static void put_u64_field(const cli_layout *L, const char *name, uint64_t off, u
 
 static void put_region(const char *name, uint64_t off, uint64_t len, int in_file)
 {
-    printf(LABEL "[%llu, %llu) %llu bytes%s\n", name, (unsigned long long)off,
-           (unsigned long long)(off + len), (unsigned long long)len,
+    char end[32];
+    printf(LABEL "[%llu, %s) %llu bytes%s\n", name, (unsigned long long)off,
+           cli_range_end(end, sizeof end, off, len), (unsigned long long)len,
            in_file ? "" : " (past the end of the file)");
 }
 

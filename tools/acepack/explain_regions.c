@@ -300,8 +300,9 @@ static void event_section(ex_ctx *x)
     int strict = x->profile == ACEPACK_STRICT;
     if (!ex_line(x, L->evt_off))
         return;
-    fprintf(x->f, "EVENT SECTION  [%llu, %llu)  %llu bytes", (unsigned long long)L->evt_off,
-            (unsigned long long)(L->evt_off + L->evt_len), (unsigned long long)L->evt_len);
+    char end[32];
+    fprintf(x->f, "EVENT SECTION  [%llu, %s)  %llu bytes", (unsigned long long)L->evt_off,
+            cli_range_end(end, sizeof end, L->evt_off, L->evt_len), (unsigned long long)L->evt_len);
     if (!L->evt_in_file) {
         fprintf(x->f, ": past the end of the file (R-LAY-2), not shown\n");
         ex_blank(x);
@@ -428,8 +429,10 @@ static void index_region(ex_ctx *x)
     const cli_analysis *a = x->a;
     if (!ex_line(x, L->index_off))
         return;
-    fprintf(x->f, "INDEX  [%llu, %llu)  %llu bytes", (unsigned long long)L->index_off,
-            (unsigned long long)(L->index_off + L->index_len), (unsigned long long)L->index_len);
+    char end[32];
+    fprintf(x->f, "INDEX  [%llu, %s)  %llu bytes", (unsigned long long)L->index_off,
+            cli_range_end(end, sizeof end, L->index_off, L->index_len),
+            (unsigned long long)L->index_len);
     if (!L->index_in_file) {
         fprintf(x->f, ": past the end of the file (R-LAY-1), not shown\n");
         ex_blank(x);

@@ -23,6 +23,15 @@ int cli_range_in(uint64_t off, uint64_t len, uint64_t size)
     return off <= size && len <= size - off;
 }
 
+const char *cli_range_end(char *buf, size_t cap, uint64_t off, uint64_t len)
+{
+    if (len > UINT64_MAX - off)
+        snprintf(buf, cap, "2^64+");
+    else
+        snprintf(buf, cap, "%llu", (unsigned long long)(off + len));
+    return buf;
+}
+
 int cli_layout_has(const cli_layout *L, uint64_t off, uint64_t width)
 {
     return cli_range_in(off, width, L->size);

@@ -47,6 +47,11 @@ void cli_layout_read(cli_layout *L, const uint8_t *data, size_t size);
 /* Does the file hold the `width` bytes at `off`? */
 int cli_layout_has(const cli_layout *L, uint64_t off, uint64_t width);
 
+/* The end of the range [off, off + len) as decimal text in buf (which has
+ * at least 24 bytes), or "2^64+" when the sum overflows: hostile header
+ * fields must not print as a wrapped, plausible-looking offset. */
+const char *cli_range_end(char *buf, size_t cap, uint64_t off, uint64_t len);
+
 /* Overflow-free `off + len <= size`. */
 int cli_range_in(uint64_t off, uint64_t len, uint64_t size);
 

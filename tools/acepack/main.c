@@ -30,7 +30,7 @@ static void print_usage(FILE *f)
                "       acepack COMMAND --help\n"
                "       acepack --version\n"
                "\n"
-               "Reads ACEPACK files (spec/ACEPACK.md, specification %s).\n"
+               "Reads, checks and writes ACEPACK files (spec/ACEPACK.md, specification %s).\n"
                "\n"
                "commands:\n",
             ACEPACK_SPEC_VERSION);

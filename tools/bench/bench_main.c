@@ -30,6 +30,24 @@ static void usage(void)
     exit(2);
 }
 
+/* mkdir -p */
+static void make_dirs(const char *path)
+{
+    char buf[4096];
+    size_t k, n = strlen(path);
+    if (n == 0 || n >= sizeof buf)
+        bench_die("bad directory: %s", path);
+    memcpy(buf, path, n + 1);
+    for (k = 1; k <= n; k++) {
+        if (buf[k] != '/' && buf[k] != '\0')
+            continue;
+        buf[k] = '\0';
+        if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+            bench_die("%s: %s", buf, strerror(errno));
+        buf[k] = path[k];
+    }
+}
+
 static uint32_t parse_count(const char *opt, const char *s, uint32_t min)
 {
     char *end;
@@ -89,8 +107,7 @@ int main(int argc, char **argv)
         else
             usage();
     }
-    if (mkdir(o.dir, 0755) != 0 && errno != EEXIST)
-        bench_die("%s: %s", o.dir, strerror(errno));
+    make_dirs(o.dir);
 
     if (gen_only) {
         char path[4096];
