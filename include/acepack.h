@@ -812,9 +812,12 @@ typedef struct acepack_migrate_options {
  *  @param opts    NULL: strict, malloc.
  *  @param report  NULL or filled on success.
  *  @return ACEPACK_OK; a file status when the input does not validate under
- *          opts->profile (M-1; a v2 file: ACEPACK_INVALID, rule "M-1");
- *          ACEPACK_UNSUPPORTED (M-8: ids or counts beyond the format, more
- *          gap events than the limit; rule "M-8"); ACEPACK_NOMEM;
+ *          opts->profile (M-1; a v2 file: ACEPACK_INVALID, rule "M-1",
+ *          offset 8); ACEPACK_INVALID, rule "M-8", offset = the file size,
+ *          when the result cannot be represented (evt_base_id or the event
+ *          count beyond 2^32-1, sizes beyond spec 3.6); ACEPACK_UNSUPPORTED,
+ *          rule "M-8", for more gap events than ACEPACK_GAP_LIMIT_* (spec
+ *          7.2: only that limit is "unsupported"); ACEPACK_NOMEM;
  *          ACEPACK_CALLBACK; ACEPACK_ARG.
  *  Memory: O(keys + log entries + events) words plus the decoded keys. */
 ACEPACK_API acepack_status acepack_migrate_bytes(const void *v1, size_t n,

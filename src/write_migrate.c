@@ -137,13 +137,13 @@ static acepack_status collect(mig *m, const acepack_reader *r, const acepack_tab
         acepack_status st = acepack_v1_log_entry(kv->key, kv->key_len, v.ptr, v.len, &f, &le);
         if (st == ACEPACK_OK) {
             if (f.id == UINT64_MAX)
-                return aw_fail(err, ACEPACK_UNSUPPORTED, "M-8", e.entry_offset,
-                               "log entry id beyond 2^64-1");
+                return aw_fail(err, ACEPACK_INVALID, "M-8", r->size,
+                               "a log entry id beyond 2^64-1 cannot be represented");
             m->logs[m->n_logs].f = f;
             m->logs[m->n_logs].kv = k;
             m->n_logs++;
         } else if (st != ACEPACK_NOT_FOUND && st != ACEPACK_INVALID) {
-            return aw_fail(err, st, "M-8", e.entry_offset, "log entry cannot be classified");
+            return aw_fail(err, st, NULL, e.entry_offset, "log entry cannot be classified");
         }
         k++;
     }
@@ -212,13 +212,13 @@ static acepack_status migrate_core(const void *v1, size_t n, const acepack_migra
         base = lo - 1;
         if (base > AW_U32_MAX) {
             mig_free(&m);
-            return aw_fail(err, ACEPACK_UNSUPPORTED, "M-8", 0,
+            return aw_fail(err, ACEPACK_INVALID, "M-8", n,
                            "the first log id - 1 does not fit evt_base_id (u32)");
         }
         total = top - lo + 1;
         if (total > AW_U32_MAX) {
             mig_free(&m);
-            return aw_fail(err, ACEPACK_UNSUPPORTED, "M-8", 0, "more than 2^32-1 events");
+            return aw_fail(err, ACEPACK_INVALID, "M-8", n, "more than 2^32-1 events");
         }
         gaps = total - m.n_logs;
         uint64_t limit = (uint64_t)ACEPACK_GAP_LIMIT_FACTOR * m.n_logs;
@@ -226,12 +226,12 @@ static acepack_status migrate_core(const void *v1, size_t n, const acepack_migra
             limit = ACEPACK_GAP_LIMIT_MIN;
         if (gaps > limit) {
             mig_free(&m);
-            return aw_fail(err, ACEPACK_UNSUPPORTED, "M-8", 0,
+            return aw_fail(err, ACEPACK_UNSUPPORTED, "M-8", n,
                            "more gap events than the limit of this implementation");
         }
         if (total > (uint64_t)(SIZE_MAX / sizeof(acepack_event_in))) {
             mig_free(&m);
-            return aw_fail(err, ACEPACK_UNSUPPORTED, "M-8", 0, "too many events for this platform");
+            return aw_fail(err, ACEPACK_UNSUPPORTED, NULL, n, "too many events for this platform");
         }
         m.n_events = (size_t)total;
         m.events = aw_malloc(m.a, m.n_events * sizeof(acepack_event_in));
@@ -266,7 +266,7 @@ static acepack_status migrate_core(const void *v1, size_t n, const acepack_migra
         base = have_seq ? seq : 0;
         if (base > AW_U32_MAX) {
             mig_free(&m);
-            return aw_fail(err, ACEPACK_UNSUPPORTED, "M-8", 0,
+            return aw_fail(err, ACEPACK_INVALID, "M-8", n,
                            "meta/log_entry_seq does not fit evt_base_id (u32)");
         }
     }
@@ -286,7 +286,14 @@ static acepack_status migrate_core(const void *v1, size_t n, const acepack_migra
     c.kv_count = n_out;
     c.events = m.events;
     c.event_count = m.n_events;
-    st = aw_build_stream(&c, m.a, out, err); /* M-9: canonical, flags 0 */
+    acepack_error local;
+    memset(&local, 0, sizeof local);
+    acepack_error *ep = err ? err : &local;
+    st = aw_build_stream(&c, m.a, out, ep); /* M-9: canonical, flags 0 */
+    if (st == ACEPACK_UNSUPPORTED && ep->rule && ep->rule[0] == 'W')
+        /* The builder refuses sizes beyond 3.6 (payloads over 2^32-1 bytes)
+         * before it writes anything: the result cannot be represented. */
+        st = aw_fail(err, ACEPACK_INVALID, "M-8", n, "the result exceeds the limits of spec 3.6");
     if (st != ACEPACK_OK) {
         mig_free(&m);
         return st;

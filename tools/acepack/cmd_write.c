@@ -345,8 +345,9 @@ const cli_command cli_cmd_migrate = {
     "made durable and renamed (M-2).  FILE must validate under the profile\n"
     "(strict by default, M-1).  Prints the report (M-10) as one JSON line:\n"
     "events_from_entries, gap_events, malformed_entries (the keys), \n"
-    "log_entry_seq_consumed, evt_base_id, events.  Exit 3 when the result cannot\n"
-    "be represented or exceeds the gap limit (M-8).\n",
+    "log_entry_seq_consumed, evt_base_id, events.  Exit 1 when the result cannot\n"
+    "be represented (M-8), exit 3 when it exceeds the gap-event limit of this\n"
+    "implementation (max(1048576, 16 x entries), M-8).\n",
     run_migrate,
 };
 

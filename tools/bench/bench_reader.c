@@ -118,6 +118,15 @@ static size_t op_validate_payloads(void *p)
     return 1;
 }
 
+static size_t op_validate_keys(void *p)
+{
+    ctx *c = p;
+    acepack_error e;
+    bench_check(acepack_validate(&c->r, ACEPACK_CHECK_KEYS, c->ws, c->ws_size, &e), &e,
+                "validate");
+    return 1;
+}
+
 static size_t op_scan_kind(void *p)
 {
     ctx *c = p;
@@ -274,6 +283,16 @@ void bench_reader(const bench_opts *o)
     res.name = "validate_payloads";
     res.what = "acepack_validate CHECK_PAYLOADS only (GB/s of payload)";
     measure(o, op_validate_payloads, &c, rg, 1, &res);
+    bench_report(o, &res);
+
+    /* duplicate keys and chunk overlap: per key, over the index */
+    rg[0].p = c.r.data + (size_t)c.r.index_offset;
+    rg[0].n = (size_t)c.r.index_length;
+    res.name = "validate_keys";
+    res.what = "acepack_validate CHECK_KEYS only: R-IDX-7 + R-CHK-4 (ns/key; memchr over the index)";
+    res.items = (double)c.r.entry_count;
+    res.item_unit = "key";
+    measure(o, op_validate_keys, &c, rg, 1, &res);
     bench_report(o, &res);
 
     res.items = n;
