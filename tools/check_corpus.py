@@ -30,11 +30,14 @@ DEFINITION = re.compile(r"^\*\*((?:[RW]-[A-Z0-9]+-\d+|[MD]-\d+))\*\*")
 
 # Rules about processes rather than bytes: no corpus file can show them. Keep this short.
 EXEMPT = {
-    "W-LOCK-1": "exclusive non-blocking lock on the store file: tested by the C writer's "
-                "fault-injection tests",
-    "W-LOCK-2": "re-check device/inode after locking: tested by the C writer's "
-                "fault-injection tests",
-    "W-LOCK-3": "no lock or sidecar files: tested by the C writer's fault-injection tests",
+    "W-LOCK-1": "exclusive non-blocking lock on the store file: tested by tests/write "
+                "(write.store: in-process and forked second writer)",
+    "W-LOCK-2": "re-check device/inode after locking: tested by tests/write (write.store, "
+                "file swapped while locking)",
+    "W-LOCK-3": "no lock or sidecar files: tested by tests/write (write.faults checks the "
+                "directory after every fault)",
+    "W-COMMIT-5": "no-replace install of a new store: tested by tests/write (write.store, "
+                  "write.faults at every I/O call of creation)",
     "W-COMPACT-2": "growth bound over a sequence of commits: tested by the C writer's tests "
                    "(fault injection and long commit sequences)",
     "M-2": "input left untouched, atomic rename: tested by the C writer's fault-injection "
