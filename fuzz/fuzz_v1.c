@@ -282,10 +282,16 @@ static void entry_mode(const uint8_t *data, size_t size)
     const uint8_t *rest;
     size_t rest_len;
     if (fuzz_dp_bool(&dp)) {
-        /* A log key; ids around 10^12 switch from padded to unpadded. */
+        /* A log key; ids around 10^12 switch from padded to unpadded, ids
+         * around 2^64 leave 64 bits (the last two digits picked here). */
         uint64_t id = fuzz_dp_u32(&dp);
-        if (fuzz_dp_bool(&dp)) id += UINT64_C(999999999990);
-        klen = (size_t)snprintf(key, sizeof key, "core/log/%012llu", (unsigned long long)id);
+        uint32_t where = fuzz_dp_range(&dp, 0, 3);
+        if (where == 1) id += UINT64_C(999999999990);
+        if (where == 2)
+            klen = (size_t)snprintf(key, sizeof key, "core/log/184467440737095516%02u",
+                                    (unsigned)(id % 100u));
+        else
+            klen = (size_t)snprintf(key, sizeof key, "core/log/%012llu", (unsigned long long)id);
         rest = fuzz_dp_rest(&dp);
         rest_len = fuzz_dp_remaining(&dp);
     } else {

@@ -136,8 +136,8 @@ def seeds_lookup(corpus):
 def v1_entry_seed(value: bytes, log_id: int) -> bytes:
     """Entry mode of fuzz_v1: value + parameters read from the end (see
     fuzz_v1.c / fuzz_data_producer.h): a bool 1 (log key mode), a u32 id whose
-    most significant byte is read first (so stored little-endian), a bool 0
-    (no +999999999990)."""
+    most significant byte is read first (so stored little-endian), a 0 byte
+    (where = 0: a plain 12-digit id)."""
     return value + b"\x00" + struct.pack("<I", log_id) + b"\x01"
 
 

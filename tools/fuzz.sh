@@ -218,7 +218,10 @@ cmd_coverage() {
     llvm-cov show "${objs[@]:1}" -instr-profile="$prof/all.profdata" "${srcs[@]}" \
         -format=text -show-line-counts 2>/dev/null | awk '
         /^\/.*\.c:$/ { file = $0; sub(/:$/, "", file); n = split(file, p, "/"); file = p[n]; next }
-        /^ *0\|/ { split($0, f, "|"); gsub(/ /, "", f[2]); print "  " file ":" f[2] ":" f[3] }' |
+        /^ *[0-9]+\| *0\|/ {
+            line = $0; sub(/^ */, "", line); num = line; sub(/\|.*/, "", num)
+            src = line; sub(/^[0-9]+\| *0\|/, "", src); gsub(/^ +/, "", src)
+            print "  " file ":" num ": " src }' |
         tee "$dir/unreached.txt"
     python3 - "$dir/coverage.txt" <<'EOF'
 import sys
@@ -317,7 +320,7 @@ cmd_ossfuzz_check() {
 
 main() {
     local cmd=${1:-}
-    [ -n "$cmd" ] || { sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
+    [ -n "$cmd" ] || { sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
     shift
     case $cmd in
     build) cmd_build "$@" ;;
