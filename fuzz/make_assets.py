@@ -9,8 +9,9 @@ For each harness H it writes into --out:
 Seeds are derived from the golden corpus (corpus/**/*.ace), shaped for what
 each harness takes as input (a whole file, an event section, an index, a
 file + needle, a v1 file or a v1 log entry value), plus the harness's
-regression inputs (fuzz/regressions/H/) and its minimized corpus
-(fuzz/corpora/H/) when present.
+regression inputs (fuzz/regressions/H/), the inputs the fuzzing campaigns
+found beyond these seeds (fuzz/seeds/H/, tracked) and a local working corpus
+(fuzz/corpora/H/, git-ignored) when present; --no-extra leaves those three out.
 
 Standard library only (Python 3.11); no `zip` binary needed.
 Usage: python3 fuzz/make_assets.py --out DIR [--zip] [--harness H ...]
@@ -195,7 +196,7 @@ def compose_dict(names):
 
 
 def extra_inputs(harness):
-    for sub in ("regressions", "corpora"):
+    for sub in ("regressions", "seeds", "corpora"):
         d = FUZZ / sub / harness
         if d.is_dir():
             for p in sorted(d.rglob("*")):
@@ -203,14 +204,14 @@ def extra_inputs(harness):
                     yield p.read_bytes()
 
 
-def build(harness, out: Path, corpus: Path, as_zip: bool):
+def build(harness, out: Path, corpus: Path, as_zip: bool, extra: bool = True):
     dicts, gen = HARNESSES[harness]
     (out / f"{harness}.dict").write_text(compose_dict(dicts), encoding="utf-8")
     opts = FUZZ / "options" / f"{harness}.options"
     if opts.exists():
         (out / f"{harness}.options").write_bytes(opts.read_bytes())
     seeds = {}
-    for data in list(gen(corpus)) + list(extra_inputs(harness)):
+    for data in list(gen(corpus)) + (list(extra_inputs(harness)) if extra else []):
         seeds.setdefault(hashlib.sha1(data).hexdigest(), data)
     if as_zip:
         with zipfile.ZipFile(out / f"{harness}_seed_corpus.zip", "w", zipfile.ZIP_DEFLATED) as z:
@@ -230,6 +231,8 @@ def main(argv):
     ap.add_argument("--corpus", type=Path, default=ROOT / "corpus")
     ap.add_argument("--zip", action="store_true", help="write H_seed_corpus.zip (OSS-Fuzz)")
     ap.add_argument("--harness", action="append", help="only these harnesses (repeatable)")
+    ap.add_argument("--no-extra", action="store_true",
+                    help="seeds from corpus/ only (not regressions/, seeds/, corpora/)")
     args = ap.parse_args(argv)
     names = args.harness or [h for h in HARNESSES if (FUZZ / f"{h}.c").exists()]
     unknown = [h for h in names if h not in HARNESSES]
@@ -237,7 +240,7 @@ def main(argv):
         ap.error(f"unknown harness: {', '.join(unknown)}")
     args.out.mkdir(parents=True, exist_ok=True)
     for h in names:
-        n = build(h, args.out, args.corpus, args.zip)
+        n = build(h, args.out, args.corpus, args.zip, not args.no_extra)
         print(f"{h}: {n} seeds")
         if n == 0:
             print(f"make_assets: no seeds for {h} (is corpus/ empty?)", file=sys.stderr)

@@ -415,7 +415,9 @@ ACEPACK_API size_t acepack_table_size(uint64_t entry_count);
  *  reproducible layouts (benchmarks); a caller that passes a fixed seed for
  *  untrusted files gives up that protection.  (Not a cryptographic defense.)
  *  @return ACEPACK_OK, ACEPACK_INVALID (strict duplicate), ACEPACK_NOMEM
- *          (size < acepack_table_size()), ACEPACK_UNSUPPORTED (a raw key of
+ *          (the slots do not fit in `size` bytes once `mem` is aligned;
+ *          acepack_table_size() bytes always suffice, whatever the alignment
+ *          of `mem`), ACEPACK_UNSUPPORTED (a raw key of
  *          2^31 bytes or more), ACEPACK_ARG.
  *  Complexity: O(index length) expected. */
 ACEPACK_API acepack_status acepack_table_build(acepack_table *t, const acepack_reader *r,

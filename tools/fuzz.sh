@@ -6,6 +6,7 @@
 #   tools/fuzz.sh list                         harnesses of the libFuzzer build
 #   tools/fuzz.sh run HARNESS [SECONDS] [--engine libfuzzer|afl]     (default 60 s)
 #   tools/fuzz.sh minimize HARNESS [--into-repo]   merge-minimize the working corpus
+#                                                  (--into-repo: refresh fuzz/seeds/HARNESS)
 #   tools/fuzz.sh minimize-crash HARNESS FILE      shrink a crashing input into
 #                                                  fuzz/regressions/HARNESS/
 #   tools/fuzz.sh regress                      regression drivers (ASan+UBSan) + ctest -L fuzz
@@ -147,24 +148,39 @@ cmd_minimize() {
     [ -n "$h" ] || die "usage: minimize HARNESS [--into-repo]"
     bin=$(builddir libfuzzer)/fuzz/$h
     [ -x "$bin" ] || die "no $bin (run: tools/fuzz.sh build libfuzzer)"
+    [ -d "$ASSETS/${h}_seed_corpus" ] || cmd_assets
     src=$WORK/corpus/$h
     new=$WORK/corpus/$h.min
     rm -rf "$new"
     mkdir -p "$new" "$src"
+    # Everything found so far: libFuzzer's corpus, AFL++'s queue, a local
+    # fuzz/corpora/H, the seeds.
     local extra=()
     [ -d "$WORK/afl/$h/default/queue" ] && extra+=("$WORK/afl/$h/default/queue")
     [ -d "$ROOT/fuzz/corpora/$h" ] && extra+=("$ROOT/fuzz/corpora/$h")
-    "$bin" -merge=1 -dict="$ASSETS/$h.dict" -max_len="$(option max_len "$h")" \
-        "$new" "$src" "${extra[@]}" "$ASSETS/${h}_seed_corpus" 2>&1 | tail -n 2
+    "$bin" -merge=1 -max_len="$(option max_len "$h")" \
+        "$new" "$src" "${extra[@]}" "$ASSETS/${h}_seed_corpus" 2>&1 | tail -n 1
     rm -rf "$src"
     mv "$new" "$src"
-    echo "$h: $(ls "$src" | wc -l) inputs, $(du -sh "$src" | cut -f1) after merge"
-    if [ "$into_repo" = --into-repo ]; then
-        rm -rf "$ROOT/fuzz/corpora/$h"
-        mkdir -p "$ROOT/fuzz/corpora/$h"
-        cp "$src"/* "$ROOT/fuzz/corpora/$h/"
-        echo "copied to fuzz/corpora/$h"
-    fi
+    echo "$h: $(ls "$src" | wc -l) inputs after merge"
+    [ "$into_repo" = --into-repo ] || return 0
+    # fuzz/seeds/H (tracked): only the inputs that reach edges the seeds
+    # derived from corpus/ and fuzz/regressions/H do not (edges, not counters,
+    # to keep it small).
+    local base=$WORK/seedbase/$h
+    rm -rf "$WORK/seedbase" "$WORK/seeds.tmp"
+    python3 "$ROOT/fuzz/make_assets.py" --out "$WORK/seedbase.assets" --harness "$h" --no-extra >/dev/null
+    mkdir -p "$base" "$WORK/seeds.tmp"
+    cp "$WORK/seedbase.assets/${h}_seed_corpus"/. "$base/" -r
+    [ -d "$ROOT/fuzz/regressions/$h" ] && cp "$ROOT/fuzz/regressions/$h"/* "$base/"
+    ls "$base" >"$WORK/seeds.before"
+    "$bin" -merge=1 -use_counters=0 -max_len="$(option max_len "$h")" "$base" "$src" >/dev/null 2>&1
+    (cd "$base" && ls | comm -13 "$WORK/seeds.before" - | xargs -r -I{} cp {} "$WORK/seeds.tmp/")
+    rm -rf "$ROOT/fuzz/seeds/$h"
+    mkdir -p "$ROOT/fuzz/seeds/$h"
+    cp -r "$WORK/seeds.tmp"/. "$ROOT/fuzz/seeds/$h/"
+    rm -rf "$WORK/seedbase" "$WORK/seedbase.assets" "$WORK/seeds.tmp" "$WORK/seeds.before"
+    echo "fuzz/seeds/$h: $(ls "$ROOT/fuzz/seeds/$h" | wc -l) inputs beyond the corpus seeds"
 }
 
 cmd_minimize_crash() {
@@ -197,7 +213,8 @@ cmd_coverage() {
     for bin in "$dir"/fuzz/*_regression; do
         h=$(basename "$bin" _regression)
         local inputs=("$ROOT/corpus" "$ROOT/fuzz/regressions/$h")
-        for d in "$ROOT/fuzz/corpora/$h" "$WORK/corpus/$h" "$ASSETS/${h}_seed_corpus"; do
+        for d in "$ROOT/fuzz/seeds/$h" "$ROOT/fuzz/corpora/$h" "$WORK/corpus/$h" \
+            "$ASSETS/${h}_seed_corpus"; do
             [ -d "$d" ] && inputs+=("$d")
         done
         LLVM_PROFILE_FILE="$prof/$h-%p.profraw" "$bin" "${inputs[@]}" 2>&1 | tail -n 1
@@ -320,7 +337,7 @@ cmd_ossfuzz_check() {
 
 main() {
     local cmd=${1:-}
-    [ -n "$cmd" ] || { sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
+    [ -n "$cmd" ] || { sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
     shift
     case $cmd in
     build) cmd_build "$@" ;;
