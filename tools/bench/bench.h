@@ -127,12 +127,13 @@ struct bench_result {
 };
 
 void bench_report(const bench_opts *o, const bench_result *r);
-/* Free-form figure (heap counters, sizes). */
+/* Free-form figure (heap counters, sizes); a negative value means "not
+ * measured" (printed without a number; -1 in the JSON). */
 void bench_report_value(const bench_opts *o, const char *name, const char *what, double value,
                         const char *unit);
 
 /* ------------------------------------------------------------------------
- * Content and stores (bench_content.c, bench_build_fallback.c)
+ * Content and stores (bench_content.c, bench_stores.c)
  * ------------------------------------------------------------------------ */
 
 #define BENCH_KEY_MAX 64
@@ -159,12 +160,12 @@ void bench_make_event(uint32_t i, bench_event *ev);
 /* v1 log entry value of event i with id i+1 (spec 6.1). */
 size_t bench_v1_log_value(uint32_t i, char *buf, size_t cap);
 
-/* Generates (when not already there with the right size) the v2 store with
- * `events` events and `keys` KV keys at `path`.  Written by the canonical
- * builder of the writer library (W-CAN-*). */
+/* Generates (unless a store with these counts that opens under strict is
+ * already there) the v2 store with `events` events and `keys` KV keys at
+ * `path`, with the library's canonical builder (W-CAN-*). */
 void bench_gen_v2(const char *path, uint32_t events, uint32_t keys);
-/* Generates the v1 store with `entries` log entries, meta/log_entry_seq and
- * `keys` KV keys (W-V1-1; no library writes v1, the bench does it itself). */
+/* The same for the v1 store with `entries` log entries, meta/log_entry_seq and
+ * `keys` KV keys (the builder's format_version 1, W-V1-1). */
 void bench_gen_v1(const char *path, uint32_t entries, uint32_t keys);
 
 /* ------------------------------------------------------------------------

@@ -66,7 +66,10 @@ void bench_report_value(const bench_opts *o, const char *name, const char *what,
                         const char *unit)
 {
     FILE *h = o->json ? stderr : stdout;
-    fprintf(h, "%-22s %s: %.0f %s\n", name, what, value, unit);
+    if (value < 0) /* "not measured" */
+        fprintf(h, "%-22s %s\n", name, what);
+    else
+        fprintf(h, "%-22s %s: %.0f %s\n", name, what, value, unit);
     fflush(h);
     if (o->json) {
         printf("{\"name\":\"%s\",\"what\":\"%s\",\"value\":%.0f,\"unit\":\"%s\"}\n", name, what,
