@@ -8,7 +8,9 @@ Checks, failing (exit 1) with a list of problems:
     validator for the JSON Schema keywords that schema uses; no third-party package);
   - every case: id unique and equal to its path without the extension; path, dump and output
     files exist; sha256 matches; file prefix y_/n_/i_ matches expect.strict (accept / reject /
-    either); dump/output present exactly when the kind and verdict call for them;
+    either); dump/output present exactly when the kind and verdict call for them; an expected
+    rejection offset (`offset`, optional) only where a profile may reject, under a listed rule,
+    inside the file;
   - every rule a case cites is defined in the spec;
   - every dump file is valid against spec/dump.schema.json and ends with one LF;
   - no file in corpus/ is left unreferenced by the manifest;
@@ -186,11 +188,36 @@ def check_case(case, corpus, problems, dump_schema):
             continue
         if field == "dump":
             check_dump(cid, os.path.join(corpus, ref), problems, dump_schema)
+    check_offsets(case, full, problems)
     if kind != "read" and case["roundtrip"] != "none":
         problems.append(f"{cid}: roundtrip applies to read cases only")
     if kind == "read" and case["roundtrip"] != "none" and case["expect"].get("strict") != \
             "accept" and case["roundtrip"] == "byte-exact":
         problems.append(f"{cid}: a byte-exact round trip needs a strict-valid file")
+
+
+def check_offsets(case, full, problems):
+    """`offset` (optional): per profile, the rule and byte offset of the expected rejection
+    (spec 7.2). Only for read/migrate cases, only for profiles that may reject, with a rule
+    the case lists and an offset inside the file or at its end (file-wide rules)."""
+    cid = case["id"]
+    offsets = case.get("offset")
+    if offsets is None:
+        return
+    if case["kind"] not in ("read", "migrate"):
+        problems.append(f"{cid}: `offset` applies to read and migrate cases only")
+        return
+    size = os.path.getsize(full) if os.path.isfile(full) else None
+    for profile, rejection in offsets.items():
+        verdict = case["expect"].get(profile)
+        if verdict not in ("reject", "either"):
+            problems.append(f"{cid}: `offset.{profile}` but expect.{profile} is {verdict}")
+        if rejection["rule"] not in case["rules"]:
+            problems.append(f"{cid}: `offset.{profile}` names {rejection['rule']}, which the "
+                            "case does not list")
+        if size is not None and rejection["at"] > size:
+            problems.append(f"{cid}: `offset.{profile}` {rejection['at']} is past the end of "
+                            f"the file ({size} bytes)")
 
 
 def check_dump(cid, path, problems, dump_schema):

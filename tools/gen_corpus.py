@@ -101,6 +101,9 @@ def _check_verdict(case, profile, verdict, exc, fails, profiles):
     elif verdict != EITHER and exc.rule not in verdict:
         fails.add(case, f"{profile}: pyacepack rejects with {exc.rule} at {exc.offset}: "
                         f"{exc.message}; the case says {'/'.join(verdict)}")
+    else:
+        # The manifest's expected (rule, offset): informative, spec 7.2.
+        case.rejections[profile] = (exc.rule, exc.offset)
 
 
 def _static_checks(case, fails, profiles):
@@ -276,11 +279,16 @@ def render(cases):
         if case.output is not None:
             output = case.id + ".out.ace"
             files[output] = case.output
-        entries.append({
+        entry = {
             "id": case.id, "path": path, "sha256": hashlib.sha256(case.data).hexdigest(),
-            "kind": case.kind, "expect": case.expect(), "rules": case.rules,
-            "dump": dump, "output": output, "roundtrip": case.roundtrip,
-            "description": case.description})
+            "kind": case.kind, "expect": case.expect(), "rules": case.rules}
+        if case.rejections and case.kind in ("read", "migrate"):
+            # Where pyacepack rejects: its rule and the offset spec 7.2 names for it.
+            entry["offset"] = {p: {"rule": rule, "at": at}
+                               for p, (rule, at) in case.rejections.items()}
+        entry.update({"dump": dump, "output": output, "roundtrip": case.roundtrip,
+                      "description": case.description})
+        entries.append(entry)
     lines = [json.dumps(e, ensure_ascii=True, separators=(", ", ": ")) for e in entries]
     manifest = ('{"spec_version": "%s",\n "cases": [\n  ' % SPEC_VERSION
                 + ",\n  ".join(lines) + "\n ]}\n")

@@ -53,10 +53,15 @@ class Call:
 
     def rule(self) -> str | None:
         """The rule id of the first `FILE:OFFSET: RULE-ID: message` line on stderr."""
+        found = self.rejection()
+        return found[0] if found else None
+
+    def rejection(self) -> tuple[str, int] | None:
+        """(RULE-ID, OFFSET) of the first `FILE:OFFSET: RULE-ID: message` line on stderr."""
         for line in self.stderr.decode("utf-8", "replace").splitlines():
             m = _RULE_LINE.match(line)
             if m:
-                return m.group("rule")
+                return m.group("rule"), int(m.group("offset"))
         return None
 
 

@@ -56,6 +56,7 @@ class Checker:
             row = Result.make(adapter.name, case.id, profile, status, detail, call.duration,
                               must_accept=verdict == "accept")
             row.rule_mismatch = rule_mismatch(call, case) if status == PASS else ""
+            compare_offset(row, call, case)
             rows.append(row)
         if case.roundtrip != "none":
             rows.append(self._roundtrip(adapter, case, own_dumps))
@@ -135,6 +136,7 @@ class Checker:
             row = Result.make(adapter.name, case.id, profile, status, detail,
                               call.duration + sum(extra), must_accept=verdict == "accept")
             row.rule_mismatch = rule_mismatch(call, case) if status == PASS else ""
+            compare_offset(row, call, case)
             rows.append(row)
         return rows
 
@@ -218,6 +220,19 @@ def judge(call: ad.Call, verdict: str, on_accept: Callable[[ad.Call], Verdict]) 
     if verdict == "reject":
         return SHOULD_HAVE_REJECTED, "accepted (exit 0)"
     return on_accept(call)
+
+
+def compare_offset(row: Result, call: ad.Call, case: Case) -> None:
+    """Spec 7.2 names the offset a reader should report for each rule; the manifest carries
+    the expected one (`offset`). A passing rejection under the same rule at another offset is
+    an informative warning. Under another rule (the file breaks several) nothing is compared."""
+    expected = case.offsets.get(row.profile)
+    got = call.rejection() if row.status == PASS and call.kind == ad.REJECT else None
+    if expected is None or got is None or got[0] != expected[0]:
+        return
+    row.offset_compared = True
+    if got[1] != expected[1]:
+        row.offset_mismatch = f"{got[0]} at offset {got[1]}, expected {expected[1]} (spec 7.2)"
 
 
 def rule_mismatch(call: ad.Call, case: Case) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 KINDS = ("read", "write", "migrate")
@@ -28,6 +28,9 @@ class Case:
     output: Path | None        # absolute
     roundtrip: str
     description: str
+    # profile -> (rule, byte offset) of the expected rejection (manifest `offset`, spec 7.2;
+    # informative: compared only to report offset mismatches, never to fail a case).
+    offsets: dict[str, tuple[str, int]] = field(default_factory=dict)
 
     def profiles(self) -> list[str]:
         """The profiles this case applies to, strict first, then compat, then the rest."""
@@ -88,7 +91,25 @@ def _case(raw: dict, root: Path) -> Case:
     return Case(id=cid, kind=kind, path=file("path", True), expect=dict(expect),
                 rules=expand_rules(list(raw.get("rules") or [])),
                 dump=file("dump", False), output=file("output", False),
-                roundtrip=roundtrip, description=str(raw.get("description") or ""))
+                roundtrip=roundtrip, description=str(raw.get("description") or ""),
+                offsets=_offsets(cid, raw.get("offset")))
+
+
+def _offsets(cid: str, raw: object) -> dict[str, tuple[str, int]]:
+    """The optional `offset` member: {profile: {"rule": RULE-ID, "at": N}}."""
+    if raw is None:
+        return {}
+    out: dict[str, tuple[str, int]] = {}
+    if isinstance(raw, dict):
+        for profile, rej in raw.items():
+            if not (isinstance(rej, dict) and isinstance(rej.get("rule"), str)
+                    and isinstance(rej.get("at"), int) and not isinstance(rej.get("at"), bool)
+                    and rej["at"] >= 0):
+                break
+            out[profile] = (rej["rule"], rej["at"])
+        else:
+            return out
+    raise CorpusError(f"{cid}: `offset` must map profiles to {{\"rule\": RULE-ID, \"at\": N}}")
 
 
 def _verify_hash(raw: dict, path: Path) -> None:

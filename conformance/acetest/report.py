@@ -41,6 +41,17 @@ def print_adapter(adapter: ad.Adapter, rows: list[Result], verbose: bool, out: T
              lambda r: r.detail, out)
     _listing("rule mismatches (warnings)", [r for r in rows if r.rule_mismatch and not r.failure],
              lambda r: r.rule_mismatch, out)
+    compared, mismatched = offset_counts(rows)
+    if compared:
+        print(f"   offsets (informative, spec 7.2): {mismatched} of {compared} compared "
+              "rejections at another offset than expected", file=out)
+    _listing("offset mismatches (informative)", [r for r in rows if r.offset_mismatch],
+             lambda r: r.offset_mismatch, out)
+
+
+def offset_counts(rows: list[Result]) -> tuple[int, int]:
+    """(rejections whose offset was compared with the manifest, those that differ)."""
+    return (sum(r.offset_compared for r in rows), sum(bool(r.offset_mismatch) for r in rows))
 
 
 def print_matrix(table: list[str], rows: list[Result], out: TextIO) -> None:
@@ -56,7 +67,9 @@ def write_json(path: Path, meta: dict, adapters: list[ad.Adapter], rows: list[Re
     doc = dict(meta)
     doc["adapters"] = [
         {"name": a.name, "command": a.argv, "capabilities": a.caps.as_json(),
-         "counts": dict(Counter(r.status for r in rows if r.adapter == a.name))}
+         "counts": dict(Counter(r.status for r in rows if r.adapter == a.name)),
+         "offsets": dict(zip(("compared", "mismatched"),
+                             offset_counts([r for r in rows if r.adapter == a.name])))}
         for a in adapters]
     doc["results"] = [r.as_json() for r in rows]
     if matrix_cells is not None:

@@ -40,6 +40,11 @@ class Result:
     duration: float = 0.0
     failure: bool = False
     rule_mismatch: str = ""    # a warning unless --strict-rules
+    # Spec 7.2 offsets are informative: set when the manifest names the expected offset of
+    # the rule the adapter reported; offset_mismatch describes a different offset. Never a
+    # failure, whatever the options.
+    offset_compared: bool = False
+    offset_mismatch: str = ""
     owners: tuple[str, ...] = field(default=())  # adapters whose known-failure lists apply
 
     @classmethod
@@ -59,4 +64,6 @@ class Result:
                "duration": round(self.duration, 4)}
         if self.rule_mismatch:
             out["rule_mismatch"] = self.rule_mismatch
+        if self.offset_mismatch:
+            out["offset_mismatch"] = self.offset_mismatch
         return out

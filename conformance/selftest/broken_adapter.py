@@ -137,6 +137,16 @@ def wrong_rule(args: list[str]) -> int:
     return pass_through(result)
 
 
+def wrong_offset(args: list[str]) -> int:
+    """Rejections name the right rule one byte too far: an offset-mismatch warning (spec 7.2
+    offsets are informative), never a failure."""
+    result = run_inner(args, stdin_if_needed(args))
+    if result.returncode == 1:
+        result.stderr = re.sub(rb":(\d+): (?=[A-Z]+(?:-[A-Z0-9]+)*-\d+: )",
+                               lambda m: b":%d: " % (int(m.group(1)) + 1), result.stderr, count=1)
+    return pass_through(result)
+
+
 MODES = {
     "accept-everything": accept_everything,
     "always-crash": always_crash,
@@ -145,6 +155,7 @@ MODES = {
     "hangs": hangs,
     "wrong-exit-code": wrong_exit_code,
     "wrong-rule": wrong_rule,
+    "wrong-offset": wrong_offset,
     "sloppy-dump": sloppy_dump,
 }
 

@@ -170,7 +170,31 @@ class SelfTest:
         warned = [r for r in out.rows(adapter=mode) if r.get("rule_mismatch")]
         self.check(out.code == 0 and bool(warned),
                    f"{mode}: exit {out.code} (want 0), {len(warned)} rule-mismatch warning(s)", out)
+        # An offset is compared only under the rule the manifest expects it for.
+        compared = offsets_of(out, mode).get("compared")
+        self.check(compared == 0, f"{mode}: no offset compared under an unlisted rule "
+                                  f"({compared} compared)", out)
         self.expect_caught(mode, "RULE_MISMATCH", "--strict-rules")
+
+    def offset_mismatch(self) -> None:
+        """Offsets are informative (spec 7.2): a wrong one is a warning, never a failure, not
+        even with --strict-rules; the good adapter's offsets are compared too."""
+        good = self.runner({"good": self.good}, cases=self.sample)
+        self.check(good.code == 0 and offsets_of(good, "good").get("compared", 0) > 0,
+                   f"offsets of the good adapter are compared with the manifest "
+                   f"({offsets_of(good, 'good')})", good)
+        mode = "wrong-offset"
+        for extra in ((), ("--strict-rules",)):
+            out = self.runner({mode: self.broken(mode)}, *extra, env=self.inner_env,
+                              cases=self.sample)
+            counts = offsets_of(out, mode)
+            warned = [r for r in out.rows(adapter=mode) if r.get("offset_mismatch")]
+            self.check(out.code == 0 and not any(r["failure"] for r in out.rows())
+                       and counts.get("compared", 0) > 0
+                       and counts.get("mismatched") == counts.get("compared") == len(warned)
+                       and "offset mismatches (informative)" in out.output,
+                       f"{mode}{' ' + extra[0] if extra else ''}: exit {out.code} (want 0), "
+                       f"offsets {counts}, {len(warned)} warning row(s)", out)
 
     def known_failures(self) -> None:
         mode = "one-wrong-value"
@@ -229,6 +253,14 @@ class SelfTest:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, check=False)
         self.check(proc.returncode == 2 and "cmake" in proc.stderr,
                    f"missing default build: exit {proc.returncode} (want 2) with build hint")
+
+
+def offsets_of(outcome: Outcome, adapter: str) -> dict:
+    """The adapter's {"compared": N, "mismatched": M} of the JSON report ({} if absent)."""
+    for a in outcome.report.get("adapters", []):
+        if a.get("name") == adapter:
+            return a.get("offsets", {})
+    return {}
 
 
 # --- choosing a small sample of the corpus ------------------------------------------------------
@@ -303,6 +335,7 @@ def main(argv: list[str]) -> int:
         if test.check(bool(accepted), "the corpus has a case accepted by both profiles"):
             test.dump_validity(accepted[0])
         test.rule_mismatch()
+        test.offset_mismatch()
         test.known_failures()
         if writes:
             test.matrix()

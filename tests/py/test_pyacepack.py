@@ -243,7 +243,9 @@ class TestHeaderAndLayout(RejectCase):
         self.assertReject(EMPTY_V2[:100], "R-HDR-5", 100, "compat")
 
     def test_compatible_flag_and_reserved_bytes(self):
-        self.assertReject(patch(EMPTY_V2, 127, b"\x01"), "R-HDR-6", 64)
+        # Spec 7.2: reported at the first non-zero reserved byte.
+        self.assertReject(patch(EMPTY_V2, 127, b"\x01"), "R-HDR-6", 127)
+        self.assertReject(patch(patch(EMPTY_V2, 127, b"\x01"), 100, b"\x80"), "R-HDR-6", 100)
         self.assertEqual(read(patch(EMPTY_V2, 127, b"\x01"), "compat").kv, {})
         # A compatible bit: reserved bytes are not checked and the flags are content.
         c = read(patch(patch(EMPTY_V2, 12, u32(1)), 100, b"\x07"))
@@ -282,10 +284,11 @@ class TestEvents(RejectCase):
         self.assertReject(v2_file(section=u32(1000) + u32(0)), "R-EVT-3", 128, "compat")
         # R-EVT-2: count 0 but junk after it is no event in compat, R-EVT-4 in strict.
         junk = v2_file(section=u32(0) + u32(0) + b"zz")
-        self.assertReject(junk, "R-EVT-4", 132)
+        self.assertReject(junk, "R-EVT-4", 128)   # 7.2: the section start
         self.assertEqual(read(junk, "compat").events, [])
-        # R-EVT-5: pad byte (N = 1 pad at 4 + 11 = 15).
+        # R-EVT-5: pad byte (N = 1 pad at 4 + 11 = 15, 3 bytes); 7.2: the first non-zero one.
         self.assertReject(v2_file(section=patch(one, 15, b"\x01"), evt_count=1), "R-EVT-5", 128 + 15)
+        self.assertReject(v2_file(section=patch(one, 17, b"\x01"), evt_count=1), "R-EVT-5", 128 + 17)
         # R-EVT-8: ts = 2^53.
         big = v2_file(section=section([(2 ** 53, 0, 0, 0, b"{}")]), evt_count=1)
         self.assertReject(big, "R-EVT-8", 132)
@@ -313,14 +316,19 @@ class TestEvents(RejectCase):
     def test_payload_rules(self):
         def one(p):
             return v2_file(section=section([(0, 0, 0, 0, p)]), evt_count=1)
+        # Spec 7.2: every R-PAY-* rejection is reported at the payload's first byte (here the
+        # pool start); the message names the byte where the problem lies.
         pool = 128 + 8 + 19 + 3   # N = 1: P = 8 + 19N + pad
-        self.assertReject(one(b'{"a":"\xc0\x80"}'), "R-PAY-1", pool + 6)       # overlong
-        self.assertReject(one(b'{"a":"\xed\xa0\x80"}'), "R-PAY-1", pool + 6)   # surrogate
-        self.assertReject(one(b'{"a":"\xf4\x90\x80\x80"}'), "R-PAY-1", pool + 6)  # > U+10FFFF
-        self.assertReject(one(b'{"a":"\xe2\x82"}'), "R-PAY-1", pool + 6)       # truncated
+        self.assertReject(one(b'{"a":"\xc0\x80"}'), "R-PAY-1", pool)       # overlong
+        self.assertReject(one(b'{"a":"\xed\xa0\x80"}'), "R-PAY-1", pool)   # surrogate
+        self.assertReject(one(b'{"a":"\xf4\x90\x80\x80"}'), "R-PAY-1", pool)  # > U+10FFFF
+        self.assertReject(one(b'{"a":"\xe2\x82"}'), "R-PAY-1", pool)       # truncated
         self.assertReject(one(b"[1]"), "R-PAY-2", pool)
-        self.assertReject(one(b'{"a":NaN}'), "R-PAY-2", pool + 5)
-        self.assertReject(one(b'{"a":1,}'), "R-PAY-2", pool + 7)
+        self.assertReject(one(b'{"a":NaN}'), "R-PAY-2", pool)
+        with self.assertRaises(Reject) as cm:
+            read(one(b'{"a":1,}'))
+        self.assertEqual((cm.exception.rule, cm.exception.offset), ("R-PAY-2", pool))
+        self.assertIn(f"at byte {pool + 7}", cm.exception.message)
         self.assertReject(one(b""), "R-PAY-2", pool)
         self.assertReject(one(b"\xef\xbb\xbf{}"), "R-PAY-2", pool)
         ok = [b' {"a" : [1.5e-3, -0, true, null, "\\ud800", "\\uDBFF\\uDC00"], "a": {}}\n ',
@@ -328,7 +336,7 @@ class TestEvents(RejectCase):
         for p in ok:
             self.assertEqual(read(one(p)).events[0].payload, p)
         deep = b'{"x":' + b"[" * 512 + b"]" * 512 + b"}"
-        self.assertReject(one(deep), "R-PAY-3", pool + 5 + 511)   # the 513th level
+        self.assertReject(one(deep), "R-PAY-3", pool)   # the 513th level is at pool + 5 + 511
         self.assertEqual(read(one(deep), "compat").events[0].payload, deep)
 
 
@@ -350,10 +358,11 @@ class TestIndex(RejectCase):
             (b' {"k":{"offset":128,"length":3}}', "R-IDX-3", at),
             (b'\xef\xbb\xbf{"k":{"offset":128,"length":3}}', "R-IDX-3", at),
             (b'{"k": {"offset":128,"length":3}}', "R-IDX-3", at + 5),
-            (b'{"k":{"length":3,"offset":128}}', "R-IDX-4", at + 5),
-            (b'{"k":{"offset":128,"length":3,"x":0}}', "R-IDX-4", at + 5),
-            (b'{"k":{"\\u006ffset":128,"length":3}}', "R-IDX-4", at + 5),
-            (b'{"k":[128,3]}', "R-IDX-4", at + 5),
+            # 7.2: R-IDX-4 is reported at the member (its key's opening quote).
+            (b'{"k":{"length":3,"offset":128}}', "R-IDX-4", at + 1),
+            (b'{"k":{"offset":128,"length":3,"x":0}}', "R-IDX-4", at + 1),
+            (b'{"k":{"\\u006ffset":128,"length":3}}', "R-IDX-4", at + 1),
+            (b'{"k":[128,3]}', "R-IDX-4", at + 1),
             (b'{"k":{"offset":128.0,"length":3}}', "R-IDX-5", at + 15),
             (b'{"k":{"offset":128,"length":3e0}}', "R-IDX-5", at + 28),
             (b'{"k":{"offset":9007199254740992,"length":3}}', "R-IDX-5", at + 15),
@@ -399,9 +408,9 @@ class TestIndex(RejectCase):
         c = read(with_index(idx, chunks), "compat")
         self.assertEqual(c.kv, {"k": b"A", "k/😀": b"B", "d": b"B"})
         at = 128 + 10 + 8
-        bad = [(b'{"k":5}', "R-IDX-9", at + 5),
-               (b'{"k":{"offset":128}}', "R-IDX-9", at + 5),
-               (b'{"k":{"offset":128,"length":"1"}}', "R-IDX-9", at + 5),
+        bad = [(b'{"k":5}', "R-IDX-9", at + 1),   # 7.2: the member (its key)
+               (b'{"k":{"offset":128}}', "R-IDX-9", at + 1),
+               (b'{"k":{"offset":128,"length":"1"}}', "R-IDX-9", at + 1),
                (b'{"\\ud800":{"offset":128,"length":1}}', "R-IDX-11", at + 1),
                (b'{"\\udc00\\ud800":{"offset":128,"length":1}}', "R-IDX-11", at + 1),
                (b'{"k":{"offset":128,"length":1,"\\ud800x":1}}', "R-IDX-11", at + 30)]
@@ -415,15 +424,15 @@ class TestIndex(RejectCase):
         dup = b'{"k":{"offset":133,"length":1},"k":{"offset":128,"length":1}}'
         self.assertEqual(read(with_index(dup, chunks), "compat").kv, {"k": b"A"})
         self.assertReject(with_index(b'{"k":5,"k":{"offset":128,"length":1}}', chunks),
-                          "R-IDX-9", at + 5, "compat")
+                          "R-IDX-9", at + 1, "compat")
         # __proto__ and integer-like keys are ordinary keys
         proto = b'{"__proto__":{"offset":128,"length":1},"42":{"offset":133,"length":1}}'
         self.assertEqual(read(with_index(proto, chunks)).kv, {"__proto__": b"A", "42": b"B"})
 
     def test_index_depth_limit(self):
         deep = b'{"k":' + b"[" * 511 + b"]" * 511 + b"}"
-        self.assertReject(with_index(deep), "R-IDX-4", 128 + 8 + 5)
-        self.assertReject(with_index(deep), "R-IDX-9", 128 + 8 + 5, "compat")
+        self.assertReject(with_index(deep), "R-IDX-4", 128 + 8 + 1)
+        self.assertReject(with_index(deep), "R-IDX-9", 128 + 8 + 1, "compat")
         deeper = b'{"k":' + b"[" * 512 + b"]" * 512 + b"}"
         self.assertReject(with_index(deeper), "R-IDX-2", 128 + 8 + 5 + 511, "compat")
 
@@ -448,6 +457,11 @@ class TestIndex(RejectCase):
         f = with_index(b'{"a":{"offset":128,"length":3},"b":{"offset":128,"length":3}}', chunks)
         self.assertReject(f, "R-CHK-4", at + 31)
         self.assertEqual(read(f, "compat").kv, {"a": b"abc", "b": b"abc"})
+        # 7.2: the member whose chunk starts later, even when it comes first in the index.
+        # "b" (listed first) is the empty chunk [132, 136) inside "a"'s chunk [128, 137).
+        inner = u32(5) + u32(0) + b"\x00"
+        f = with_index(b'{"b":{"offset":132,"length":0},"a":{"offset":128,"length":5}}', inner)
+        self.assertReject(f, "R-CHK-4", 128 + 9 + 8 + 1)
 
 
 # --------------------------------------------------------------------------- v1
@@ -456,7 +470,7 @@ class TestV1(RejectCase):
     def test_v1_rules(self):
         good = v1_file(u32(1) + b"x", b'{"a":{"offset":64,"length":1}}')
         self.assertEqual(read(good), Content(1, 0, 0, {"a": b"x"}, []))
-        self.assertReject(patch(good, 40, b"\x01"), "R-V1-1", 32)
+        self.assertReject(patch(good, 40, b"\x01"), "R-V1-1", 40)   # 7.2: first non-zero byte
         self.assertEqual(read(patch(good, 40, b"\x01"), "compat").kv, {"a": b"x"})
         # index_offset 0: the "index" is the bytes "AC" of the magic.
         f = patch(v1_file(b"", b"{}"), 16, u64(0))

@@ -51,6 +51,7 @@ class Case:
         self.output = None     # expected output bytes (migrate, write)
         self.roundtrip = "none"
         self.outcomes = {}     # profile -> pyacepack's outcome, for --verbose
+        self.rejections = {}   # profile -> (rule, offset) of pyacepack's rejection (spec 7.2)
         self.expect_kv = None
         self.expect_n_events = None
 

@@ -2,7 +2,8 @@
 
 tools/check_corpus.py validates the manifest against it with a small validator for exactly
 the keywords used here: type, enum, const, pattern, properties, required,
-additionalProperties (false), items, minItems, uniqueItems, minProperties, $ref (#/$defs/..).
+additionalProperties (false), items, minItems, uniqueItems, minProperties, minimum,
+$ref (#/$defs/..).
 """
 
 RULE_PATTERN = r"^([RW]-[A-Z0-9]+-[0-9]+|[MD]-[0-9]+)$"
@@ -23,6 +24,15 @@ MANIFEST_SCHEMA = {
     },
     "$defs": {
         "verdict": {"type": "string", "enum": ["accept", "reject", "either"]},
+        # The rejection pyacepack reports, with the byte offset spec 7.2 names for its rule.
+        # Informative: a conformant reader may report another listed rule, or another offset.
+        "rejection": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["rule", "at"],
+            "properties": {"rule": {"type": "string", "pattern": RULE_PATTERN},
+                           "at": {"type": "integer", "minimum": 0}},
+        },
         "relpath": {"type": "string",
                     "pattern": "^" + AREA_PATTERN + r"/[yni]_[A-Za-z0-9_.-]+$"},
         "case": {
@@ -45,6 +55,13 @@ MANIFEST_SCHEMA = {
                 },
                 "rules": {"type": "array", "minItems": 1, "uniqueItems": True,
                           "items": {"type": "string", "pattern": RULE_PATTERN}},
+                "offset": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "minProperties": 1,
+                    "properties": {"strict": {"$ref": "#/$defs/rejection"},
+                                   "compat": {"$ref": "#/$defs/rejection"}},
+                },
                 "dump": {"type": ["string", "null"],
                          "pattern": "^" + AREA_PATTERN + r"/[yni]_[A-Za-z0-9_.-]+\.dump\.json$"},
                 "output": {"type": ["string", "null"],

@@ -38,6 +38,15 @@ def pack_u64(v: int) -> bytes:
     return _U64.pack(v)
 
 
+def first_nonzero(buf: bytes, start: int, end: int) -> int:
+    """Offset of the first non-zero byte of buf[start:end], or -1 (spec 7.2 reports reserved
+    and pad bytes there)."""
+    for i in range(start, end):
+        if buf[i]:
+            return i
+    return -1
+
+
 def evt_pad(n: int) -> int:
     """The pad of spec 3.3.1: (4 - N mod 4) mod 4 (3.3.2: aligns only for even N)."""
     return (4 - n % 4) % 4

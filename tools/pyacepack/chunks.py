@@ -28,9 +28,12 @@ def read_values(buf: bytes, entries, profile: str, region_start: int, region_end
 
 def _check_no_overlap(entries):
     """R-CHK-4: chunks [offset, offset + 4 + length) of different entries are disjoint.
-    Sorted by start, each chunk must end at or before the next one starts."""
+    Sorted by start (equal starts in index order), each chunk must end at or before the next
+    one starts.  Spec 7.2 reports the member whose chunk starts later, for equal starts the
+    later member: with this order that is always `cur`, the first chunk that starts inside an
+    earlier one."""
     spans = sorted(entries, key=lambda e: (e.offset, e.pos))
     for prev, cur in zip(spans, spans[1:]):
         if cur.offset < prev.offset + 4 + prev.length:
-            later = cur if cur.pos > prev.pos else prev
-            raise Reject("R-CHK-4", later.pos, "chunk overlaps the chunk of another key")
+            raise Reject("R-CHK-4", cur.pos, "chunk overlaps the chunk of another key "
+                         f"(the key at byte {prev.pos})")

@@ -2,7 +2,7 @@
 
 import struct
 
-from .bytesutil import MAX_SAFE, evt_pad, u32_at
+from .bytesutil import MAX_SAFE, evt_pad, first_nonzero, u32_at
 from .errors import Reject
 from .model import Event
 from .payload import check_payload
@@ -36,11 +36,13 @@ def read_events(buf: bytes, evt_offset: int, evt_length: int, profile: str,
     pool_len_at = pay_len_at + 4 * n
     pool_length = u32_at(buf, pool_len_at)
     if strict:
-        if length != pool_start + pool_length:
-            raise Reject("R-EVT-4", pool_len_at, "evt_length is not 8 + 19N + pad + pool_length")
+        if length != pool_start + pool_length:   # 7.2: reported at the section start
+            raise Reject("R-EVT-4", base, f"evt_length {length} is not 8 + 19N + pad + "
+                         f"pool_length = {pool_start + pool_length}")
         pad_at = base + 4 + 11 * n
-        if any(buf[pad_at:pad_at + pad]):
-            raise Reject("R-EVT-5", pad_at, "pad bytes are not zero")
+        bad = first_nonzero(buf, pad_at, pad_at + pad)
+        if bad >= 0:   # 7.2: the first non-zero pad byte
+            raise Reject("R-EVT-5", bad, "pad bytes are not zero")
         if header_evt_count != n:
             raise Reject("R-EVT-9", HDR_EVT_COUNT, f"header evt_count differs from section count {n}")
     ts = struct.unpack_from(f">{n}Q", buf, base + 4)

@@ -68,7 +68,9 @@ def _strict_entries(buf, off, res):
                 and buf[value.members[1][0].pos:value.members[1][0].end] == b'"length"'
                 and isinstance(value.members[0][1], Num)
                 and isinstance(value.members[1][1], Num)):
-            raise Reject("R-IDX-4", value.pos, 'entry is not exactly {"offset":U,"length":U}')
+            # 7.2: reported at the member (its key), wherever inside the entry the fault is.
+            raise Reject("R-IDX-4", name.pos, 'entry is not exactly {"offset":U,"length":U} '
+                         f"(value at byte {value.pos})")
         offset = _strict_uint(buf, value.members[0][1])
         vlen = _strict_uint(buf, value.members[1][1])
         if name.text in seen:
@@ -108,7 +110,7 @@ def _compat_entries(buf, res):
     entries = []
     for name, value in res.root.members:
         if not isinstance(value, Obj):
-            raise Reject("R-IDX-9", value.pos, "entry is not an object")
+            raise Reject("R-IDX-9", name.pos, f"entry is not an object (value at byte {value.pos})")
         offset_node = length_node = None
         for mname, mvalue in value.members:   # R-IDX-9: last occurrence counts
             if mname.text == "offset":
@@ -116,7 +118,8 @@ def _compat_entries(buf, res):
             elif mname.text == "length":
                 length_node = mvalue
         if not isinstance(offset_node, Num) or not isinstance(length_node, Num):
-            raise Reject("R-IDX-9", value.pos, "entry lacks numeric offset and length")
+            raise Reject("R-IDX-9", name.pos,
+                         f"entry lacks numeric offset and length (value at byte {value.pos})")
         offset = _compat_number(buf, offset_node)
         vlen = _compat_number(buf, length_node)
         entries.append(IndexEntry(name.text, offset, vlen, name.pos))

@@ -21,6 +21,9 @@ def payload_problem(buf: bytes, start: int, end: int):
 
 
 def check_payload(buf: bytes, start: int, end: int) -> None:
+    """Reject under R-PAY-1..3 at the payload's first byte (spec 7.2); the message names the
+    byte where the problem lies."""
     p = payload_problem(buf, start, end)
     if p is not None:
-        raise Reject(*p)
+        rule, at, message = p
+        raise Reject(rule, start, f"{message} (at byte {at})")

@@ -1,6 +1,6 @@
 """Reader of format v2 files (spec 3): header, layout, event section, index, chunks."""
 
-from .bytesutil import V2_HEADER_SIZE, u32_at, u64_at
+from .bytesutil import V2_HEADER_SIZE, first_nonzero, u32_at, u64_at
 from .chunks import read_values
 from .errors import Reject
 from .evtsection import read_events
@@ -14,8 +14,10 @@ def read_v2(buf: bytes, flags: int, profile: str) -> Content:
     size = len(buf)
     if size < V2_HEADER_SIZE:
         raise Reject("R-HDR-5", size, f"v2 file of {size} bytes is shorter than 128 bytes")
-    if strict and reserved_must_be_zero(flags) and any(buf[64:128]):
-        raise Reject("R-HDR-6", 64, "reserved header bytes 64..127 are not zero")
+    if strict and reserved_must_be_zero(flags):
+        bad = first_nonzero(buf, 64, V2_HEADER_SIZE)
+        if bad >= 0:   # 7.2: the first non-zero reserved byte
+            raise Reject("R-HDR-6", bad, "reserved header bytes 64..127 are not zero")
     idx_off = u64_at(buf, 16)
     idx_len = u64_at(buf, 24)
     chunk_end = u64_at(buf, 32)
