@@ -20,6 +20,27 @@
 /* One system call transfers at most this much (Linux caps at ~2 GiB anyway). */
 #define IO_MAX_CHUNK ((size_t)1 << 30)
 
+/* A signal that arrives before anything happened fails the call with EINTR;
+ * that is no error, the call is made again. */
+#define RETRY_ON_EINTR(r, call)                                                                    \
+    do {                                                                                           \
+        (r) = (call);                                                                              \
+    } while ((r) < 0 && errno == EINTR)
+
+static size_t one_call(size_t n)
+{
+    return n < IO_MAX_CHUNK ? n : IO_MAX_CHUNK;
+}
+
+/* The acepack_io convention for a transfer: 0 and the byte count, or errno. */
+static int transferred(ssize_t r, size_t *done)
+{
+    if (r < 0)
+        return errno;
+    *done = (size_t)r;
+    return 0;
+}
+
 static int px_open(void *ctx, const char *path, unsigned flags, uint32_t mode, int *fd)
 {
     (void)ctx;
@@ -33,9 +54,7 @@ static int px_open(void *ctx, const char *path, unsigned flags, uint32_t mode, i
     if (flags & ACEPACK_IO_DIRECTORY)
         f |= O_DIRECTORY;
     int r;
-    do {
-        r = open(path, f, (mode_t)mode);
-    } while (r < 0 && errno == EINTR);
+    RETRY_ON_EINTR(r, open(path, f, (mode_t)mode));
     if (r < 0)
         return errno;
     *fd = r;
@@ -54,16 +73,9 @@ static int px_pread(void *ctx, int fd, void *buf, size_t n, uint64_t off, size_t
     (void)ctx;
     if (off > (uint64_t)INT64_MAX)
         return EINVAL;
-    if (n > IO_MAX_CHUNK)
-        n = IO_MAX_CHUNK;
     ssize_t r;
-    do {
-        r = pread(fd, buf, n, (off_t)off);
-    } while (r < 0 && errno == EINTR);
-    if (r < 0)
-        return errno;
-    *done = (size_t)r;
-    return 0;
+    RETRY_ON_EINTR(r, pread(fd, buf, one_call(n), (off_t)off));
+    return transferred(r, done);
 }
 
 static int px_pwrite(void *ctx, int fd, const void *buf, size_t n, uint64_t off, size_t *done)
@@ -71,31 +83,17 @@ static int px_pwrite(void *ctx, int fd, const void *buf, size_t n, uint64_t off,
     (void)ctx;
     if (off > (uint64_t)INT64_MAX)
         return EINVAL;
-    if (n > IO_MAX_CHUNK)
-        n = IO_MAX_CHUNK;
     ssize_t r;
-    do {
-        r = pwrite(fd, buf, n, (off_t)off);
-    } while (r < 0 && errno == EINTR);
-    if (r < 0)
-        return errno;
-    *done = (size_t)r;
-    return 0;
+    RETRY_ON_EINTR(r, pwrite(fd, buf, one_call(n), (off_t)off));
+    return transferred(r, done);
 }
 
 static int px_write(void *ctx, int fd, const void *buf, size_t n, size_t *done)
 {
     (void)ctx;
-    if (n > IO_MAX_CHUNK)
-        n = IO_MAX_CHUNK;
     ssize_t r;
-    do {
-        r = write(fd, buf, n);
-    } while (r < 0 && errno == EINTR);
-    if (r < 0)
-        return errno;
-    *done = (size_t)r;
-    return 0;
+    RETRY_ON_EINTR(r, write(fd, buf, one_call(n)));
+    return transferred(r, done);
 }
 
 static int px_fsync(void *ctx, int fd)
@@ -124,9 +122,7 @@ static int px_ftruncate(void *ctx, int fd, uint64_t size)
     if (size > (uint64_t)INT64_MAX)
         return EINVAL;
     int r;
-    do {
-        r = ftruncate(fd, (off_t)size);
-    } while (r < 0 && errno == EINTR);
+    RETRY_ON_EINTR(r, ftruncate(fd, (off_t)size));
     return r == 0 ? 0 : errno;
 }
 
@@ -135,9 +131,7 @@ static int px_flock(void *ctx, int fd, int op)
     (void)ctx;
     int o = op == ACEPACK_IO_UNLOCK ? LOCK_UN : (LOCK_EX | LOCK_NB);
     int r;
-    do {
-        r = flock(fd, o);
-    } while (r < 0 && errno == EINTR);
+    RETRY_ON_EINTR(r, flock(fd, o));
     return r == 0 ? 0 : errno;
 }
 
@@ -223,54 +217,48 @@ const acepack_io *aw_io_or_default(const acepack_io *io)
     return io ? io : &posix_io;
 }
 
-int aw_pwrite_all(const acepack_io *io, int fd, const void *p, size_t n, uint64_t off)
+typedef enum transfer_kind { T_PREAD, T_PWRITE, T_WRITE } transfer_kind;
+
+/* The loop behind the *_all functions: an acepack_io call may move fewer
+ * bytes than asked (a signal, a pipe, an injected short write).  A call that
+ * moves nothing would loop forever: for a read it means the file is shorter
+ * than its header says (it changed under us), for a write a device that
+ * takes nothing; both are EIO, as is a count larger than asked. */
+static int transfer_all(const acepack_io *io, transfer_kind kind, int fd, uint8_t *in,
+                        const uint8_t *out, size_t n, uint64_t off)
 {
-    const uint8_t *b = p;
-    while (n > 0) {
+    size_t pos = 0;
+    while (pos < n) {
         size_t done = 0;
-        int e = io->pwrite(io->ctx, fd, b, n, off, &done);
+        int e;
+        if (kind == T_PREAD)
+            e = io->pread(io->ctx, fd, in + pos, n - pos, off + pos, &done);
+        else if (kind == T_PWRITE)
+            e = io->pwrite(io->ctx, fd, out + pos, n - pos, off + pos, &done);
+        else
+            e = io->write(io->ctx, fd, out + pos, n - pos, &done);
         if (e)
             return e;
-        if (done == 0 || done > n)
+        if (done == 0 || done > n - pos)
             return EIO;
-        b += done;
-        n -= done;
-        off += done;
+        pos += done;
     }
     return 0;
+}
+
+int aw_pwrite_all(const acepack_io *io, int fd, const void *p, size_t n, uint64_t off)
+{
+    return transfer_all(io, T_PWRITE, fd, NULL, p, n, off);
 }
 
 int aw_pread_all(const acepack_io *io, int fd, void *p, size_t n, uint64_t off)
 {
-    uint8_t *b = p;
-    while (n > 0) {
-        size_t done = 0;
-        int e = io->pread(io->ctx, fd, b, n, off, &done);
-        if (e)
-            return e;
-        if (done == 0 || done > n)
-            return EIO; /* the file is shorter than its header says: it changed under us */
-        b += done;
-        n -= done;
-        off += done;
-    }
-    return 0;
+    return transfer_all(io, T_PREAD, fd, p, NULL, n, off);
 }
 
 int aw_write_all(const acepack_io *io, int fd, const void *p, size_t n)
 {
-    const uint8_t *b = p;
-    while (n > 0) {
-        size_t done = 0;
-        int e = io->write(io->ctx, fd, b, n, &done);
-        if (e)
-            return e;
-        if (done == 0 || done > n)
-            return EIO;
-        b += done;
-        n -= done;
-    }
-    return 0;
+    return transfer_all(io, T_WRITE, fd, NULL, p, n, 0);
 }
 
 int aw_fsync_dir(const acepack_io *io, const char *dir)

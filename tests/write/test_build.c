@@ -13,37 +13,6 @@
 
 #include "wtest.h"
 
-/* Spec 8.3: the empty store, 138 bytes. */
-static const char EMPTY_HEX[] =
-    "41 43 45 50 41 43 4b 00  00 00 00 02 00 00 00 00"
-    "00 00 00 00 00 00 00 88  00 00 00 00 00 00 00 02"
-    "00 00 00 00 00 00 00 80  00 00 00 00 00 00 00 80"
-    "00 00 00 00 00 00 00 08  00 00 00 00 00 00 00 00"
-    "00000000000000000000000000000000 00000000000000000000000000000000"
-    "00000000000000000000000000000000 00000000000000000000000000000000"
-    "00 00 00 00 00 00 00 00  7b 7d";
-
-/* Appendix B: keys "42" = "x", "a" = "y", one event; 241 bytes. */
-static const char APPB_HEX[] =
-    "41 43 45 50 41 43 4b 00  00 00 00 02 00 00 00 00"
-    "00 00 00 00 00 00 00 b3  00 00 00 00 00 00 00 3e"
-    "00 00 00 00 00 00 00 8a  00 00 00 00 00 00 00 8a"
-    "00 00 00 00 00 00 00 29  00 00 00 01 00 00 00 00"
-    "00000000000000000000000000000000 00000000000000000000000000000000"
-    "00000000000000000000000000000000 00000000000000000000000000000000"
-    "00 00 00 01 78"
-    "00 00 00 01 79"
-    "00 00 00 01"
-    "00 00 01 8b cf e5 68 00"
-    "01 02 00"
-    "00 00 00"
-    "00 00 00 00  00 00 00 0b"
-    "00 00 00 0b"
-    "7b 22 6b 65 79 22 3a 22 6b 22 7d"
-    /* {"42":{"offset":128,"length":1},"a":{"offset":133,"length":1}} */
-    "7b 22 34 32 22 3a 7b 22 6f 66 66 73 65 74 22 3a 31 32 38 2c 22 6c 65 6e 67 74 68 22 3a 31 7d"
-    "2c 22 61 22 3a 7b 22 6f 66 66 73 65 74 22 3a 31 33 33 2c 22 6c 65 6e 67 74 68 22 3a 31 7d 7d";
-
 /* Appendix B: its dump. */
 static const char APPB_DUMP[] =
     "{\"format_version\":2,\"flags\":0,\"evt_base_id\":\"0\",\"kv\":[\n"
@@ -85,62 +54,64 @@ static acepack_content content(const acepack_kv *kv, size_t nkv, const acepack_e
 
 static uint8_t out[1 << 16];
 
+/* The three sizing/building entry points must agree on the spec's bytes:
+ * acepack_build writes exactly `want`, acepack_build_size says its length
+ * and acepack_build_bound is no smaller. */
+static void expect_built_at(const acepack_content *c, const uint8_t *want, size_t wn, int line)
+{
+    size_t n = 0;
+    acepack_status st = acepack_build(c, NULL, out, sizeof out, &n, NULL);
+    if (st != ACEPACK_OK || n != wn || memcmp(out, want, wn) != 0)
+        w_fail(__FILE__, line, "build gave %s, %zu bytes (expected %zu)%s",
+               acepack_status_name(st), n, wn, n == wn ? " that differ" : "");
+    uint64_t size = 0, bound = 0;
+    st = acepack_build_size(c, NULL, &size, NULL);
+    if (st != ACEPACK_OK || size != wn)
+        w_fail(__FILE__, line, "build_size gave %s and %llu, expected %zu",
+               acepack_status_name(st), (unsigned long long)size, wn);
+    st = acepack_build_bound(c, &bound);
+    if (st != ACEPACK_OK || bound < wn)
+        w_fail(__FILE__, line, "build_bound gave %s and %llu, below %zu",
+               acepack_status_name(st), (unsigned long long)bound, wn);
+}
+#define expect_built(c, want, wn) expect_built_at((c), (want), (wn), __LINE__)
+
 static void test_empty_store(void)
 {
     uint8_t want[256];
-    size_t wn = w_hex(EMPTY_HEX, want, sizeof want);
+    size_t wn = w_hex(W_EMPTY_STORE_HEX, want, sizeof want);
     CHECK_U64(wn, 138);
     acepack_content c = content(NULL, 0, NULL, 0);
-    size_t n = 0;
-    CHECK_ST(acepack_build(&c, NULL, out, sizeof out, &n, NULL), ACEPACK_OK);
-    CHECK_U64(n, 138);
-    CHECK(memcmp(out, want, 138) == 0);
-    uint64_t size = 0, bound = 0;
-    CHECK_ST(acepack_build_size(&c, NULL, &size, NULL), ACEPACK_OK);
-    CHECK_U64(size, 138);
-    CHECK_ST(acepack_build_bound(&c, &bound), ACEPACK_OK);
-    CHECK(bound >= 138);
+    expect_built(&c, want, wn);
 }
 
 static void test_worked_example(void)
 {
     uint8_t want[512];
-    size_t wn = w_hex(APPB_HEX, want, sizeof want);
+    size_t wn = w_hex(W_APPENDIX_B_HEX, want, sizeof want);
     CHECK_U64(wn, 241);
     /* Given in non-canonical order on purpose: W-CAN-1 puts "42" first. */
     acepack_kv kv[2] = {kv_s("a", "y"), kv_s("42", "x")};
     acepack_event_in ev[1] = {ev_s(1700000000000ull, 1, 2, 0, "{\"key\":\"k\"}")};
     acepack_content c = content(kv, 2, ev, 1);
-    size_t n = 0;
-    CHECK_ST(acepack_build(&c, NULL, out, sizeof out, &n, NULL), ACEPACK_OK);
-    CHECK_U64(n, 241);
-    CHECK(memcmp(out, want, 241) == 0);
-
-    uint64_t size = 0, bound = 0;
-    CHECK_ST(acepack_build_size(&c, NULL, &size, NULL), ACEPACK_OK);
-    CHECK_U64(size, 241);
-    CHECK_ST(acepack_build_bound(&c, &bound), ACEPACK_OK);
-    CHECK(bound >= 241);
+    expect_built(&c, want, wn);
 
     /* Too small a buffer: NOMEM, and the size needed. */
     acepack_error e;
-    n = 0;
+    size_t n = 0;
     CHECK_ST(acepack_build(&c, NULL, out, 240, &n, &e), ACEPACK_NOMEM);
     CHECK_U64(n, 241);
 
     /* Dump text -> content -> the same bytes. */
     acepack_parsed_dump d;
     CHECK_ST(acepack_dump_parse(APPB_DUMP, strlen(APPB_DUMP), NULL, &d, &e), ACEPACK_OK);
-    CHECK_ST(acepack_build(&d.content, NULL, out, sizeof out, &n, NULL), ACEPACK_OK);
-    CHECK_U64(n, 241);
-    CHECK(memcmp(out, want, 241) == 0);
+    expect_built(&d.content, want, wn);
     acepack_parsed_dump_free(&d);
 
     CHECK_ST(acepack_dump_parse(EMPTY_DUMP, strlen(EMPTY_DUMP), NULL, &d, &e), ACEPACK_OK);
-    CHECK_ST(acepack_build(&d.content, NULL, out, sizeof out, &n, NULL), ACEPACK_OK);
     uint8_t empty[256];
-    w_hex(EMPTY_HEX, empty, sizeof empty);
-    CHECK(n == 138 && memcmp(out, empty, 138) == 0);
+    size_t en = w_hex(W_EMPTY_STORE_HEX, empty, sizeof empty);
+    expect_built(&d.content, empty, en);
     acepack_parsed_dump_free(&d);
 }
 
@@ -192,10 +163,7 @@ static void test_streams_agree(void)
     CHECK(fd >= 0);
     CHECK_ST(acepack_build_fd(&c, NULL, NULL, fd, NULL), ACEPACK_OK);
     close(fd);
-    size_t fn = 0;
-    uint8_t *f = w_read_file(path, &fn);
-    CHECK(f && fn == n && memcmp(f, out, n) == 0);
-    free(f);
+    CHECK(w_file_equals(path, out, n));
     w_rmdir(dir);
 
     /* pad = (4 - N mod 4) mod 4 with N = 5: pay_off starts at section position 62 (3.3.2). */

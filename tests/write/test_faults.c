@@ -121,18 +121,9 @@ static void v1_file(run *r)
         {(const uint8_t *)"meta/log_entry_seq", 18, (const uint8_t *)"6", 1},
         {(const uint8_t *)"other", 5, (const uint8_t *)"v", 1},
     };
-    acepack_content c;
-    memset(&c, 0, sizeof c);
-    c.format_version = 1;
-    c.kv = kv;
-    c.kv_count = 5;
-    static uint8_t b[4096];
-    size_t n = 0;
-    if (acepack_build(&c, NULL, b, sizeof b, &n, NULL) != ACEPACK_OK || w_write_file(r->path, b, n))
+    r->old_bytes = w_write_v1_file(r->path, kv, 5, &r->old_n);
+    if (!r->old_bytes)
         abort();
-    r->old_bytes = malloc(n);
-    memcpy(r->old_bytes, b, n);
-    r->old_n = n;
     /* Spec 10 by hand: lo = 2 -> evt_base_id 1; ids 2..6 (S = 6): entry 2,
      * gap 3, entry 4, gap 5 (its entry is malformed: it stays a key), gap 6. */
     model_init(&r->pm);
@@ -169,12 +160,8 @@ static int disk_is_old(const run *r, char *why, size_t cap)
         return !file_exists(r->path);
     }
     if (r->old_bytes) {
-        size_t n = 0;
-        uint8_t *d = w_read_file(r->path, &n);
-        int same = d && n == r->old_n && memcmp(d, r->old_bytes, n) == 0;
-        free(d);
         snprintf(why, cap, "v1 file changed");
-        return same;
+        return w_file_equals(r->path, r->old_bytes, r->old_n);
     }
     return model_check_file(r->path, &r->cm, why, cap);
 }

@@ -29,23 +29,6 @@
 
 static const char *corpus;
 
-typedef struct obuf {
-    uint8_t *p;
-    size_t n, cap;
-} obuf;
-
-static int obuf_write(void *ctx, const void *p, size_t n)
-{
-    obuf *b = ctx;
-    if (b->n + n > b->cap) {
-        b->cap = (b->n + n) * 2 + 64;
-        b->p = realloc(b->p, b->cap);
-    }
-    memcpy(b->p + b->n, p, n);
-    b->n += n;
-    return 0;
-}
-
 static uint8_t *load(const char *rel, size_t *n)
 {
     char path[4096];
@@ -54,7 +37,7 @@ static uint8_t *load(const char *rel, size_t *n)
 }
 
 /* Reads (validating fully) and dumps; returns the status. */
-static acepack_status read_dump(const uint8_t *d, size_t n, acepack_profile p, obuf *out,
+static acepack_status read_dump(const uint8_t *d, size_t n, acepack_profile p, w_buf *out,
                                 acepack_error *e)
 {
     acepack_reader r;
@@ -71,26 +54,26 @@ static acepack_status read_dump(const uint8_t *d, size_t n, acepack_profile p, o
     acepack_dump_workspace_size(&r, &need);
     ws = malloc(need ? need : 1);
     out->n = 0;
-    st = acepack_dump(&r, ws, need, obuf_write, out, e);
+    st = acepack_dump(&r, ws, need, w_buf_write, out, e);
     free(ws);
     return st;
 }
 
 /* Builds the canonical file of a dump text. */
-static acepack_status build_dump(const uint8_t *dump, size_t n, obuf *out, acepack_error *e)
+static acepack_status build_dump(const uint8_t *dump, size_t n, w_buf *out, acepack_error *e)
 {
     acepack_parsed_dump pd;
     acepack_status st = acepack_dump_parse(dump, n, NULL, &pd, e);
     if (st != ACEPACK_OK)
         return st;
     out->n = 0;
-    st = acepack_build_write(&pd.content, NULL, obuf_write, out, e);
+    st = acepack_build_write(&pd.content, NULL, w_buf_write, out, e);
     acepack_parsed_dump_free(&pd);
     return st;
 }
 
 /* The dump with its flags word set to 0 (what a writer writes, W-HDR-2). */
-static void zero_flags(obuf *d)
+static void zero_flags(w_buf *d)
 {
     static const char key[] = ",\"flags\":";
     for (size_t i = 0; i + sizeof key - 1 < d->n; i++) {
@@ -106,7 +89,7 @@ static void zero_flags(obuf *d)
     }
 }
 
-static int same(const obuf *a, const uint8_t *b, size_t n)
+static int same(const w_buf *a, const uint8_t *b, size_t n)
 {
     return a->n == n && (n == 0 || memcmp(a->p, b, n) == 0);
 }
@@ -134,7 +117,7 @@ static void read_case(const mj *c)
         w_fail(__FILE__, __LINE__, "%s: cannot read %s", id, path);
         return;
     }
-    obuf dump = {0}, built = {0}, again = {0};
+    w_buf dump = {0}, built = {0}, again = {0};
     acepack_error e;
     memset(&e, 0, sizeof e);
     acepack_status st = read_dump(d, n, p, &dump, &e);
@@ -194,7 +177,7 @@ static void write_case(const mj *c)
     uint8_t *d = load(mj_str(c, "path"), &n);
     const char *out_rel = mj_str(c, "output");
     uint8_t *want = out_rel ? load(out_rel, &on) : NULL;
-    obuf built = {0};
+    w_buf built = {0};
     acepack_error e;
     memset(&e, 0, sizeof e);
     acepack_status st = d ? build_dump(d, n, &built, &e) : ACEPACK_ARG;
@@ -231,10 +214,10 @@ static void migrate_case(const mj *c)
         acepack_migrate_options o;
         memset(&o, 0, sizeof o);
         o.profile = pi ? ACEPACK_COMPAT : ACEPACK_STRICT;
-        obuf out = {0};
+        w_buf out = {0};
         acepack_error e;
         memset(&e, 0, sizeof e);
-        acepack_status st = acepack_migrate_bytes(d, n, &o, obuf_write, &out, NULL, &e);
+        acepack_status st = acepack_migrate_bytes(d, n, &o, w_buf_write, &out, NULL, &e);
         if (strcmp(v, "accept") == 0) {
             if (st != ACEPACK_OK || !want || !same(&out, want, on))
                 w_fail(__FILE__, __LINE__, "%s (%s): migration gives other bytes (%s %s %s)", id,

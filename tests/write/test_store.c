@@ -18,15 +18,6 @@
 #include "fault_io.h"
 #include "wtest.h"
 
-static const char EMPTY_HEX[] =
-    "41 43 45 50 41 43 4b 00  00 00 00 02 00 00 00 00"
-    "00 00 00 00 00 00 00 88  00 00 00 00 00 00 00 02"
-    "00 00 00 00 00 00 00 80  00 00 00 00 00 00 00 80"
-    "00 00 00 00 00 00 00 08  00 00 00 00 00 00 00 00"
-    "00000000000000000000000000000000 00000000000000000000000000000000"
-    "00000000000000000000000000000000 00000000000000000000000000000000"
-    "00 00 00 00 00 00 00 00  7b 7d";
-
 typedef struct env {
     char dir[256];
     char path[320];
@@ -48,6 +39,15 @@ static acepack_store *open_ok(const char *path, unsigned flags, const acepack_st
         w_fail(__FILE__, __LINE__, "open %s: %s %s %s", path, acepack_status_name(st),
                e.rule ? e.rule : "-", e.message ? e.message : "");
     return s;
+}
+
+/* The start of most tests: a new store in a fresh directory, and the empty
+ * model that follows its content. */
+static acepack_store *new_store(env *v, model *m, const char *tag)
+{
+    env_init(v, tag);
+    model_init(m);
+    return open_ok(v->path, ACEPACK_STORE_CREATE, NULL);
 }
 
 static void append_s(acepack_store *s, model *m, uint64_t ts, const char *payload)
@@ -76,11 +76,8 @@ static void test_create_commit_reopen(void)
     s = open_ok(v.path, ACEPACK_STORE_CREATE, &o);
     /* Spec 8.3: the new store is the canonical empty store. */
     uint8_t want[256];
-    size_t wn = w_hex(EMPTY_HEX, want, sizeof want);
-    size_t n = 0;
-    uint8_t *d = w_read_file(v.path, &n);
-    CHECK(d && n == wn && memcmp(d, want, n) == 0);
-    free(d);
+    size_t wn = w_hex(W_EMPTY_STORE_HEX, want, sizeof want);
+    CHECK(w_file_equals(v.path, want, wn));
     CHECK_U64(w_count_files(v.dir), 1);
 
     model m;
@@ -124,10 +121,8 @@ static void test_create_commit_reopen(void)
 static void test_pending_and_rollback(void)
 {
     env v;
-    env_init(&v, "pending");
-    acepack_store *s = open_ok(v.path, ACEPACK_STORE_CREATE, NULL);
     model m;
-    model_init(&m);
+    acepack_store *s = new_store(&v, &m, "pending");
     put_s(s, &m, "a", "1");
     append_s(s, &m, 1, "{}");
     CHECK_ST(acepack_store_commit(s, NULL), ACEPACK_OK);
@@ -139,10 +134,7 @@ static void test_pending_and_rollback(void)
     CHECK_ST(acepack_store_put(s, "b", 1, "3", 1, NULL), ACEPACK_OK);
     CHECK_ST(acepack_store_delete(s, "b", 1, NULL), ACEPACK_OK);
     CHECK_ST(acepack_store_append(s, 2, 0, 0, 0, "{}", 2, NULL, NULL), ACEPACK_OK);
-    size_t n1 = 0;
-    uint8_t *mid = w_read_file(v.path, &n1);
-    CHECK(n1 == n0 && memcmp(before, mid, n0) == 0);
-    free(mid);
+    CHECK(w_file_equals(v.path, before, n0));
     char c;
     size_t len;
     CHECK_ST(acepack_store_get(s, "a", 1, &c, 1, &len, NULL), ACEPACK_OK);
@@ -168,10 +160,7 @@ static void test_pending_and_rollback(void)
     fault_io f;
     fault_io_init(&f, v.path);
     CHECK_ST(acepack_store_commit(s, NULL), ACEPACK_OK);
-    size_t n2 = 0;
-    uint8_t *after = w_read_file(v.path, &n2);
-    CHECK(n2 == n0 && memcmp(before, after, n0) == 0);
-    free(after);
+    CHECK(w_file_equals(v.path, before, n0));
     acepack_store_get_info(s, &info);
     CHECK_U64(info.commits, 1);
 
@@ -199,10 +188,8 @@ static void test_pending_and_rollback(void)
 static void test_bad_input_to_store(void)
 {
     env v;
-    env_init(&v, "badin");
-    acepack_store *s = open_ok(v.path, ACEPACK_STORE_CREATE, NULL);
     model m;
-    model_init(&m);
+    acepack_store *s = new_store(&v, &m, "badin");
     acepack_error e;
     CHECK_ST(acepack_store_append(s, 9007199254740992ull, 0, 0, 0, "{}", 2, NULL, &e),
              ACEPACK_INVALID);
@@ -339,10 +326,8 @@ static void test_lock_replaced(void)
 static void test_tail_truncated(void)
 {
     env v;
-    env_init(&v, "tail");
-    acepack_store *s = open_ok(v.path, ACEPACK_STORE_CREATE, NULL);
     model m;
-    model_init(&m);
+    acepack_store *s = new_store(&v, &m, "tail");
     put_s(s, &m, "k", "v");
     append_s(s, &m, 1, "{}");
     CHECK_ST(acepack_store_commit(s, NULL), ACEPACK_OK);
@@ -383,33 +368,19 @@ static void expect_refused(const char *dir, const char *path, const uint8_t *d, 
                e.rule ? e.rule : "-", acepack_status_name(want), rule);
     if (s)
         acepack_store_close(s, NULL);
-    size_t n2 = 0;
-    uint8_t *after = w_read_file(path, &n2);
-    if (!after || n2 != n || (n && memcmp(after, d, n) != 0))
+    if (!w_file_equals(path, d, n))
         w_fail(__FILE__, line, "the refused file was modified");
     if (w_count_files(dir) != 1)
         w_fail(__FILE__, line, "files were created next to a refused file");
-    free(after);
 }
 
 static void test_refuse_invalid(void)
 {
     env v;
     env_init(&v, "refuse");
-    /* A valid file to break, built by hand from the spec's worked example. */
-    static const char hex[] =
-        "41 43 45 50 41 43 4b 00 00 00 00 02 00 00 00 00 00 00 00 00 00 00 00 b3"
-        "00 00 00 00 00 00 00 3e 00 00 00 00 00 00 00 8a 00 00 00 00 00 00 00 8a"
-        "00 00 00 00 00 00 00 29 00 00 00 01 00 00 00 00"
-        "00000000000000000000000000000000 00000000000000000000000000000000"
-        "00000000000000000000000000000000 00000000000000000000000000000000"
-        "00 00 00 01 78 00 00 00 01 79 00 00 00 01 00 00 01 8b cf e5 68 00 01 02 00 00 00 00"
-        "00 00 00 00 00 00 00 0b 00 00 00 0b 7b 22 6b 65 79 22 3a 22 6b 22 7d";
-    static const char idx[] = "{\"42\":{\"offset\":128,\"length\":1},\"a\":{\"offset\":133,\"length\":1}}";
+    /* A valid file to break: the spec's worked example. */
     uint8_t good[512];
-    size_t n = w_hex(hex, good, sizeof good);
-    memcpy(good + n, idx, sizeof idx - 1);
-    n += sizeof idx - 1;
+    size_t n = w_hex(W_APPENDIX_B_HEX, good, sizeof good);
     CHECK_U64(n, 241);
     uint8_t b[512];
 
@@ -513,10 +484,7 @@ static void test_compaction(void)
     static uint8_t want[1 << 16];
     size_t wn = 0;
     CHECK_ST(acepack_build(&c, NULL, want, sizeof want, &wn, NULL), ACEPACK_OK);
-    size_t n = 0;
-    uint8_t *d = w_read_file(v.path, &n);
-    CHECK(d && n == wn && memcmp(d, want, n) == 0);
-    free(d);
+    CHECK(w_file_equals(v.path, want, wn));
     /* The store keeps working on the new file, and holds its lock. */
     acepack_store *other = NULL;
     CHECK_ST(acepack_store_open(v.path, 0, NULL, &other, NULL), ACEPACK_LOCKED);
@@ -535,10 +503,8 @@ static void test_compaction(void)
 static void test_auto_compaction(void)
 {
     env v;
-    env_init(&v, "auto");
-    acepack_store *s = open_ok(v.path, ACEPACK_STORE_CREATE, NULL);
     model m;
-    model_init(&m);
+    acepack_store *s = new_store(&v, &m, "auto");
     put_s(s, &m, "big", "0123456789012345678901234567890123456789");
     for (int i = 0; i < 200; i++) {
         if (i % 10 == 0) {
@@ -586,15 +552,10 @@ static void test_migrate_at_open(void)
         {(const uint8_t *)"meta/log_entry_seq", 18, (const uint8_t *)"3", 1},
         {(const uint8_t *)"knowledge/a.md", 14, (const uint8_t *)"# A", 3},
     };
-    acepack_content c;
-    memset(&c, 0, sizeof c);
-    c.format_version = 1;
-    c.kv = kv;
-    c.kv_count = 4;
-    static uint8_t b[4096];
     size_t n = 0;
-    CHECK_ST(acepack_build(&c, NULL, b, sizeof b, &n, NULL), ACEPACK_OK);
-    CHECK(w_write_file(v.path, b, n) == 0);
+    uint8_t *v1 = w_write_v1_file(v.path, kv, 4, &n);
+    CHECK(v1 != NULL);
+    free(v1);
 
     acepack_migrate_report rep;
     acepack_store_options o;

@@ -149,6 +149,74 @@ size_t w_hex(const char *hex, uint8_t *out, size_t cap)
     return n;
 }
 
+int w_file_equals(const char *path, const uint8_t *want, size_t n)
+{
+    size_t got = 0;
+    uint8_t *d = w_read_file(path, &got);
+    int same = d && got == n && (n == 0 || memcmp(d, want, n) == 0);
+    free(d);
+    return same;
+}
+
+int w_buf_write(void *ctx, const void *p, size_t n)
+{
+    w_buf *b = ctx;
+    if (b->n + n > b->cap) {
+        b->cap = (b->n + n) * 2 + 64;
+        b->p = realloc(b->p, b->cap);
+    }
+    memcpy(b->p + b->n, p, n);
+    b->n += n;
+    return 0;
+}
+
+const char W_EMPTY_STORE_HEX[] =
+    "41 43 45 50 41 43 4b 00  00 00 00 02 00 00 00 00"
+    "00 00 00 00 00 00 00 88  00 00 00 00 00 00 00 02"
+    "00 00 00 00 00 00 00 80  00 00 00 00 00 00 00 80"
+    "00 00 00 00 00 00 00 08  00 00 00 00 00 00 00 00"
+    "00000000000000000000000000000000 00000000000000000000000000000000"
+    "00000000000000000000000000000000 00000000000000000000000000000000"
+    "00 00 00 00 00 00 00 00  7b 7d";
+
+const char W_APPENDIX_B_HEX[] =
+    "41 43 45 50 41 43 4b 00  00 00 00 02 00 00 00 00"
+    "00 00 00 00 00 00 00 b3  00 00 00 00 00 00 00 3e"
+    "00 00 00 00 00 00 00 8a  00 00 00 00 00 00 00 8a"
+    "00 00 00 00 00 00 00 29  00 00 00 01 00 00 00 00"
+    "00000000000000000000000000000000 00000000000000000000000000000000"
+    "00000000000000000000000000000000 00000000000000000000000000000000"
+    "00 00 00 01 78"
+    "00 00 00 01 79"
+    "00 00 00 01"
+    "00 00 01 8b cf e5 68 00"
+    "01 02 00"
+    "00 00 00"
+    "00 00 00 00  00 00 00 0b"
+    "00 00 00 0b"
+    "7b 22 6b 65 79 22 3a 22 6b 22 7d"
+    /* {"42":{"offset":128,"length":1},"a":{"offset":133,"length":1}} */
+    "7b 22 34 32 22 3a 7b 22 6f 66 66 73 65 74 22 3a 31 32 38 2c 22 6c 65 6e 67 74 68 22 3a 31 7d"
+    "2c 22 61 22 3a 7b 22 6f 66 66 73 65 74 22 3a 31 33 33 2c 22 6c 65 6e 67 74 68 22 3a 31 7d 7d";
+
+uint8_t *w_write_v1_file(const char *path, const acepack_kv *kv, size_t nkv, size_t *n)
+{
+    acepack_content c;
+    memset(&c, 0, sizeof c);
+    c.format_version = 1;
+    c.kv = kv;
+    c.kv_count = nkv;
+    uint64_t size = 0;
+    if (acepack_build_size(&c, NULL, &size, NULL) != ACEPACK_OK || size > SIZE_MAX)
+        return NULL;
+    uint8_t *d = malloc(size ? (size_t)size : 1);
+    if (d && acepack_build(&c, NULL, d, (size_t)size, n, NULL) == ACEPACK_OK &&
+        w_write_file(path, d, *n) == 0)
+        return d;
+    free(d);
+    return NULL;
+}
+
 /* ---- model ---- */
 
 static uint8_t *dup_bytes(const void *p, size_t n)

@@ -68,6 +68,29 @@ uint8_t *w_read_file(const char *path, size_t *n);
 int w_write_file(const char *path, const void *p, size_t n);
 /* Parses hex text (whitespace ignored) into out; returns the byte count. */
 size_t w_hex(const char *hex, uint8_t *out, size_t cap);
+/* 1 when the file holds exactly the n bytes at `want`. */
+int w_file_equals(const char *path, const uint8_t *want, size_t n);
+
+/* A growing buffer and the acepack_write_fn that appends to it (for the
+ * streaming builder, dump and migration). */
+typedef struct w_buf {
+    uint8_t *p;
+    size_t n, cap;
+} w_buf;
+int w_buf_write(void *ctx, const void *p, size_t n);
+
+/* ---- files of the spec, as hex for w_hex() (written out from its text) ---- */
+
+/* Spec 8.3: the canonical empty store, 138 bytes. */
+extern const char W_EMPTY_STORE_HEX[];
+/* Spec Appendix B, the worked example: keys "42" = "x", "a" = "y", one
+ * event; 241 bytes. */
+extern const char W_APPENDIX_B_HEX[];
+
+/* Writes the canonical v1 file (W-V1-1) of the pairs to `path`, for the
+ * tests that start from a v1 store.  @return its bytes (malloc'd, *n set),
+ * or NULL when it cannot be built or written. */
+uint8_t *w_write_v1_file(const char *path, const acepack_kv *kv, size_t nkv, size_t *n);
 
 /* ---- the model ---- */
 

@@ -116,6 +116,16 @@ int cli_profile(const cli_command *cmd, const cli_args *a, acepack_profile *prof
     return -1;
 }
 
+int cli_parse_profile_args(const cli_command *cmd, int argc, char **argv, const cli_option *opts,
+                           size_t nopts, int min_pos, int max_pos, cli_args *out,
+                           acepack_profile *profile)
+{
+    int rc = cli_parse_args(cmd, argc, argv, opts, nopts, min_pos, max_pos, out);
+    if (rc >= 0)
+        return rc;
+    return cli_profile(cmd, out, profile);
+}
+
 int cli_parse_u64(const char *s, uint64_t max, uint64_t *out)
 {
     uint64_t v = 0;

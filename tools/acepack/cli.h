@@ -81,6 +81,13 @@ int cli_parse_args(const cli_command *cmd, int argc, char **argv, const cli_opti
  * @return -1 to go on (*profile set; strict by default) or 2. */
 int cli_profile(const cli_command *cmd, const cli_args *a, acepack_profile *profile);
 
+/* cli_parse_args() then cli_profile(), the start of every command that
+ * reads under a profile (`opts` begins with CLI_PROFILE_OPTIONS).
+ * @return -1 to go on, else the exit code to return at once. */
+int cli_parse_profile_args(const cli_command *cmd, int argc, char **argv, const cli_option *opts,
+                           size_t nopts, int min_pos, int max_pos, cli_args *out,
+                           acepack_profile *profile);
+
 /* Parses a decimal integer in [0, max] (no sign, no spaces).  @return 1 ok. */
 int cli_parse_u64(const char *s, uint64_t max, uint64_t *out);
 
@@ -186,6 +193,10 @@ acepack_status cli_entries_collect(const acepack_reader *r, const acepack_table 
 void cli_entries_free(cli_entries *es);
 /* Sorts by chunk offset (then index position). */
 void cli_entries_sort_by_chunk(cli_entries *es);
+/* A copy of `src` sorted by chunk offset, for the commands that walk the
+ * chunk region but still list `src` in index order.  @return 1, or 0 when
+ * out of memory (then *out is empty). */
+int cli_entries_copy_by_chunk(const cli_entries *src, cli_entries *out);
 /* Sorts by decoded key bytes, the order of D-6. */
 void cli_entries_sort_by_key(cli_entries *es);
 
@@ -224,9 +235,10 @@ int cli_write_file(void *ctx, const void *p, size_t n);
  * Shared command helpers
  * ------------------------------------------------------------------------ */
 
-/* Full validation then the conformance dump on stdout (`dump`, `adapter
- * read`).  @return the exit code. */
-int cli_dump_file(const char *arg, acepack_profile profile);
+/* `dump` and `adapter read`: one operation (the protocol's read is the
+ * conformance dump), so that the two can never drift apart; `cmd` only names
+ * the command in usage messages.  @return the exit code. */
+int cli_dump_command(const cli_command *cmd, int argc, char **argv);
 
 #define CLI_UNUSED(x) ((void)(x))
 

@@ -42,15 +42,7 @@ static int capabilities(const cli_command *self, int argc, char **argv)
 
 int cli_adapter_read(const cli_command *self, int argc, char **argv)
 {
-    static const cli_option opts[] = {CLI_PROFILE_OPTIONS};
-    cli_args a;
-    int rc = cli_parse_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 1, 1, &a);
-    if (rc >= 0)
-        return rc;
-    acepack_profile profile;
-    if ((rc = cli_profile(self, &a, &profile)) >= 0)
-        return rc;
-    return cli_dump_file(a.pos[0], profile);
+    return cli_dump_command(self, argc, argv);
 }
 
 static int run_adapter(const cli_command *self, int argc, char **argv)

@@ -8,7 +8,8 @@
 #include "cli.h"
 #include "commands.h"
 
-int cli_dump_file(const char *arg, acepack_profile profile)
+/* Full validation then the conformance dump on stdout. */
+static int dump_file(const char *arg, acepack_profile profile)
 {
     cli_store s;
     int rc = cli_store_open(&s, arg, profile);
@@ -41,17 +42,16 @@ int cli_dump_file(const char *arg, acepack_profile profile)
     return rc;
 }
 
-static int run_dump(const cli_command *self, int argc, char **argv)
+int cli_dump_command(const cli_command *cmd, int argc, char **argv)
 {
     static const cli_option opts[] = {CLI_PROFILE_OPTIONS};
     cli_args a;
-    int rc = cli_parse_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 1, 1, &a);
+    acepack_profile profile;
+    int rc = cli_parse_profile_args(cmd, argc, argv, opts, sizeof opts / sizeof opts[0], 1, 1,
+                                    &a, &profile);
     if (rc >= 0)
         return rc;
-    acepack_profile profile;
-    if ((rc = cli_profile(self, &a, &profile)) >= 0)
-        return rc;
-    return cli_dump_file(a.pos[0], profile);
+    return dump_file(a.pos[0], profile);
 }
 
 const cli_command cli_cmd_dump = {
@@ -70,5 +70,5 @@ const cli_command cli_cmd_dump = {
     "\n"
     "exit status: 0 dumped, 1 invalid (FILE:OFFSET: RULE-ID: message on stderr,\n"
     "nothing on stdout), 2 usage or I/O error, 3 unsupported.\n",
-    run_dump,
+    cli_dump_command,
 };

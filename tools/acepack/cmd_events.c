@@ -63,11 +63,10 @@ static int run_events(const cli_command *self, int argc, char **argv)
     static const cli_option opts[] = {CLI_PROFILE_OPTIONS, {"--kind", 1}, {"--source", 1},
                                       {"--since", 1},      {"--until", 1}, {"--json", 0}};
     cli_args a;
-    int rc = cli_parse_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 1, 1, &a);
-    if (rc >= 0)
-        return rc;
     acepack_profile profile;
-    if ((rc = cli_profile(self, &a, &profile)) >= 0)
+    int rc = cli_parse_profile_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 1, 1,
+                                    &a, &profile);
+    if (rc >= 0)
         return rc;
     event_filter f;
     memset(&f, 0, sizeof f);

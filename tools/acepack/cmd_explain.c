@@ -6,7 +6,6 @@
  * first error of the chosen profile with the rule, the place and a hex dump
  * (explain.h describes the mechanism; explain_*.c the parts).
  */
-#include <stdlib.h>
 #include <string.h>
 
 #include "explain.h"
@@ -39,15 +38,8 @@ static int explain(const cli_input *in, acepack_profile profile, int full)
     x.has_err = acepack_status_is_invalid(st) || (st == ACEPACK_UNSUPPORTED && a.err[profile].rule);
     if (x.has_err)
         x.err = a.err[profile];
-    if (a.entries_ok) {
-        x.by_chunk.v = malloc(a.entries.n ? a.entries.n * sizeof *x.by_chunk.v : 1u);
-        if (x.by_chunk.v != NULL) {
-            x.by_chunk.n = a.entries.n;
-            memcpy(x.by_chunk.v, a.entries.v, a.entries.n * sizeof *x.by_chunk.v);
-            cli_entries_sort_by_chunk(&x.by_chunk);
-            x.by_chunk_ok = 1;
-        }
-    }
+    if (a.entries_ok)
+        x.by_chunk_ok = cli_entries_copy_by_chunk(&a.entries, &x.by_chunk);
 
     printf("%-8s%s (%zu bytes)\n", "file:", in->name, in->size);
     put_verdict(&a, ACEPACK_STRICT);
@@ -77,11 +69,10 @@ static int run_explain(const cli_command *self, int argc, char **argv)
 {
     static const cli_option opts[] = {CLI_PROFILE_OPTIONS, {"--full", 0}};
     cli_args a;
-    int rc = cli_parse_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 1, 1, &a);
-    if (rc >= 0)
-        return rc;
     acepack_profile profile;
-    if ((rc = cli_profile(self, &a, &profile)) >= 0)
+    int rc = cli_parse_profile_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 1, 1,
+                                    &a, &profile);
+    if (rc >= 0)
         return rc;
     cli_input in;
     rc = cli_input_load(&in, a.pos[0]);

@@ -138,18 +138,12 @@ static int info(const cli_input *in)
             printf(LABEL "[%llu, %llu) %llu bytes", "chunk region:",
                    (unsigned long long)L->chunk_begin, (unsigned long long)L->chunk_end,
                    (unsigned long long)len);
-            if (a.entries_ok) {
-                cli_entries sorted = a.entries;
-                /* sort a copy: a.entries stays in index order */
-                sorted.v = malloc(a.entries.n ? a.entries.n * sizeof *sorted.v : 1u);
-                if (sorted.v != NULL) {
-                    memcpy(sorted.v, a.entries.v, a.entries.n * sizeof *sorted.v);
-                    cli_entries_sort_by_chunk(&sorted);
-                    uint64_t live = cli_entries_live_bytes(&sorted, L->chunk_begin, L->chunk_end);
-                    printf(": %llu live, %llu dead", (unsigned long long)live,
-                           (unsigned long long)(len - live));
-                    cli_entries_free(&sorted);
-                }
+            cli_entries sorted;
+            if (a.entries_ok && cli_entries_copy_by_chunk(&a.entries, &sorted)) {
+                uint64_t live = cli_entries_live_bytes(&sorted, L->chunk_begin, L->chunk_end);
+                printf(": %llu live, %llu dead", (unsigned long long)live,
+                       (unsigned long long)(len - live));
+                cli_entries_free(&sorted);
             }
             printf("\n");
         } else {

@@ -52,11 +52,10 @@ static int run_ls(const cli_command *self, int argc, char **argv)
 {
     static const cli_option opts[] = {CLI_PROFILE_OPTIONS, {"--sorted", 0}};
     cli_args a;
-    int rc = cli_parse_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 1, 1, &a);
-    if (rc >= 0)
-        return rc;
     acepack_profile profile;
-    if ((rc = cli_profile(self, &a, &profile)) >= 0)
+    int rc = cli_parse_profile_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 1, 1,
+                                    &a, &profile);
+    if (rc >= 0)
         return rc;
     cli_store s;
     rc = cli_store_open(&s, a.pos[0], profile);
@@ -130,11 +129,10 @@ static int run_get(const cli_command *self, int argc, char **argv)
 {
     static const cli_option opts[] = {CLI_PROFILE_OPTIONS, {"--key-hex", 1}};
     cli_args a;
-    int rc = cli_parse_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 1, 2, &a);
-    if (rc >= 0)
-        return rc;
     acepack_profile profile;
-    if ((rc = cli_profile(self, &a, &profile)) >= 0)
+    int rc = cli_parse_profile_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 1, 2,
+                                    &a, &profile);
+    if (rc >= 0)
         return rc;
     const char *key_hex = a.value[3];
     if ((key_hex == NULL && a.npos != 2) || (key_hex != NULL && a.npos != 1))

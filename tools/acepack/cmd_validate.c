@@ -33,12 +33,10 @@ static int run_validate(const cli_command *self, int argc, char **argv)
 {
     static const cli_option opts[] = {CLI_PROFILE_OPTIONS};
     cli_args a;
-    int rc = cli_parse_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 1,
-                            CLI_MAX_POSITIONAL, &a);
-    if (rc >= 0)
-        return rc;
     acepack_profile profile;
-    if ((rc = cli_profile(self, &a, &profile)) >= 0)
+    int rc = cli_parse_profile_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 1,
+                                    CLI_MAX_POSITIONAL, &a, &profile);
+    if (rc >= 0)
         return rc;
     /* Several files: the worst outcome wins (usage/I-O 2 > unsupported 3 >
      * invalid 1 > ok 0), so that a script sees any failure. */

@@ -57,16 +57,48 @@ static int open_store(const char *path, unsigned flags, acepack_store **s)
     return CLI_EXIT_OK;
 }
 
-/* Commits and closes; reports the first error. */
+/* The store is closed even when the operation that writes it failed (the
+ * lock must go); the exit code is that of the first error of the two. */
+static int close_after(const char *path, acepack_store *s, acepack_status st, acepack_error *e)
+{
+    int rc = st == ACEPACK_OK ? CLI_EXIT_OK : report(path, e);
+    if (acepack_store_close(s, e) != ACEPACK_OK && rc == CLI_EXIT_OK)
+        rc = report(path, e);
+    return rc;
+}
+
 static int commit_close(const char *path, acepack_store *s)
 {
     acepack_error e;
     memset(&e, 0, sizeof e);
-    int rc = CLI_EXIT_OK;
-    if (acepack_store_commit(s, &e) != ACEPACK_OK)
-        rc = report(path, &e);
-    if (acepack_store_close(s, &e) != ACEPACK_OK && rc == CLI_EXIT_OK)
-        rc = report(path, &e);
+    return close_after(path, s, acepack_store_commit(s, &e), &e);
+}
+
+/* For the commands that take only positional arguments, the first of them
+ * naming the store.  @return -1 to go on (*s open), else the exit code. */
+static int parse_and_open(const cli_command *self, int argc, char **argv, int min_pos, int max_pos,
+                          unsigned flags, cli_args *a, acepack_store **s)
+{
+    int rc = cli_parse_args(self, argc, argv, NULL, 0, min_pos, max_pos, a);
+    if (rc >= 0)
+        return rc;
+    *s = NULL;
+    rc = open_store(a->pos[0], flags, s);
+    return rc == CLI_EXIT_OK ? -1 : rc;
+}
+
+/* The input is read before the store is opened, so that an unreadable input
+ * leaves no store created for nothing.  @return 0 (both ready) or the exit
+ * code (then nothing is left to free or close). */
+static int load_and_open(const char *input, const char *path, cli_input *in, acepack_store **s)
+{
+    int rc = cli_input_load(in, input);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    *s = NULL;
+    rc = open_store(path, ACEPACK_STORE_CREATE, s);
+    if (rc != CLI_EXIT_OK)
+        cli_input_free(in);
     return rc;
 }
 
@@ -75,11 +107,9 @@ static int commit_close(const char *path, acepack_store *s)
 static int run_create(const cli_command *self, int argc, char **argv)
 {
     cli_args a;
-    int rc = cli_parse_args(self, argc, argv, NULL, 0, 1, 1, &a);
+    acepack_store *s;
+    int rc = parse_and_open(self, argc, argv, 1, 1, ACEPACK_STORE_CREATE, &a, &s);
     if (rc >= 0)
-        return rc;
-    acepack_store *s = NULL;
-    if ((rc = open_store(a.pos[0], ACEPACK_STORE_CREATE, &s)) != CLI_EXIT_OK)
         return rc;
     return commit_close(a.pos[0], s);
 }
@@ -106,13 +136,9 @@ static int run_put(const cli_command *self, int argc, char **argv)
     if (rc >= 0)
         return rc;
     cli_input in;
-    if ((rc = cli_input_load(&in, a.npos > 2 ? a.pos[2] : "-")) != 0)
+    acepack_store *s;
+    if ((rc = load_and_open(a.npos > 2 ? a.pos[2] : "-", a.pos[0], &in, &s)) != CLI_EXIT_OK)
         return rc;
-    acepack_store *s = NULL;
-    if ((rc = open_store(a.pos[0], ACEPACK_STORE_CREATE, &s)) != CLI_EXIT_OK) {
-        cli_input_free(&in);
-        return rc;
-    }
     acepack_error e;
     memset(&e, 0, sizeof e);
     const char *key = a.pos[1];
@@ -143,11 +169,9 @@ const cli_command cli_cmd_put = {
 static int run_rm(const cli_command *self, int argc, char **argv)
 {
     cli_args a;
-    int rc = cli_parse_args(self, argc, argv, NULL, 0, 2, 2, &a);
+    acepack_store *s;
+    int rc = parse_and_open(self, argc, argv, 2, 2, 0, &a, &s);
     if (rc >= 0)
-        return rc;
-    acepack_store *s = NULL;
-    if ((rc = open_store(a.pos[0], 0, &s)) != CLI_EXIT_OK)
         return rc;
     acepack_error e;
     memset(&e, 0, sizeof e);
@@ -193,13 +217,9 @@ static int run_append(const cli_command *self, int argc, char **argv)
             return cli_usage(self, "%s needs a decimal integer, not '%s'", names[i], a.value[i]);
     }
     cli_input in;
-    if ((rc = cli_input_load(&in, a.npos > 1 ? a.pos[1] : "-")) != 0)
+    acepack_store *s;
+    if ((rc = load_and_open(a.npos > 1 ? a.pos[1] : "-", a.pos[0], &in, &s)) != CLI_EXIT_OK)
         return rc;
-    acepack_store *s = NULL;
-    if ((rc = open_store(a.pos[0], ACEPACK_STORE_CREATE, &s)) != CLI_EXIT_OK) {
-        cli_input_free(&in);
-        return rc;
-    }
     acepack_error e;
     memset(&e, 0, sizeof e);
     uint64_t id = 0;
@@ -234,19 +254,13 @@ const cli_command cli_cmd_append = {
 static int run_compact(const cli_command *self, int argc, char **argv)
 {
     cli_args a;
-    int rc = cli_parse_args(self, argc, argv, NULL, 0, 1, 1, &a);
+    acepack_store *s;
+    int rc = parse_and_open(self, argc, argv, 1, 1, 0, &a, &s);
     if (rc >= 0)
-        return rc;
-    acepack_store *s = NULL;
-    if ((rc = open_store(a.pos[0], 0, &s)) != CLI_EXIT_OK)
         return rc;
     acepack_error e;
     memset(&e, 0, sizeof e);
-    if (acepack_store_compact(s, &e) != ACEPACK_OK)
-        rc = report(a.pos[0], &e);
-    if (acepack_store_close(s, &e) != ACEPACK_OK && rc == CLI_EXIT_OK)
-        rc = report(a.pos[0], &e);
-    return rc;
+    return close_after(a.pos[0], s, acepack_store_compact(s, &e), &e);
 }
 
 const cli_command cli_cmd_compact = {
@@ -307,12 +321,11 @@ static int run_migrate(const cli_command *self, int argc, char **argv)
 {
     static const cli_option opts[] = {CLI_PROFILE_OPTIONS};
     cli_args a;
-    int rc = cli_parse_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 1, 2, &a);
-    if (rc >= 0)
-        return rc;
     acepack_migrate_options o;
     memset(&o, 0, sizeof o);
-    if ((rc = cli_profile(self, &a, &o.profile)) >= 0)
+    int rc = cli_parse_profile_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 1, 2,
+                                    &a, &o.profile);
+    if (rc >= 0)
         return rc;
     key_list keys = {NULL, NULL, 0};
     o.malformed_key = collect_key;
@@ -359,8 +372,9 @@ static int stdout_write(void *ctx, const void *p, size_t n)
     return fwrite(p, 1, n, stdout) == n ? 0 : -1;
 }
 
-/* Parses a dump and writes its canonical file through `write`/`fd`. */
-static int build_from_dump(const char *name, const uint8_t *text, size_t n, const char *out)
+/* Parses a dump text and writes its canonical file to `out` (stdout when
+ * NULL); `name` is the input in messages. */
+static int build_from_text(const char *name, const uint8_t *text, size_t n, const char *out)
 {
     acepack_parsed_dump d;
     acepack_error e;
@@ -420,18 +434,25 @@ static int build_from_dump(const char *name, const uint8_t *text, size_t n, cons
     return rc;
 }
 
+/* The dump in the file `arg` ('-': stdin), as build_from_text(). */
+static int build_from_dump(const char *arg, const char *out)
+{
+    cli_input in;
+    int rc = cli_input_load(&in, arg);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    rc = build_from_text(in.name, in.data, in.size, out);
+    cli_input_free(&in);
+    return rc;
+}
+
 static int run_build(const cli_command *self, int argc, char **argv)
 {
     cli_args a;
     int rc = cli_parse_args(self, argc, argv, NULL, 0, 2, 2, &a);
     if (rc >= 0)
         return rc;
-    cli_input in;
-    if ((rc = cli_input_load(&in, a.pos[0])) != 0)
-        return rc;
-    rc = build_from_dump(in.name, in.data, in.size, strcmp(a.pos[1], "-") == 0 ? NULL : a.pos[1]);
-    cli_input_free(&in);
-    return rc;
+    return build_from_dump(a.pos[0], strcmp(a.pos[1], "-") == 0 ? NULL : a.pos[1]);
 }
 
 const cli_command cli_cmd_build = {
@@ -456,24 +477,18 @@ int cli_adapter_write(const cli_command *self, int argc, char **argv)
     int rc = cli_parse_args(self, argc, argv, NULL, 0, 0, 0, &a);
     if (rc >= 0)
         return rc;
-    cli_input in;
-    if ((rc = cli_input_load(&in, "-")) != 0)
-        return rc;
-    rc = build_from_dump("<stdin>", in.data, in.size, NULL);
-    cli_input_free(&in);
-    return rc;
+    return build_from_dump("-", NULL);
 }
 
 int cli_adapter_migrate(const cli_command *self, int argc, char **argv)
 {
     static const cli_option opts[] = {CLI_PROFILE_OPTIONS};
     cli_args a;
-    int rc = cli_parse_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 0, 0, &a);
-    if (rc >= 0)
-        return rc;
     acepack_migrate_options o;
     memset(&o, 0, sizeof o);
-    if ((rc = cli_profile(self, &a, &o.profile)) >= 0)
+    int rc = cli_parse_profile_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 0, 0,
+                                    &a, &o.profile);
+    if (rc >= 0)
         return rc;
     cli_input in;
     if ((rc = cli_input_load(&in, "-")) != 0)

@@ -64,6 +64,18 @@ void cli_entries_sort_by_chunk(cli_entries *es)
         qsort(es->v, es->n, sizeof es->v[0], cmp_chunk);
 }
 
+int cli_entries_copy_by_chunk(const cli_entries *src, cli_entries *out)
+{
+    out->n = 0;
+    out->v = malloc(src->n ? src->n * sizeof *out->v : 1u); /* src->v holds as much already */
+    if (out->v == NULL)
+        return 0;
+    out->n = src->n;
+    memcpy(out->v, src->v, src->n * sizeof *out->v);
+    cli_entries_sort_by_chunk(out);
+    return 1;
+}
+
 void cli_entries_sort_by_key(cli_entries *es)
 {
     if (es->n > 1)

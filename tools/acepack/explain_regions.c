@@ -294,20 +294,31 @@ static void list_events(ex_ctx *x, const event_faults *ff)
     put_skip(x, skip_at, skipped, "events", 0);
 }
 
+/* The first line of the event section and of the index.  Their contents
+ * are read through their offsets, so a region that is not all in the file
+ * is only named, with the rule it breaks.  @return 1 to list the contents. */
+static int region_heading(ex_ctx *x, const char *name, uint64_t off, uint64_t len, int in_file,
+                          const char *rule)
+{
+    if (!ex_line(x, off))
+        return 0;
+    char end[32];
+    fprintf(x->f, "%s  [%llu, %s)  %llu bytes", name, (unsigned long long)off,
+            cli_range_end(end, sizeof end, off, len), (unsigned long long)len);
+    if (!in_file) {
+        fprintf(x->f, ": past the end of the file (%s), not shown\n", rule);
+        ex_blank(x);
+        return 0;
+    }
+    return 1;
+}
+
 static void event_section(ex_ctx *x)
 {
     const cli_layout *L = x->L;
     int strict = x->profile == ACEPACK_STRICT;
-    if (!ex_line(x, L->evt_off))
+    if (!region_heading(x, "EVENT SECTION", L->evt_off, L->evt_len, L->evt_in_file, "R-LAY-2"))
         return;
-    char end[32];
-    fprintf(x->f, "EVENT SECTION  [%llu, %s)  %llu bytes", (unsigned long long)L->evt_off,
-            cli_range_end(end, sizeof end, L->evt_off, L->evt_len), (unsigned long long)L->evt_len);
-    if (!L->evt_in_file) {
-        fprintf(x->f, ": past the end of the file (R-LAY-2), not shown\n");
-        ex_blank(x);
-        return;
-    }
     if (!L->sec_count) {
         fprintf(x->f, ": too short for the count field\n");
         fprintf(x->f, strict ? "          !! R-EVT-1 [strict]: evt_length must be at least 8\n"
@@ -427,17 +438,8 @@ static void index_region(ex_ctx *x)
 {
     const cli_layout *L = x->L;
     const cli_analysis *a = x->a;
-    if (!ex_line(x, L->index_off))
+    if (!region_heading(x, "INDEX", L->index_off, L->index_len, L->index_in_file, "R-LAY-1"))
         return;
-    char end[32];
-    fprintf(x->f, "INDEX  [%llu, %s)  %llu bytes", (unsigned long long)L->index_off,
-            cli_range_end(end, sizeof end, L->index_off, L->index_len),
-            (unsigned long long)L->index_len);
-    if (!L->index_in_file) {
-        fprintf(x->f, ": past the end of the file (R-LAY-1), not shown\n");
-        ex_blank(x);
-        return;
-    }
     if (!a->entries_ok) {
         fprintf(x->f, ": no profile could parse it; it starts with\n          ");
         put_quoted(x->f, L->data + (size_t)L->index_off, (size_t)L->index_len, 64);
