@@ -386,7 +386,11 @@ ACEPACK_API acepack_status acepack_value(const acepack_reader *r, uint64_t chunk
 
 /*! acepack_table : caller-owned handle; the slots live in the caller's
  *  memory given to acepack_table_build(), which must outlive the table, as
- *  must the reader.  Fields are private except key_count. */
+ *  must the reader.  Fields are private except key_count.
+ *  A slot is 8 bytes: a hash tag and the position of the key in the index.
+ *  The chunk offset and value length are read from the index text after the
+ *  key on a hit, so a hit reads the slot and the key's entry in the file, a
+ *  miss (almost always) the slot only. */
 typedef struct acepack_table {
     const acepack_reader *r;
     void *slots;
@@ -398,8 +402,9 @@ typedef struct acepack_table {
 /*! acepack_table_size() :
  *  @param entry_count  reader->entry_count.
  *  @return the bytes acepack_table_build() needs (open addressing, load
- *          factor <= 1/2, 32-byte slots, plus alignment slack), or 0 when
- *          that does not fit in size_t.  Never 0 otherwise. */
+ *          factor <= 1/2, 8-byte slots: at most 32 bytes per entry, at least
+ *          16 slots, plus 7 bytes of alignment slack), or 0 when that does
+ *          not fit in size_t.  Never 0 otherwise. */
 ACEPACK_API size_t acepack_table_size(uint64_t entry_count);
 
 /*! acepack_table_build() :
@@ -414,12 +419,17 @@ ACEPACK_API size_t acepack_table_size(uint64_t entry_count);
  *  layout does.  acepack_table_build_seeded() takes the seed, for
  *  reproducible layouts (benchmarks); a caller that passes a fixed seed for
  *  untrusted files gives up that protection.  (Not a cryptographic defense.)
+ *  Limit of this implementation (spec 3.6, 13): a slot holds the key's
+ *  position in the index in 40 bits, so the index (kv_index_length) must be
+ *  shorter than 2^40 bytes (1 TiB).
  *  @return ACEPACK_OK, ACEPACK_INVALID (strict duplicate), ACEPACK_NOMEM
  *          (the slots do not fit in `size` bytes once `mem` is aligned;
  *          acepack_table_size() bytes always suffice, whatever the alignment
- *          of `mem`), ACEPACK_UNSUPPORTED (a raw key of
- *          2^31 bytes or more), ACEPACK_ARG.
- *  Complexity: O(index length) expected. */
+ *          of `mem`), ACEPACK_UNSUPPORTED (an index of 2^40 bytes or more,
+ *          offset = kv_index_offset; or acepack_table_size() is 0),
+ *          ACEPACK_ARG.
+ *  Complexity: O(index length) expected; one random access into the table
+ *  per entry (overlapped with the walk of the next entries). */
 ACEPACK_API acepack_status acepack_table_build(acepack_table *t, const acepack_reader *r,
                                                void *mem, size_t size, acepack_error *err);
 ACEPACK_API acepack_status acepack_table_build_seeded(acepack_table *t, const acepack_reader *r,
@@ -427,14 +437,53 @@ ACEPACK_API acepack_status acepack_table_build_seeded(acepack_table *t, const ac
                                                       acepack_error *err);
 
 /*! acepack_table_get() :
- *  Looks up the decoded key `key` (`len` bytes, any bytes).
- *  @param value  receives the value bytes on success (may be NULL).
- *  @return ACEPACK_OK or ACEPACK_NOT_FOUND.  O(1) expected. */
+ *  Looks up the decoded key `key` (`len` bytes, any bytes; NULL only when
+ *  len is 0).
+ *  @param value  receives the value bytes on success (may be NULL); left
+ *                untouched otherwise.
+ *  @return ACEPACK_OK, ACEPACK_NOT_FOUND, or ACEPACK_ARG (t not built, key
+ *          NULL with len > 0).
+ *  Complexity: O(1) expected.  Latency: a key that is not in the caches
+ *  costs two dependent random memory reads (the slot, then the key and its
+ *  entry in the file), about 2 memory latencies; a miss costs one.  For
+ *  many keys, acepack_table_get_many() overlaps those reads. */
 ACEPACK_API acepack_status acepack_table_get(const acepack_table *t, const void *key, size_t len,
                                              acepack_span *value);
 
+/*! acepack_table_get_many() :
+ *  Looks up `n` keys: the results are exactly those of
+ *  acepack_table_get(t, keys[i].ptr, keys[i].len, &values[i]) for each i,
+ *  in that order, but the lookups overlap their memory reads: they run as a
+ *  pipeline in which key i is hashed and its slot prefetched while key i-8
+ *  has its probe chain walked and its key line in the file prefetched, and
+ *  key i-16 is compared and its value read.  It exists for throughput: a
+ *  single lookup's latency is bounded by memory latency (see
+ *  acepack_table_get()), while in a batch of cold keys the reads of about
+ *  16 lookups are in flight at once.  Use it whenever the keys are known in
+ *  advance; batches of a few dozen keys and more get the whole benefit (the
+ *  first and last 16 keys of a call overlap less).
+ *  @param keys    n decoded keys; keys[i].ptr may be NULL only when
+ *                 keys[i].len is 0.  May be NULL when n is 0.
+ *  @param values  NULL, or n spans: values[i] receives the value of keys[i]
+ *                 when status[i] is ACEPACK_OK, and is left untouched
+ *                 otherwise (as acepack_table_get() does).
+ *  @param status  n statuses (not NULL when n > 0): status[i] is what
+ *                 acepack_table_get() returns for keys[i] (ACEPACK_OK,
+ *                 ACEPACK_NOT_FOUND, or ACEPACK_ARG for a NULL ptr with
+ *                 len > 0).
+ *  The three arrays must not overlap.
+ *  @return ACEPACK_OK when every key was found (and when n is 0);
+ *          ACEPACK_NOT_FOUND when some key was not found and no key was
+ *          invalid; ACEPACK_ARG when some keys[i] is invalid (its status[i]
+ *          says so; the others are filled), or when t is not built or keys
+ *          or status is NULL with n > 0 (then nothing is written).
+ *  Complexity: O(n) expected; O(1) stack, no allocation. */
+ACEPACK_API acepack_status acepack_table_get_many(const acepack_table *t, const acepack_span *keys,
+                                                  size_t n, acepack_span *values,
+                                                  acepack_status *status);
+
 /*! acepack_table_find() : as acepack_table_get(), but returns the whole
- *  entry that counts for the key. */
+ *  entry that counts for the key (as acepack_index_iter_next() yields it). */
 ACEPACK_API acepack_status acepack_table_find(const acepack_table *t, const void *key, size_t len,
                                               acepack_entry *out);
 

@@ -28,16 +28,33 @@ static inline uint64_t finish(uint64_t h, uint64_t len)
     return h;
 }
 
+/* The last 1..7 bytes [i, n) of p as memcpy() would put them in a zeroed
+ * word (what ap_hash_final does with its buffer), without a call to memcpy
+ * for a variable length: on little-endian targets a key of 8 bytes or more
+ * is read by one load that ends at its last byte, shifted down. */
+static inline uint64_t tail_word(const uint8_t *p, size_t i, size_t n)
+{
+    uint64_t w = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    size_t k;
+    if (n >= 8)
+        return ap_load64(p + n - 8) >> (8u * (8u - (n - i)));
+    for (k = i; k < n; k++)
+        w |= (uint64_t)p[k] << (8u * (k - i));
+#else
+    memcpy(&w, p + i, n - i);
+#endif
+    return w;
+}
+
 uint64_t ap_hash_bytes(const uint8_t *p, size_t n, uint64_t seed)
 {
-    uint64_t h = seed, w = 0;
+    uint64_t h = seed;
     size_t i = 0;
     for (; n - i >= 8; i += 8)
         h = mix_word(h, ap_load64(p + i));
-    if (i < n) {
-        memcpy(&w, p + i, n - i);
-        h = mix_word(h, w);
-    }
+    if (i < n)
+        h = mix_word(h, tail_word(p, i, n));
     return finish(h, (uint64_t)n);
 }
 
