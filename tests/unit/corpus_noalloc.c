@@ -257,8 +257,14 @@ static void exercise(const char *path, acepack_profile prof)
         if (st == ACEPACK_OK) {
             acepack_entry found;
             int cur = acepack_table_is_current(&t, &ent);
+            acepack_span one, one_v;
+            acepack_status one_st;
+            one.ptr = k;
+            one.len = kn;
             if (acepack_table_get(&t, k, kn, &v2) != ACEPACK_OK ||
-                acepack_table_find(&t, k, kn, &found) != ACEPACK_OK)
+                acepack_table_find(&t, k, kn, &found) != ACEPACK_OK ||
+                acepack_table_get_many(&t, &one, 1, &one_v, &one_st) != ACEPACK_OK ||
+                one_v.ptr != v2.ptr || one_v.len != v2.len)
                 FAILX("table lookup of an indexed key");
             if (cur && (v2.ptr != v.ptr || v2.len != v.len))
                 FAILX("current entry with another value");

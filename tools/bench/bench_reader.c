@@ -210,6 +210,16 @@ static void heap_of_parse_path(const bench_opts *o, const char *path, ctx *c)
     sink += acepack_table_get(&t, key, klen, &v) == ACEPACK_OK;
     klen = bench_kv_missing_key(0, key);
     sink += acepack_table_get(&t, key, klen, &v) == ACEPACK_OK;
+    { /* the batch lookup is on the parse path too */
+        acepack_span keys[2], vals[2];
+        acepack_status sts[2];
+        char key2[sizeof key];
+        keys[0].ptr = (const uint8_t *)key;
+        keys[0].len = klen;
+        keys[1].ptr = (const uint8_t *)key2;
+        keys[1].len = bench_kv_key(1, key2);
+        sink += acepack_table_get_many(&t, keys, 2, vals, sts) == ACEPACK_NOT_FOUND;
+    }
     for (i = 0; i < acepack_event_count(&r); i++) {
         acepack_event_get(&r, i, &ev);
         sink += ev.payload.len;
