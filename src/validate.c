@@ -50,11 +50,48 @@ static acepack_status check_payloads(const acepack_reader *r, acepack_error *err
     return ACEPACK_OK;
 }
 
+static acepack_status overlap_fault(uint64_t entry_offset, acepack_error *err)
+{
+    return ap_fail(err, ACEPACK_INVALID, "R-CHK-4", entry_offset,
+                   "chunks of two index entries overlap");
+}
+
+/* R-CHK-4 when the chunk starts do not decrease in index order (the usual
+ * case: writers put the chunks in index order).  Entry offsets grow in index
+ * order too, so index order is then the order of cmp_chunk, and one pass
+ * without memory finds what the sorted scan below would find.  Returns 0 as
+ * soon as a chunk starts before the previous one (nothing reported). */
+static int check_overlap_in_order(const acepack_reader *r, acepack_status *st, acepack_error *err)
+{
+    acepack_index_iter it;
+    acepack_entry e;
+    uint64_t prev = 0, max_end = 0, fault = 0;
+    int first = 1, found = 0;
+    acepack_index_iter_init(&it, r);
+    while (acepack_index_iter_next(&it, &e)) {
+        if (!first && e.chunk_offset < prev)
+            return 0;
+        /* the first overlap is reported only once the whole index is known
+         * to be in order: a chunk further on could sort before it */
+        if (!first && !found && e.chunk_offset < max_end) {
+            found = 1;
+            fault = e.entry_offset;
+        }
+        if (e.chunk_offset + 4u + e.value_length > max_end)
+            max_end = e.chunk_offset + 4u + e.value_length;
+        prev = e.chunk_offset;
+        first = 0;
+    }
+    *st = found ? overlap_fault(fault, err) : ACEPACK_OK;
+    return 1;
+}
+
 static acepack_status check_overlap(const acepack_reader *r, void *ws, size_t ws_size,
                                     acepack_error *err)
 {
     acepack_index_iter it;
     acepack_entry e;
+    acepack_status st;
     ap_rec *v;
     size_t need, n = 0, i;
     uint64_t max_end = 0;
@@ -63,6 +100,9 @@ static acepack_status check_overlap(const acepack_reader *r, void *ws, size_t ws
     v = (ap_rec *)ap_align8(ws, ws_size, need - 7u);
     if (v == NULL && r->entry_count > 0)
         return ap_fail(err, ACEPACK_NOMEM, NULL, 0, "workspace too small for R-CHK-4");
+    if (check_overlap_in_order(r, &st, err))
+        return st;
+    /* Any other order: sort the chunks by start (then entry offset). */
     acepack_index_iter_init(&it, r);
     while (acepack_index_iter_next(&it, &e)) {
         v[n].a = e.chunk_offset;
@@ -74,8 +114,7 @@ static acepack_status check_overlap(const acepack_reader *r, void *ws, size_t ws
     ap_heapsort(v, n, cmp_chunk, NULL);
     for (i = 0; i < n; i++) {
         if (i > 0 && v[i].a < max_end)
-            return ap_fail(err, ACEPACK_INVALID, "R-CHK-4", v[i].c,
-                           "chunks of two index entries overlap");
+            return overlap_fault(v[i].c, err);
         if (v[i].b > max_end)
             max_end = v[i].b;
     }

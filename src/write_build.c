@@ -50,8 +50,23 @@ static acepack_status check_shape(const acepack_content *c, acepack_error *err)
     return ACEPACK_OK;
 }
 
+/* W-EVT-2, W-EVT-3 and W-EVT-4 for event i.  With payloads_checked the
+ * caller has already checked every payload against R-PAY-1..3 (migration:
+ * M-4 did, on the same bytes), so only the cheap checks run here; an event
+ * that fails one of them still gets the full check and its error. */
+static acepack_status check_event(const acepack_event_in *ev, size_t i, int payloads_checked,
+                                  acepack_error *err)
+{
+    if (payloads_checked && ev->ts <= AW_MAX_SAFE && ev->kind <= 255 && ev->source <= 255 &&
+        ev->flags <= 255 && (ev->payload != NULL || ev->payload_len == 0) &&
+        !aw_gt(ev->payload_len, AW_U32_MAX))
+        return ACEPACK_OK;
+    return aw_check_event(ev->ts, ev->kind, ev->source, ev->flags, ev->payload, ev->payload_len,
+                          i, err);
+}
+
 static acepack_status plan_make(const acepack_content *c, const acepack_allocator *a,
-                                build_plan *p, acepack_error *err)
+                                int payloads_checked, build_plan *p, acepack_error *err)
 {
     memset(p, 0, sizeof *p);
     acepack_status st = check_shape(c, err);
@@ -88,8 +103,7 @@ static acepack_status plan_make(const acepack_content *c, const acepack_allocato
     if (c->format_version == 2) {
         for (size_t i = 0; i < c->event_count; i++) {
             const acepack_event_in *ev = &c->events[i];
-            st = aw_check_event(ev->ts, ev->kind, ev->source, ev->flags, ev->payload,
-                                ev->payload_len, i, err);
+            st = check_event(ev, i, payloads_checked, err);
             if (st != ACEPACK_OK)
                 return st;
             p->pool += ev->payload_len; /* each <= 2^32-1 and count <= 2^32-1: no overflow */
@@ -255,16 +269,29 @@ static acepack_status emit_all(aw_out *o, const acepack_content *c, const build_
     return aw_out_flush(o);
 }
 
-acepack_status aw_build_stream(const acepack_content *c, const acepack_allocator *a,
-                               aw_out *o, acepack_error *err)
+static acepack_status build_stream(const acepack_content *c, const acepack_allocator *a,
+                                   int payloads_checked, aw_out *o, acepack_error *err)
 {
     build_plan p;
-    acepack_status st = plan_make(c, a, &p, err);
+    acepack_status st = plan_make(c, a, payloads_checked, &p, err);
     if (st != ACEPACK_OK)
         return st;
     st = emit_all(o, c, &p);
     plan_free(&p, a);
     return st;
+}
+
+acepack_status aw_build_stream(const acepack_content *c, const acepack_allocator *a,
+                               aw_out *o, acepack_error *err)
+{
+    return build_stream(c, a, 0, o, err);
+}
+
+acepack_status aw_build_stream_checked_payloads(const acepack_content *c,
+                                                const acepack_allocator *a, aw_out *o,
+                                                acepack_error *err)
+{
+    return build_stream(c, a, 1, o, err);
 }
 
 acepack_status acepack_build_bound(const acepack_content *c, uint64_t *bound)
@@ -305,7 +332,7 @@ acepack_status acepack_build_size(const acepack_content *c, const acepack_alloca
         return aw_fail(err, ACEPACK_ARG, NULL, 0, "invalid argument");
     const acepack_allocator *a = aw_alloc_or_default(alloc);
     build_plan p;
-    acepack_status st = plan_make(c, a, &p, err);
+    acepack_status st = plan_make(c, a, 0, &p, err);
     if (st != ACEPACK_OK)
         return st;
     *size = p.size;
@@ -320,7 +347,7 @@ acepack_status acepack_build(const acepack_content *c, const acepack_allocator *
         return aw_fail(err, ACEPACK_ARG, NULL, 0, "invalid argument");
     const acepack_allocator *a = aw_alloc_or_default(alloc);
     build_plan p;
-    acepack_status st = plan_make(c, a, &p, err);
+    acepack_status st = plan_make(c, a, 0, &p, err);
     if (st != ACEPACK_OK)
         return st;
     if (p.size > (uint64_t)cap) {

@@ -229,6 +229,13 @@ acepack_status aw_check_event(uint64_t ts, uint32_t kind, uint32_t source, uint3
 acepack_status aw_build_stream(const acepack_content *c, const acepack_allocator *a,
                                aw_out *o, acepack_error *err);
 
+/* As aw_build_stream, for content whose event payloads the caller (the
+ * migrator, M-4) has already checked against R-PAY-1..3: W-EVT-4 is not
+ * checked twice. */
+acepack_status aw_build_stream_checked_payloads(const acepack_content *c,
+                                                const acepack_allocator *a, aw_out *o,
+                                                acepack_error *err);
+
 /* ---- migration core (write_migrate.c) ---- */
 
 /* Migrates the mapped v1 file into a temporary file next to `target` and

@@ -9,48 +9,48 @@
 static const char SEQ_KEY[] = "meta/log_entry_seq";
 static const uint8_t GAP_PAYLOAD[] = "{\"acepack\":\"gap\"}"; /* M-6 */
 
-typedef struct mig_log {
-    acepack_v1_entry f;
-    size_t kv; /* its entry in the kv array */
-} mig_log;
-
-/* Memory of one migration, released together. */
+/* Memory of one migration, released together.  The arrays per log entry
+ * are sized by the index's member count (cap), an upper bound of the
+ * current keys; the KV arrays by the keys found. */
 typedef struct mig {
     const acepack_allocator *a;
-    uint8_t *keys;
+    size_t cap;
+    uint8_t *keys;           /* decoded keys that have escapes */
     size_t keys_size;
-    acepack_kv *kv;     /* every key of the input */
-    uint8_t *is_event;  /* per kv: 1 when it became an event (M-7) */
+    aw_buf kv_buf;           /* the current keys that are not well-formed entries, */
+    acepack_kv *kv;          /* as an array once collected */
     size_t n_kv;
-    mig_log *logs;
+    acepack_event_in *logs;     /* the events of the well-formed entries (M-5) */
+    acepack_event_in *logs_own; /* logs when allocated for them; NULL when in ws */
+    uint64_t *ids;              /* their ids, in index order; NULL while they */
+    uint64_t first_id;          /* run first_id, first_id + 1, ... */
     size_t n_logs;
-    size_t *idx;        /* scratch: sorting */
-    size_t idx_count;
-    acepack_kv *out_kv;
-    acepack_event_in *events;
+    size_t *idx;                /* logs in id order, when index order is not */
+    acepack_event_in *events;   /* the event list with gaps (M-6), when logs is not */
     size_t n_events;
-    void *ws;
+    acepack_kv *out_kv;         /* the KV map of the output (M-7), n_kv entries */
+    void *ws;                   /* validation (strict) or table (compat) memory */
     size_t ws_size;
 } mig;
 
 static void mig_free(mig *m)
 {
     const acepack_allocator *a = m->a;
-    size_t n = m->n_kv ? m->n_kv : 1;
+    size_t n = m->cap;
     aw_free(a, m->keys, m->keys_size);
-    aw_free(a, m->kv, n * sizeof(acepack_kv));
-    aw_free(a, m->is_event, n);
-    aw_free(a, m->logs, n * sizeof(mig_log));
-    aw_free(a, m->idx, m->idx_count * sizeof(size_t));
-    aw_free(a, m->out_kv, n * sizeof(acepack_kv));
-    aw_free(a, m->events, (m->n_events ? m->n_events : 1) * sizeof(acepack_event_in));
+    aw_buf_free(a, &m->kv_buf);
+    aw_free(a, m->logs_own, n * sizeof(acepack_event_in));
+    aw_free(a, m->ids, n * sizeof(uint64_t));
+    aw_free(a, m->idx, n * sizeof(size_t));
+    aw_free(a, m->events, m->n_events * sizeof(acepack_event_in));
+    aw_free(a, m->out_kv, m->n_kv * sizeof(acepack_kv));
     aw_free(a, m->ws, m->ws_size);
 }
 
 static int log_cmp(void *ctx, size_t x, size_t y)
 {
-    const mig_log *l = ctx;
-    return l[x].f.id < l[y].f.id ? -1 : (l[x].f.id > l[y].f.id ? 1 : 0);
+    const uint64_t *id = ctx;
+    return id[x] < id[y] ? -1 : (id[x] > id[y] ? 1 : 0);
 }
 
 static int kv_bytes_cmp(void *ctx, size_t x, size_t y)
@@ -73,6 +73,12 @@ static acepack_status open_input(mig *m, acepack_reader *r, acepack_table *t, co
         st = acepack_validate_workspace_size(r, ACEPACK_CHECK_ALL, &m->ws_size);
         if (st != ACEPACK_OK)
             return aw_fail(err, st, "M-1", 0, "validation workspace does not fit in memory");
+        /* Validation is done with the workspace before collect() needs
+         * memory for the events: one block serves both, so that the pages
+         * validation touched are touched again rather than new ones. */
+        if (r->entry_count <= (uint64_t)(SIZE_MAX / sizeof(acepack_event_in)) &&
+            m->ws_size < (size_t)r->entry_count * sizeof(acepack_event_in))
+            m->ws_size = (size_t)r->entry_count * sizeof(acepack_event_in);
         m->ws = m->ws_size ? aw_malloc(m->a, m->ws_size) : NULL;
         if (m->ws_size && !m->ws)
             return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
@@ -87,76 +93,160 @@ static acepack_status open_input(mig *m, acepack_reader *r, acepack_table *t, co
     return acepack_table_build(t, r, m->ws, m->ws_size, err);
 }
 
-/* Collects every current KV entry (decoded key, value span) and classifies
- * the log entries (M-3, M-4). */
+/* The id of log k. */
+static uint64_t log_id(const mig *m, size_t k)
+{
+    return m->ids ? m->ids[k] : m->first_id + k;
+}
+
+/* Records the id of the next log, m->n_logs.  While the ids run first_id,
+ * first_id + 1, ... (as 0.1.0 assigns them, in key order) nothing is
+ * stored; the array is made at the first id that breaks the run.  0 or -1
+ * when out of memory. */
+static int note_id(mig *m, uint64_t id)
+{
+    size_t k = m->n_logs;
+    if (!m->ids) {
+        if (k == 0)
+            m->first_id = id;
+        if (k == 0 || id - m->first_id == k) /* wraps for id < first_id */
+            return 0;
+        m->ids = aw_malloc(m->a, m->cap * sizeof(uint64_t));
+        if (!m->ids)
+            return -1;
+        for (size_t j = 0; j < k; j++)
+            m->ids[j] = m->first_id + j;
+    }
+    m->ids[k] = id;
+    return 0;
+}
+
+/* Collects every current KV entry and classifies the log entries (M-3,
+ * M-4) in one pass over the index: a well-formed entry becomes its event
+ * (M-5) and id at once, any other entry a KV entry (decoded key, value
+ * span).  A key without escapes is its own bytes in the file; only keys with
+ * escapes are decoded, into a buffer of index_length bytes (a decoded key is
+ * never longer than its JSON text) allocated at the first such key. */
 static acepack_status collect(mig *m, const acepack_reader *r, const acepack_table *t,
                               acepack_profile profile, acepack_error *err)
 {
     acepack_index_iter it;
     acepack_entry e;
-    uint64_t count = 0, key_bytes = 0;
-    acepack_index_iter_init(&it, r);
-    while (acepack_index_iter_next(&it, &e)) {
-        if (profile == ACEPACK_COMPAT && !acepack_table_is_current(t, &e))
-            continue;
-        size_t need = 0;
-        acepack_key_decode(&e, NULL, 0, &need);
-        count++;
-        key_bytes += need;
-    }
-    if (count > (uint64_t)(SIZE_MAX / sizeof(acepack_kv)) || key_bytes > (uint64_t)SIZE_MAX)
+    if (r->entry_count > (uint64_t)(SIZE_MAX / sizeof(acepack_event_in)) ||
+        r->index_length > (uint64_t)SIZE_MAX)
         return aw_fail(err, ACEPACK_UNSUPPORTED, NULL, 0, "too many keys for this platform");
-    size_t nk = (size_t)count ? (size_t)count : 1;
-    m->keys_size = key_bytes ? (size_t)key_bytes : 1;
-    m->keys = aw_malloc(m->a, m->keys_size);
-    m->kv = aw_malloc(m->a, aw_mul(nk, sizeof(acepack_kv)));
-    m->is_event = aw_malloc(m->a, nk);
-    m->logs = aw_malloc(m->a, aw_mul(nk, sizeof(mig_log)));
-    m->out_kv = aw_malloc(m->a, aw_mul(nk, sizeof(acepack_kv)));
-    m->n_kv = (size_t)count;
-    if (!m->keys || !m->kv || !m->is_event || !m->logs || !m->out_kv)
+    size_t nk = r->entry_count ? (size_t)r->entry_count : 1;
+    m->cap = nk;
+    if (profile == ACEPACK_STRICT && m->ws_size >= nk * sizeof(acepack_event_in))
+        m->logs = m->ws; /* free after validation (open_input) */
+    else
+        m->logs = m->logs_own = aw_malloc(m->a, nk * sizeof(acepack_event_in));
+    if (!m->logs)
         return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
-    memset(m->is_event, 0, nk);
 
-    size_t pos = 0, k = 0;
+    size_t pos = 0;
     acepack_index_iter_init(&it, r);
     while (acepack_index_iter_next(&it, &e)) {
         if (profile == ACEPACK_COMPAT && !acepack_table_is_current(t, &e))
             continue;
-        size_t need = 0;
-        acepack_key_decode(&e, m->keys + pos, m->keys_size - pos, &need);
+        if (m->n_kv + m->n_logs == nk) /* cannot happen: entry_count counts every member */
+            return aw_fail(err, ACEPACK_INVALID, NULL, e.entry_offset, "index changed");
+        const uint8_t *key = e.key.ptr;
+        size_t key_len = e.key.len;
+        if (e.has_escapes) {
+            if (!m->keys) {
+                m->keys_size = r->index_length ? (size_t)r->index_length : 1;
+                m->keys = aw_malloc(m->a, m->keys_size);
+                if (!m->keys)
+                    return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
+            }
+            if (acepack_key_decode(&e, m->keys + pos, m->keys_size - pos, &key_len) != ACEPACK_OK)
+                return aw_fail(err, ACEPACK_INVALID, NULL, e.entry_offset,
+                               "key longer than the index"); /* cannot happen */
+            key = m->keys + pos;
+            pos += key_len;
+        }
         acepack_span v = acepack_entry_value(r, &e);
-        acepack_kv *kv = &m->kv[k];
-        kv->key = m->keys + pos;
-        kv->key_len = need;
-        kv->value = v.ptr;
-        kv->value_len = v.len;
-        pos += need;
         acepack_v1_entry f;
         acepack_error le;
-        acepack_status st = acepack_v1_log_entry(kv->key, kv->key_len, v.ptr, v.len, &f, &le);
+        acepack_status st = acepack_v1_log_entry(key, key_len, v.ptr, v.len, &f, &le);
         if (st == ACEPACK_OK) {
             if (f.id == UINT64_MAX)
                 return aw_fail(err, ACEPACK_INVALID, "M-8", r->size,
                                "a log entry id beyond 2^64-1 cannot be represented");
-            m->logs[m->n_logs].f = f;
-            m->logs[m->n_logs].kv = k;
+            /* M-5: the entry's bytes, unchanged, are the payload. */
+            acepack_event_in *ev = &m->logs[m->n_logs];
+            ev->ts = f.ts;
+            ev->kind = f.kind;
+            ev->source = f.source;
+            ev->flags = f.flags;
+            ev->payload = v.ptr;
+            ev->payload_len = v.len;
+            if (note_id(m, f.id) != 0)
+                return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
             m->n_logs++;
-        } else if (st != ACEPACK_NOT_FOUND && st != ACEPACK_INVALID) {
+        } else if (st == ACEPACK_INVALID || st == ACEPACK_NOT_FOUND) {
+            /* Few keys of a v1 file are usually not log entries: this
+             * array grows as needed rather than by the member count. */
+            if (aw_buf_reserve(m->a, &m->kv_buf, sizeof(acepack_kv)) != 0)
+                return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
+            acepack_kv *kv = (acepack_kv *)(void *)(m->kv_buf.p + m->kv_buf.len);
+            m->kv_buf.len += sizeof(acepack_kv);
+            m->n_kv++;
+            kv->key = key;
+            kv->key_len = key_len;
+            kv->value = v.ptr;
+            kv->value_len = v.len;
+        } else {
             return aw_fail(err, st, NULL, e.entry_offset, "log entry cannot be classified");
         }
-        k++;
     }
+    m->kv = (acepack_kv *)(void *)m->kv_buf.p; /* NULL when there is none */
     return ACEPACK_OK;
 }
 
-/* 1 when kv entry k is a malformed log entry (a log key whose entry is not
- * well-formed: it stays in the KV map, M-7). */
-static int is_malformed(const mig *m, size_t k)
+/* 1 when KV entry kv, which is not a well-formed entry, is a malformed log
+ * entry (a log key: it stays in the KV map, M-7). */
+static int is_malformed(const acepack_kv *kv)
 {
     uint64_t id;
-    return !m->is_event[k] &&
-           acepack_v1_log_key(m->kv[k].key, m->kv[k].key_len, &id) != ACEPACK_NOT_FOUND;
+    return acepack_v1_log_key(kv->key, kv->key_len, &id) != ACEPACK_NOT_FOUND;
+}
+
+/* M-6: the event list of the well-formed entries, ids lo..top.  When the
+ * entries come in id order without a gap (as 0.1.0 writes them, in the key
+ * order of W-CAN-1), it is m->logs itself; otherwise it is built, gaps
+ * included, in m->events. */
+static acepack_status event_list(mig *m, uint64_t lo, uint64_t top, int in_order,
+                                 const acepack_event_in **list, acepack_error *err)
+{
+    uint64_t total = top - lo + 1;
+    if (in_order && total == m->n_logs) {
+        *list = m->logs;
+        return ACEPACK_OK;
+    }
+    m->events = aw_malloc(m->a, (size_t)total * sizeof(acepack_event_in));
+    if (!m->events)
+        return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
+    m->n_events = (size_t)total;
+    size_t next = 0;
+    for (uint64_t id = lo; id <= top; id++) {
+        acepack_event_in *ev = &m->events[id - lo];
+        size_t l = next < m->n_logs ? (in_order ? next : m->idx[next]) : SIZE_MAX;
+        if (l != SIZE_MAX && log_id(m, l) == id) {
+            *ev = m->logs[l];
+            next++;
+        } else {
+            ev->ts = 0;
+            ev->kind = 0;
+            ev->source = 0;
+            ev->flags = 0x01; /* deleted */
+            ev->payload = GAP_PAYLOAD;
+            ev->payload_len = sizeof GAP_PAYLOAD - 1;
+        }
+    }
+    *list = m->events;
+    return ACEPACK_OK;
 }
 
 static acepack_status migrate_core(const void *v1, size_t n, const acepack_migrate_options *o,
@@ -190,22 +280,29 @@ static acepack_status migrate_core(const void *v1, size_t n, const acepack_migra
             have_seq = acepack_v1_log_seq(m.kv[k].value, m.kv[k].value_len, &seq) == ACEPACK_OK;
         }
     }
-    m.idx_count = m.n_logs ? m.n_logs : 1;
-    m.idx = aw_malloc(m.a, m.idx_count * sizeof(size_t));
-    if (!m.idx) {
-        mig_free(&m);
-        return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
-    }
-    for (size_t i = 0; i < m.n_logs; i++)
-        m.idx[i] = i;
-    if (aw_sort(m.a, m.idx, m.n_logs, log_cmp, m.logs) != 0) {
-        mig_free(&m);
-        return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
+    /* Ids are distinct (distinct keys, M-3); index order is usually id
+     * order, else the logs are sorted by id through idx. */
+    int in_order = 1;
+    for (size_t i = 1; m.ids && i < m.n_logs && in_order; i++)
+        in_order = m.ids[i - 1] < m.ids[i];
+    if (!in_order) {
+        m.idx = aw_malloc(m.a, m.cap * sizeof(size_t));
+        if (!m.idx) {
+            mig_free(&m);
+            return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
+        }
+        for (size_t i = 0; i < m.n_logs; i++)
+            m.idx[i] = i;
+        if (aw_sort(m.a, m.idx, m.n_logs, log_cmp, m.ids) != 0) {
+            mig_free(&m);
+            return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
+        }
     }
     uint64_t base = 0, total = 0, gaps = 0;
+    const acepack_event_in *events = NULL;
     if (m.n_logs > 0) {
-        uint64_t lo = m.logs[m.idx[0]].f.id;
-        uint64_t hi = m.logs[m.idx[m.n_logs - 1]].f.id;
+        uint64_t lo = log_id(&m, in_order ? 0 : m.idx[0]);
+        uint64_t hi = log_id(&m, in_order ? m.n_logs - 1 : m.idx[m.n_logs - 1]);
         if (have_seq && seq < hi)
             have_seq = 0;
         uint64_t top = have_seq ? seq : hi;
@@ -233,34 +330,10 @@ static acepack_status migrate_core(const void *v1, size_t n, const acepack_migra
             mig_free(&m);
             return aw_fail(err, ACEPACK_UNSUPPORTED, NULL, n, "too many events for this platform");
         }
-        m.n_events = (size_t)total;
-        m.events = aw_malloc(m.a, m.n_events * sizeof(acepack_event_in));
-        if (!m.events) {
+        st = event_list(&m, lo, top, in_order, &events, err);
+        if (st != ACEPACK_OK) {
             mig_free(&m);
-            return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
-        }
-        size_t next = 0;
-        for (uint64_t id = lo; id <= top; id++) {
-            acepack_event_in *ev = &m.events[id - lo];
-            const mig_log *l = next < m.n_logs ? &m.logs[m.idx[next]] : NULL;
-            if (l && l->f.id == id) {
-                /* M-5: the entry's bytes, unchanged, are the payload. */
-                ev->ts = l->f.ts;
-                ev->kind = l->f.kind;
-                ev->source = l->f.source;
-                ev->flags = l->f.flags;
-                ev->payload = m.kv[l->kv].value;
-                ev->payload_len = m.kv[l->kv].value_len;
-                m.is_event[l->kv] = 1;
-                next++;
-            } else {
-                ev->ts = 0;
-                ev->kind = 0;
-                ev->source = 0;
-                ev->flags = 0x01; /* deleted */
-                ev->payload = GAP_PAYLOAD;
-                ev->payload_len = sizeof GAP_PAYLOAD - 1;
-            }
+            return st;
         }
     } else {
         base = have_seq ? seq : 0;
@@ -271,10 +344,16 @@ static acepack_status migrate_core(const void *v1, size_t n, const acepack_migra
         }
     }
 
-    /* M-7: what stays in the KV map. */
+    /* M-7: what stays in the KV map: every key but the well-formed entries
+     * (not in kv) and the consumed meta/log_entry_seq. */
+    m.out_kv = aw_malloc(m.a, m.n_kv * sizeof(acepack_kv));
+    if (!m.out_kv) {
+        mig_free(&m);
+        return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
+    }
     size_t n_out = 0;
     for (size_t k = 0; k < m.n_kv; k++) {
-        if (m.is_event[k] || (have_seq && k == seq_kv))
+        if (have_seq && k == seq_kv)
             continue;
         m.out_kv[n_out++] = m.kv[k];
     }
@@ -284,12 +363,15 @@ static acepack_status migrate_core(const void *v1, size_t n, const acepack_migra
     c.evt_base_id = base;
     c.kv = m.out_kv;
     c.kv_count = n_out;
-    c.events = m.events;
-    c.event_count = m.n_events;
+    c.events = events;
+    c.event_count = (size_t)total;
     acepack_error local;
     memset(&local, 0, sizeof local);
     acepack_error *ep = err ? err : &local;
-    st = aw_build_stream(&c, m.a, out, ep); /* M-9: canonical, flags 0 */
+    /* M-9: canonical, flags 0.  Every payload is a well-formed entry's
+     * value, which M-4 (1) has checked against R-PAY-1..3, or the gap
+     * payload: W-EVT-4 holds without a second check. */
+    st = aw_build_stream_checked_payloads(&c, m.a, out, ep);
     if (st == ACEPACK_UNSUPPORTED && ep->rule && ep->rule[0] == 'W')
         /* The builder refuses sizes beyond 3.6 (payloads over 2^32-1 bytes)
          * before it writes anything: the result cannot be represented. */
@@ -302,7 +384,7 @@ static acepack_status migrate_core(const void *v1, size_t n, const acepack_migra
     uint64_t malformed = 0;
     size_t nm = 0;
     for (size_t k = 0; k < m.n_kv; k++)
-        if (is_malformed(&m, k))
+        if (is_malformed(&m.kv[k]))
             m.out_kv[nm++] = m.kv[k]; /* out_kv is free again: reuse it for the report */
     malformed = nm;
     if (o && o->malformed_key && nm > 0) {

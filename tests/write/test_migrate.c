@@ -70,14 +70,12 @@ static void on_malformed(void *ctx, const uint8_t *key, size_t len)
     strcat(k->list, ";");
 }
 
-/* Migrates v1 kvs; on success checks the output against `want` (content by
- * the reader, and canonical bytes by the builder, M-9). */
-static acepack_status migrate_check(const kvs *in, acepack_profile profile, const model *want,
-                                    acepack_migrate_report *rep, keys_seen *seen,
-                                    acepack_error *e, int line)
+/* Migrates the v1 file [v1, v1+n); on success checks the output against
+ * `want` (content by the reader, and canonical bytes by the builder, M-9). */
+static acepack_status migrate_bytes_check(const uint8_t *v1, size_t n, acepack_profile profile,
+                                          const model *want, acepack_migrate_report *rep,
+                                          keys_seen *seen, acepack_error *e, int line)
 {
-    size_t n = 0;
-    uint8_t *v1 = v1_of(in, &n);
     buf out = {NULL, 0, 0};
     acepack_migrate_options o;
     memset(&o, 0, sizeof o);
@@ -105,8 +103,64 @@ static acepack_status migrate_check(const kvs *in, acepack_profile profile, cons
     if (st != ACEPACK_OK && out.n != 0)
         w_fail(__FILE__, line, "a refused migration wrote %zu bytes", out.n);
     free(out.p);
+    return st;
+}
+
+/* Migrates the canonical v1 file of kvs (W-V1-1) as above. */
+static acepack_status migrate_check(const kvs *in, acepack_profile profile, const model *want,
+                                    acepack_migrate_report *rep, keys_seen *seen,
+                                    acepack_error *e, int line)
+{
+    size_t n = 0;
+    uint8_t *v1 = v1_of(in, &n);
+    acepack_status st = migrate_bytes_check(v1, n, profile, want, rep, seen, e, line);
     free(v1);
     return st;
+}
+
+typedef struct raw_member {
+    const char *key_json; /* the key as written between the quotes of the index */
+    const char *value;
+} raw_member;
+
+/* A v1 file (spec 6) laid out by hand: the index members in the given
+ * order, their chunks from offset 64 in the same order or, with
+ * `reverse_chunks`, in the opposite order (valid either way: R-CHK-4 is
+ * about overlap, not order).  Returns its size. */
+static size_t v1_raw(uint8_t *d, size_t cap, const raw_member *m, size_t n, int reverse_chunks)
+{
+    char index[2048];
+    size_t off[16], pos = 64, il = 0;
+    if (n > 16)
+        abort();
+    memset(d, 0, 64);
+    memcpy(d, "ACEPACK", 8);
+    d[11] = 1; /* version 1 */
+    for (size_t k = 0; k < n; k++) {
+        size_t i = reverse_chunks ? n - 1 - k : k, vl = strlen(m[i].value);
+        if (pos + 4 + vl > cap)
+            abort();
+        off[i] = pos;
+        d[pos] = (uint8_t)(vl >> 24);
+        d[pos + 1] = (uint8_t)(vl >> 16);
+        d[pos + 2] = (uint8_t)(vl >> 8);
+        d[pos + 3] = (uint8_t)vl;
+        memcpy(d + pos + 4, m[i].value, vl);
+        pos += 4 + vl;
+    }
+    il += (size_t)snprintf(index + il, sizeof index - il, "{");
+    for (size_t i = 0; i < n; i++)
+        il += (size_t)snprintf(index + il, sizeof index - il, "%s\"%s\":{\"offset\":%zu,\"length\":%zu}",
+                               i ? "," : "", m[i].key_json, off[i], strlen(m[i].value));
+    il += (size_t)snprintf(index + il, sizeof index - il, "}");
+    if (pos + il > cap)
+        abort();
+    for (int b = 0; b < 8; b++) {
+        d[16 + b] = (uint8_t)((uint64_t)pos >> (56 - 8 * b)); /* index_offset */
+        d[24 + b] = (uint8_t)((uint64_t)il >> (56 - 8 * b));  /* index_length */
+    }
+    memcpy(d + pos, index, il);
+    return pos + il;
 }
 
 static const char GAP[] = "{\"acepack\":\"gap\"}";
@@ -416,6 +470,145 @@ static void test_paths(void)
     w_rmdir(dir);
 }
 
+/* The index need not list the log entries in id order, nor the chunks in
+ * index order, and keys may need escapes: the result is the same canonical
+ * file (M-9) as for the canonical input. */
+static void test_index_order_chunks_escapes(void)
+{
+    static const char e1[] = "{\"id\":1,\"ts\":10,\"kind\":1,\"content_source\":1}";
+    static const char e3[] = "{\"id\":3,\"ts\":30,\"kind\":3,\"content_source\":3,\"flags\":1}";
+    static const char e4[] = "{\"id\":4,\"ts\":40,\"kind\":4,\"content_source\":4}";
+    static const raw_member members[] = {
+        {"core/log/000000000004", e4},
+        {"k\\u0001\\\"q", "escaped"},
+        {"core/log/000000000001", e1},
+        {"meta/log_entry_seq", "5"},
+        {"core/log/000000000003", e3},
+        {"core/log/000000000002", "{\"id\":2}"}, /* malformed: stays, its id a gap */
+    };
+    model want;
+    model_init(&want);
+    model_append(&want, 10, 1, 1, 0, e1, sizeof e1 - 1);
+    GAPEV(&want);
+    model_append(&want, 30, 3, 3, 1, e3, sizeof e3 - 1);
+    model_append(&want, 40, 4, 4, 0, e4, sizeof e4 - 1);
+    GAPEV(&want); /* 5: up to S */
+    model_put_s(&want, "k\x01\"q", "escaped");
+    model_put_s(&want, "core/log/000000000002", "{\"id\":2}");
+    static uint8_t v1[4096];
+    for (int reverse = 0; reverse <= 1; reverse++) {
+        size_t n = v1_raw(v1, sizeof v1, members, sizeof members / sizeof members[0], reverse);
+        for (int pr = 0; pr <= 1; pr++) {
+            acepack_migrate_report rep;
+            keys_seen seen;
+            memset(&seen, 0, sizeof seen);
+            acepack_error e;
+            CHECK_ST(migrate_bytes_check(v1, n, pr ? ACEPACK_COMPAT : ACEPACK_STRICT, &want, &rep,
+                                         &seen, &e, __LINE__),
+                     ACEPACK_OK);
+            CHECK_U64(rep.events_from_entries, 3);
+            CHECK_U64(rep.gap_events, 2);
+            CHECK_U64(rep.malformed_entries, 1);
+            CHECK(rep.log_entry_seq_consumed == 1);
+            CHECK_U64(rep.evt_base_id, 0);
+            CHECK_U64(rep.kv_count, 2);
+            CHECK(strcmp(seen.list, "core/log/000000000002;") == 0);
+        }
+    }
+    model_free(&want);
+
+    /* Without gaps and out of order: ids 2, 1. */
+    static const char f1[] = "{\"id\":1,\"ts\":1,\"kind\":1,\"content_source\":1}";
+    static const char f2[] = "{\"id\":2,\"ts\":2,\"kind\":2,\"content_source\":2}";
+    static const raw_member two[] = {{"core/log/000000000002", f2},
+                                     {"core/log/000000000001", f1}};
+    model_init(&want);
+    model_append(&want, 1, 1, 1, 0, f1, sizeof f1 - 1);
+    model_append(&want, 2, 2, 2, 0, f2, sizeof f2 - 1);
+    size_t n = v1_raw(v1, sizeof v1, two, 2, 0);
+    acepack_migrate_report rep;
+    acepack_error e;
+    CHECK_ST(migrate_bytes_check(v1, n, ACEPACK_STRICT, &want, &rep, NULL, &e, __LINE__),
+             ACEPACK_OK);
+    CHECK_U64(rep.gap_events, 0);
+    model_free(&want);
+
+    /* A log key written with an escape (compat only, R-IDX-6 in strict) is
+     * a log key once decoded (M-3 is about the decoded key). */
+    static const raw_member esc[] = {{"core/log/00000000000\\u0031", f1}};
+    n = v1_raw(v1, sizeof v1, esc, 1, 0);
+    CHECK_ST(migrate_bytes_check(v1, n, ACEPACK_STRICT, NULL, &rep, NULL, &e, __LINE__),
+             ACEPACK_INVALID);
+    CHECK_RULE(e, "R-IDX-6");
+    model_init(&want);
+    model_append(&want, 1, 1, 1, 0, f1, sizeof f1 - 1);
+    CHECK_ST(migrate_bytes_check(v1, n, ACEPACK_COMPAT, &want, &rep, NULL, &e, __LINE__),
+             ACEPACK_OK);
+    CHECK_U64(rep.events_from_entries, 1);
+    model_free(&want);
+}
+
+/* The builder does not check the payloads of migrated events again: those
+ * are the entries M-4 (1) has checked.  Every entry that fails R-PAY-1..3
+ * must therefore stay a KV entry, and every one that passes must become an
+ * event whose payload is exactly its bytes. */
+/* A well-formed entry whose member x nests `levels` arrays (the entry
+ * itself is level 1). */
+static const char *nested_entry(char *text, int levels)
+{
+    size_t n = (size_t)sprintf(text, "{\"id\":1,\"ts\":1,\"kind\":1,\"content_source\":1,\"x\":");
+    for (int j = 0; j < levels; j++)
+        text[n++] = '[';
+    for (int j = 0; j < levels; j++)
+        text[n++] = ']';
+    text[n++] = '}';
+    text[n] = 0;
+    return text;
+}
+
+static void test_payload_checks(void)
+{
+    static char deep512[1200], deep513[1200];
+    const char *fails[] = {
+        "{\"id\":1,\"ts\":1,\"kind\":1,\"content_source\":1,\"x\":\"\\ud800\"", /* cut */
+        "{\"id\":1,\"ts\":1,\"kind\":1,\"content_source\":1,\"x\":\"\xed\xa0\x80\"}", /* UTF-8 */
+        "{\"id\":1,\"ts\":1,\"kind\":1,\"content_source\":1,\"x\":[1,]}",
+        "{\"id\":1,\"ts\":1,\"kind\":1,\"content_source\":1,\"x\":01}",
+        nested_entry(deep513, 512), /* 513 levels (R-PAY-3) */
+    };
+    for (size_t i = 0; i < sizeof fails / sizeof fails[0]; i++) {
+        kvs in = {0};
+        add(&in, "core/log/000000000001", fails[i]);
+        model want;
+        model_init(&want);
+        model_put_s(&want, "core/log/000000000001", fails[i]);
+        acepack_migrate_report rep;
+        acepack_error e;
+        if (migrate_check(&in, ACEPACK_STRICT, &want, &rep, NULL, &e, __LINE__) != ACEPACK_OK ||
+            rep.malformed_entries != 1 || rep.events != 0)
+            w_fail(__FILE__, __LINE__, "entry %zu: not kept as a malformed entry", i);
+        model_free(&want);
+    }
+    /* 512 levels, escapes and a lone surrogate escape are fine (R-PAY-2). */
+    const char *oks[] = {
+        "{\"id\":1,\"ts\":1,\"kind\":1,\"content_source\":1,"
+        "\"x\":\"\\ud800\\n\\u00e9\xc3\xa9\",\"y\":[{},[],null]}",
+        nested_entry(deep512, 511),
+    };
+    for (size_t i = 0; i < sizeof oks / sizeof oks[0]; i++) {
+        kvs in = {0};
+        add(&in, "core/log/000000000001", oks[i]);
+        model want;
+        model_init(&want);
+        model_append(&want, 1, 1, 1, 0, oks[i], strlen(oks[i]));
+        acepack_migrate_report rep;
+        acepack_error e;
+        CHECK_ST(migrate_check(&in, ACEPACK_STRICT, &want, &rep, NULL, &e, __LINE__), ACEPACK_OK);
+        CHECK_U64(rep.events_from_entries, 1);
+        model_free(&want);
+    }
+}
+
 int main(int argc, char **argv)
 {
     static const w_test tests[] = {
@@ -425,6 +618,8 @@ int main(int argc, char **argv)
         {"gap_limit", test_gap_limit},
         {"refused_inputs", test_refused_inputs},
         {"paths", test_paths},
+        {"index_order_chunks_escapes", test_index_order_chunks_escapes},
+        {"payload_checks", test_payload_checks},
         {NULL, NULL},
     };
     return w_main(tests, argc, argv);
