@@ -237,11 +237,15 @@ def report(args, info, load_before, load_after, reader, lookup, writer, cli, js)
               f"{mbs:.0f} MB/s ({fmt_ms(cp['median_ns'])}; write+fdatasync of the same bytes "
               f"{fmt_ms(cp['disk_ns'])})", "", "", ">= 500 MB/s", mbs >= 500))
         mp, mb = writer["migrate_path"][0], writer["migrate_bytes"][0]
+        mf = writer["migrate_file_nosync"][0]
         js_m = js["migrate"]["ms"] * 1e6 if js else None
-        w(row(f"v1 -> v2 migration, {args.v1_entries:,} log entries",
-              f"{fmt_ms(mp['median_ns'])} durable file ({fmt_ms(mb['median_ns'])} in memory)",
-              fmt_ms(js_m) if js else "-", f"{js_m / mp['median_ns']:.0f}x" if js else "-",
-              ">= 20x JS", js_m / mp["median_ns"] >= 20 if js else None))
+        for label, f in ((f"v1 -> v2 migration, {args.v1_entries:,} log entries, to a file "
+                          "without fsync (the work the JS store does)", mf),
+                         (f"v1 -> v2 migration, {args.v1_entries:,} log entries, durable "
+                          "(temp file, fsync, rename, directory fsync: more than JS does)", mp)):
+            w(row(label, f"{fmt_ms(f['median_ns'])} ({fmt_ms(mb['median_ns'])} in memory)",
+                  fmt_ms(js_m) if js else "-", f"{js_m / f['median_ns']:.1f}x" if js else "-",
+                  ">= 20x JS", js_m / f["median_ns"] >= 20 if js else None))
     heap = big.get("parse_heap_peak", [{}])[0].get("value")
     calls = big.get("parse_heap_calls", [{}])[0].get("value")
     w(row("heap of the parse path (counting malloc)",
