@@ -669,7 +669,14 @@ typedef struct acepack_file_info {
  *  step 3; a short header write is treated as a failure).  `map` maps `size`
  *  bytes of a file read-only (size > 0); the map of an empty file is never
  *  asked for.  acepack_io_posix() is the default.  Custom tables (fault
- *  injection) may wrap it. */
+ *  injection) may wrap it.
+ *  `writeback` is optional (NULL: not called) and only a hint: it asks the
+ *  system to start writing [off, off + len) of a file to the device without
+ *  waiting (POSIX table, Linux: sync_file_range with
+ *  SYNC_FILE_RANGE_WRITE; elsewhere a no-op), so that the device works while
+ *  the writer still produces the file and the final fsync/fdatasync waits
+ *  less.  Its result is ignored; durability never depends on it.  It comes
+ *  after `ctx` so that tables written without it stay valid. */
 typedef struct acepack_io {
     int (*open)(void *ctx, const char *path, unsigned flags, uint32_t mode, int *fd);
     int (*close)(void *ctx, int fd);
@@ -688,6 +695,7 @@ typedef struct acepack_io {
     int (*map)(void *ctx, int fd, uint64_t size, const void **addr);
     void (*unmap)(void *ctx, const void *addr, uint64_t size);
     void *ctx;
+    int (*writeback)(void *ctx, int fd, uint64_t off, uint64_t len); /* optional hint */
 } acepack_io;
 
 /*! acepack_io_posix() : @return the POSIX table (static storage, ctx NULL). */

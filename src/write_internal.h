@@ -156,7 +156,8 @@ acepack_status aw_out_flush(aw_out *o);
 typedef struct aw_fd_sink {
     const acepack_io *io;
     int fd;
-    uint64_t off; /* next offset (pwrite sink) */
+    uint64_t off;       /* next offset (pwrite sink) */
+    uint64_t unhinted;  /* bytes written since the last writeback hint */
 } aw_fd_sink;
 acepack_status aw_sink_pwrite(void *ctx, const void *p, size_t n, acepack_error *err);
 acepack_status aw_sink_write(void *ctx, const void *p, size_t n, acepack_error *err);

@@ -5,6 +5,9 @@
 #if !defined(_DEFAULT_SOURCE)
 #define _DEFAULT_SOURCE 1 /* flock, fdatasync, O_DIRECTORY, pread with -std=c11 */
 #endif
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE 1 /* sync_file_range */
+#endif
 
 #include <errno.h>
 #include <fcntl.h>
@@ -202,10 +205,27 @@ static void px_unmap(void *ctx, const void *addr, uint64_t size)
     munmap(p, (size_t)size);
 }
 
+/* A hint (acepack_io.writeback): start writing the range, do not wait. */
+static int px_writeback(void *ctx, int fd, uint64_t off, uint64_t len)
+{
+    (void)ctx;
+#if defined(__linux__) && defined(SYNC_FILE_RANGE_WRITE)
+    if (off > (uint64_t)INT64_MAX || len > (uint64_t)INT64_MAX - off ||
+        (sizeof(off_t) < 8 && off + len > (uint64_t)INT32_MAX))
+        return EINVAL;
+    return sync_file_range(fd, (off_t)off, (off_t)len, SYNC_FILE_RANGE_WRITE) == 0 ? 0 : errno;
+#else
+    (void)fd;
+    (void)off;
+    (void)len;
+    return 0;
+#endif
+}
+
 static const acepack_io posix_io = {px_open,   px_close, px_pread, px_pwrite, px_write,
                                     px_fsync,  px_fdatasync, px_ftruncate, px_flock, px_fstat,
                                     px_stat,   px_rename, px_link, px_unlink, px_map,
-                                    px_unmap,  NULL};
+                                    px_unmap,  NULL,   px_writeback};
 
 const acepack_io *acepack_io_posix(void)
 {

@@ -447,7 +447,7 @@ acepack_status aw_migrate_to_path(const void *v1, size_t n, const acepack_migrat
         aw_strfree(a, dir);
         return st;
     }
-    aw_fd_sink fs = {io, tfd, 0};
+    aw_fd_sink fs = {io, tfd, 0, 0};
     aw_out out;
     st = aw_out_init(&out, a, aw_sink_pwrite, &fs, err);
     if (st == ACEPACK_OK) {

@@ -211,7 +211,7 @@ static acepack_status compact(acepack_store *s, commit_plan *p, acepack_error *e
         aw_free(&s->a, offsets, off_bytes);
         return st;
     }
-    aw_fd_sink fs = {&s->io, tfd, 0};
+    aw_fd_sink fs = {&s->io, tfd, 0, 0};
     aw_out o;
     size_t copy_cap = (size_t)1 << 20;
     uint8_t *copy = aw_malloc(&s->a, copy_cap);
@@ -323,7 +323,7 @@ acepack_status aw_store_commit(acepack_store *s, int force_compact, acepack_erro
 
     /* Step 1: chunks, event section, index, all after the committed extent
      * (W-COMMIT-1). */
-    aw_fd_sink fs = {&s->io, s->fd, base};
+    aw_fd_sink fs = {&s->io, s->fd, base, 0};
     aw_out o;
     st = aw_out_init(&o, &s->a, aw_sink_pwrite, &fs, err);
     if (st != ACEPACK_OK) {

@@ -347,12 +347,21 @@ static void f_unmap(void *ctx, const void *addr, uint64_t size)
     px()->unmap(NULL, addr, size);
 }
 
+/* A hint whose failure the writer must ignore: it counts as a call, so a
+ * schedule can fail it or crash at it, but it makes nothing durable. */
+static int f_writeback(void *ctx, int fd, uint64_t off, uint64_t len)
+{
+    fault_io *f = ctx;
+    NS_FAULT(f, "writeback");
+    return px()->writeback(NULL, fd, off, len);
+}
+
 void fault_io_init(fault_io *f, const char *store_path)
 {
     memset(f, 0, sizeof *f);
     acepack_io io = {f_open,  f_close,  f_pread, f_pwrite, f_write, f_fsync,
                      f_fdatasync, f_ftruncate, f_flock, f_fstat, f_stat, f_rename,
-                     f_link,  f_unlink, f_map,   f_unmap,  f};
+                     f_link,  f_unlink, f_map,   f_unmap,  f,        f_writeback};
     f->io = io;
     f->store_path = store_path;
 }
