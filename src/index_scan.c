@@ -88,6 +88,20 @@ static acepack_status strict_uint(scan *s, size_t *pi, size_t entry, uint64_t *o
     const uint8_t *d = s->d;
     size_t i = *pi, start = i, end = s->end, k;
     uint64_t v = 0;
+    /* The form writers use: 1 to 16 digits, no leading zero, then a byte
+     * that cannot continue a number.  Anything else takes the general path
+     * below, which finds the rule and offset of a fault. */
+    while (i < end && i - start < 17 && ap_is_digit(d[i]))
+        v = v * 10u + (uint64_t)(d[i++] - '0');
+    if (i > start && i - start <= 16 && (d[start] != '0' || i - start == 1) &&
+        (i >= end || (d[i] != '.' && d[i] != 'e' && d[i] != 'E' && !ap_is_digit(d[i]))) &&
+        v <= AP_MAX_SAFE_INT) {
+        *pi = i;
+        *out = v;
+        return ACEPACK_OK;
+    }
+    i = start;
+    v = 0;
     if (i < end && (d[i] == '-' || ap_is_digit(d[i]))) {
         if (ap_json_number(d, i, end, &i) != AP_JSON_OK || (i < end && ap_is_digit(d[i])))
             return fail_at(s, "R-IDX-2", i, "not a JSON number");
