@@ -154,6 +154,20 @@ static size_t op_query_memchr(void *p)
     return hits;
 }
 
+/* One lookup figure: `op` over the queries q, against memchr over them. */
+static void lookup_figure(const bench_opts *o, lookup_ctx *c, bench_result *res, queries *q,
+                          int expect_hit, bench_op op, const char *name,
+                          const char *what)
+{
+    c->q = q;
+    c->expect_hit = expect_hit;
+    res->bytes = q->key_bytes * q->rounds;
+    res->name = name;
+    res->what = what;
+    bench_measure(o, op, c, op_query_memchr, c, res);
+    bench_report(o, res);
+}
+
 static void lookup_figures(const bench_opts *o, uint32_t keys)
 {
     char path[4096];
@@ -204,36 +218,14 @@ static void lookup_figures(const bench_opts *o, uint32_t keys)
     res.latency_ns = bench_latency_ns(c.mem_size + (size_t)r.index_length, o->iters);
     res.bytes = hit.key_bytes * hit.rounds;
 
-    c.q = &hit;
-    c.expect_hit = 1;
-    res.name = "lookup_hit";
-    res.what = "acepack_table_get of present keys, random order (memchr over the query keys)";
-    bench_measure(o, op_lookups, &c, op_query_memchr, &c, &res);
-    bench_report(o, &res);
-
-    c.q = &miss;
-    c.expect_hit = 0;
-    res.bytes = miss.key_bytes * miss.rounds;
-    res.name = "lookup_miss";
-    res.what = "acepack_table_get of absent keys, random order (memchr over the query keys)";
-    bench_measure(o, op_lookups, &c, op_query_memchr, &c, &res);
-    bench_report(o, &res);
-
-    c.q = &hit;
-    c.expect_hit = 1;
-    res.bytes = hit.key_bytes * hit.rounds;
-    res.name = "lookup_hit_batch";
-    res.what = "acepack_table_get_many of present keys, batches of 64, same order";
-    bench_measure(o, op_lookups_batch, &c, op_query_memchr, &c, &res);
-    bench_report(o, &res);
-
-    c.q = &miss;
-    c.expect_hit = 0;
-    res.bytes = miss.key_bytes * miss.rounds;
-    res.name = "lookup_miss_batch";
-    res.what = "acepack_table_get_many of absent keys, batches of 64, same order";
-    bench_measure(o, op_lookups_batch, &c, op_query_memchr, &c, &res);
-    bench_report(o, &res);
+    lookup_figure(o, &c, &res, &hit, 1, op_lookups, "lookup_hit",
+                  "acepack_table_get of present keys, random order (memchr over the query keys)");
+    lookup_figure(o, &c, &res, &miss, 0, op_lookups, "lookup_miss",
+                  "acepack_table_get of absent keys, random order (memchr over the query keys)");
+    lookup_figure(o, &c, &res, &hit, 1, op_lookups_batch, "lookup_hit_batch",
+                  "acepack_table_get_many of present keys, batches of 64, same order");
+    lookup_figure(o, &c, &res, &miss, 0, op_lookups_batch, "lookup_miss_batch",
+                  "acepack_table_get_many of absent keys, batches of 64, same order");
 
     free_queries(&hit);
     free_queries(&miss);
