@@ -216,7 +216,6 @@ static void lookup_figures(const bench_opts *o, uint32_t keys)
     /* the floor of a lookup that misses the cache: one dependent random read
      * in a working set as large as the table plus the index */
     res.latency_ns = bench_latency_ns(c.mem_size + (size_t)r.index_length, o->iters);
-    res.bytes = hit.key_bytes * hit.rounds;
 
     lookup_figure(o, &c, &res, &hit, 1, op_lookups, "lookup_hit",
                   "acepack_table_get of present keys, random order (memchr over the query keys)");
