@@ -25,6 +25,16 @@ static size_t parse_uint_at(const uint8_t *d, size_t i, size_t end, uint64_t *v)
     return i;
 }
 
+size_t ap_strict_entry_value(const uint8_t *d, size_t after_key, size_t end, uint64_t *offset,
+                             uint64_t *length)
+{
+    size_t i = after_key + sizeof(":{\"offset\":") - 1;
+    i = parse_uint_at(d, i, end, offset);
+    i += sizeof(",\"length\":") - 1;
+    i = parse_uint_at(d, i, end, length);
+    return i + 1; /* '}' */
+}
+
 static int next_strict(acepack_index_iter *it, acepack_entry *out)
 {
     const acepack_reader *r = it->r;
@@ -39,11 +49,7 @@ static int next_strict(acepack_index_iter *it, acepack_entry *out)
     out->key.len = i - 1 - body;
     out->has_escapes = esc;
     out->entry_offset = body - 1;
-    i += sizeof(":{\"offset\":") - 1;
-    i = parse_uint_at(d, i, end, &out->chunk_offset);
-    i += sizeof(",\"length\":") - 1;
-    i = parse_uint_at(d, i, end, &out->value_length);
-    i++; /* '}' */
+    i = ap_strict_entry_value(d, i, end, &out->chunk_offset, &out->value_length);
     if (i < end && d[i] == ',')
         i++;
     it->pos = i;

@@ -27,6 +27,12 @@ acepack_status ap_scan_index(acepack_reader *r, acepack_error *err);
  * is not NULL; its value empty). */
 int ap_index_next(acepack_index_iter *it, acepack_entry *out, acepack_error *fault);
 
+/* The chunk offset and value length of a strict entry (spec 4.1, checked by
+ * acepack_open) whose key's closing quote ends just before d[after_key];
+ * returns the position past the entry's '}'. */
+size_t ap_strict_entry_value(const uint8_t *d, size_t after_key, size_t end, uint64_t *offset,
+                             uint64_t *length);
+
 /* ---- utf8.c ---- */
 
 /* Length (2..4) of the valid multi-byte UTF-8 sequence at p (p[0] >= 0x80),

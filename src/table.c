@@ -132,44 +132,6 @@ static int key_matches(const acepack_table *t, uint64_t s, const uint8_t *k, siz
     return 1;
 }
 
-/* The decimal digits at d[i..] (a strict `uint`, followed by a non-digit
- * before `end`); returns the index past them.  Little-endian targets take 8
- * digits per step: the digits of a word are found by their nibbles, and
- * converted by three multiplies (pairs, quads, the eight). */
-static size_t parse_uint(const uint8_t *d, size_t i, size_t end, uint64_t *v)
-{
-    uint64_t x = 0;
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    static const uint64_t pow10[9] = {1u, 10u, 100u, 1000u, 10000u, 100000u, 1000000u,
-                                      10000000u, 100000000u};
-    while (end - i >= 8) {
-        uint64_t w = ap_load64(d + i), nd;
-        unsigned n;
-        /* a byte is a digit when its high nibble is 3 and stays 3 after + 6 */
-        nd = ((w & 0xF0F0F0F0F0F0F0F0ull) |
-              (((w + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) >> 4)) ^
-             0x3333333333333333ull;
-        n = nd != 0 ? (unsigned)__builtin_ctzll(nd) >> 3 : 8u;
-        if (n == 0)
-            break;
-        w = (w & 0x0F0F0F0F0F0F0F0Full) << (8u * (8u - n)); /* n digits, zeros before */
-        w = (w * 2561u) >> 8;
-        w = ((w & 0x00FF00FF00FF00FFull) * 6553601u) >> 16;
-        w = ((w & 0x0000FFFF0000FFFFull) * 42949672960001ull) >> 32;
-        x = x * pow10[n] + w;
-        i += n;
-        if (n < 8) {
-            *v = x;
-            return i;
-        }
-    }
-#endif
-    while (i < end && ap_is_digit(d[i]))
-        x = x * 10u + (uint64_t)(d[i++] - '0');
-    *v = x;
-    return i;
-}
-
 /* The value of the entry whose key is in slot word s and ends before
  * `after`.  Strict: the entry is exactly {"offset":U,"length":U} (spec 4.1,
  * checked by acepack_open) and the numbers are read in place.  Compat: the
@@ -181,9 +143,7 @@ static acepack_span value_of(const acepack_table *t, uint64_t s, size_t after)
     acepack_span v;
     uint64_t off, len;
     if (r->profile == ACEPACK_STRICT) {
-        size_t end = r->priv.index_end;
-        size_t i = parse_uint(r->data, after + sizeof(":{\"offset\":") - 1u, end, &off);
-        parse_uint(r->data, i + sizeof(",\"length\":") - 1u, end, &len);
+        (void)ap_strict_entry_value(r->data, after, r->priv.index_end, &off, &len);
     } else {
         acepack_index_iter it;
         acepack_entry e;

@@ -102,40 +102,15 @@ static inline size_t skip_ws(const uint8_t *d, size_t i, size_t end)
     return i;
 }
 
-/* Which field of M-4 the member name body [p, p+n) names.  Plain names are
- * told apart by their length first; a name with escapes is compared after
- * decoding (so "\u0069d" is "id"). */
+/* Which field of M-4 the member name body [p, p+n) names (a name with
+ * escapes is compared after decoding, so "\u0069d" is "id").  Only names
+ * known_name() did not recognise get here: rare, so a loop suffices. */
 static unsigned field_of(const uint8_t *p, size_t n, int esc)
 {
     unsigned f;
-    if (esc) {
-        for (f = 0; f < F_COUNT; f++)
-            if (ap_str_equals(p, n, 1, (const uint8_t *)FIELD_NAMES[f], strlen(FIELD_NAMES[f])))
-                return f;
-        return F_OTHER;
-    }
-    switch (n) {
-    case 2:
-        if (p[0] == 'i' && p[1] == 'd')
-            return F_ID;
-        if (p[0] == 't' && p[1] == 's')
-            return F_TS;
-        break;
-    case 4:
-        if (memcmp(p, "kind", 4) == 0)
-            return F_KIND;
-        break;
-    case 5:
-        if (memcmp(p, "flags", 5) == 0)
-            return F_FLAGS;
-        break;
-    case 14:
-        if (memcmp(p, "content_source", 14) == 0)
-            return F_SOURCE;
-        break;
-    default:
-        break;
-    }
+    for (f = 0; f < F_COUNT; f++)
+        if (ap_str_equals(p, n, esc, (const uint8_t *)FIELD_NAMES[f], strlen(FIELD_NAMES[f])))
+            return f;
     return F_OTHER;
 }
 

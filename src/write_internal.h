@@ -218,7 +218,12 @@ void aw_header_v2(uint8_t out[128], uint64_t index_offset, uint64_t index_length
                   uint64_t evt_offset, uint64_t evt_length, uint32_t evt_count,
                   uint32_t evt_base_id);
 
-/* Checks one event for W-EVT-2 and W-EVT-4.  `which` is the offset reported. */
+/* Checks one event for W-EVT-2, W-EVT-3 and W-EVT-4.  `which` is the offset
+ * reported.  aw_check_event_fields() leaves out W-EVT-4 (the payload's JSON),
+ * for payloads the caller has already checked against R-PAY-1..3. */
+acepack_status aw_check_event_fields(uint64_t ts, uint32_t kind, uint32_t source,
+                                     uint32_t flags, const void *payload, size_t len,
+                                     uint64_t which, acepack_error *err);
 acepack_status aw_check_event(uint64_t ts, uint32_t kind, uint32_t source, uint32_t flags,
                               const void *payload, size_t len, uint64_t which,
                               acepack_error *err);
