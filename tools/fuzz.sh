@@ -221,11 +221,11 @@ cmd_coverage() {
         objs+=(-object "$bin")
     done
     llvm-profdata merge -sparse "$prof"/*.profraw -o "$prof/all.profdata"
-    # The reader: src/*.c but the writer's files, and map_file.c (the mmap
+    # The reader: src/common/ and src/read/ but map_file.c (the mmap
     # wrapper, which takes a path, not bytes: no harness can reach it).
     local srcs=()
-    for f in "$ROOT"/src/*.c; do
-        case $(basename "$f") in write_* | map_file.c) ;; *) srcs+=("$f") ;; esac
+    for f in "$ROOT"/src/common/*.c "$ROOT"/src/read/*.c; do
+        case $(basename "$f") in map_file.c) ;; *) srcs+=("$f") ;; esac
     done
     echo
     llvm-cov report "${objs[@]:1}" -instr-profile="$prof/all.profdata" "${srcs[@]}" |

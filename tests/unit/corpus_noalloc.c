@@ -31,7 +31,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "acepack.h"
+#include "acepack_read.h"
 
 static volatile int armed;
 

@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "acepack.h"
+#include "acepack_read.h"
 
 /* ---- harness ---- */
 

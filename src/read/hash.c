@@ -5,7 +5,7 @@
  * (murmur3 fmix64).  The length is mixed in at the end, so the same function
  * works streaming (keys with escapes are hashed piece by piece as they are
  * decoded) and in one shot, with identical results.  Seeded; not a
- * cryptographic defense against crafted collisions (see acepack.h).
+ * cryptographic defense against crafted collisions (see acepack_read.h).
  */
 #include "internal.h"
 

@@ -1,10 +1,10 @@
 /*
- * write_internal.h - declarations shared by the writer sources (src/write_*.c).
+ * write_internal.h - declarations shared by the writer sources (src/write/).
  *
  * The writer is part of libacepack only, never of libacepack_read: it may
  * allocate (always through an acepack_allocator) and it performs system calls
  * (always through an acepack_io).  It uses the reader only through the public
- * API in acepack.h.  Internal names start with aw_.
+ * API in acepack_read.h.  Internal names start with aw_.
  */
 #ifndef ACEPACK_WRITE_INTERNAL_H
 #define ACEPACK_WRITE_INTERNAL_H
@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "acepack.h"
+#include "acepack_write.h"
 
 #define AW_MAX_SAFE 9007199254740991ull /* 2^53-1: largest offset or length (spec 3.6) */
 #define AW_U32_MAX 4294967295ull

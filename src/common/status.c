@@ -1,5 +1,5 @@
 /* status.c - status names and the error helper. */
-#include "internal.h"
+#include "common.h"
 
 const char *acepack_version_string(void)
 {
@@ -42,13 +42,4 @@ acepack_status ap_fail(acepack_error *err, acepack_status status, const char *ru
         err->sys_errno = 0;
     }
     return status;
-}
-
-void *ap_align8(void *mem, size_t size, size_t need)
-{
-    uintptr_t a = (uintptr_t)mem;
-    size_t skip = (size_t)((8u - (a & 7u)) & 7u);
-    if (mem == NULL || size < skip || size - skip < need)
-        return NULL;
-    return (unsigned char *)mem + skip;
 }

@@ -4,16 +4,9 @@
 #ifndef ACEPACK_INTERNAL_H
 #define ACEPACK_INTERNAL_H
 
-#include "acepack.h"
-#include "bytes.h"
+#include "../common/common.h"
 
 #define AP_MAX_DEPTH 512u /* spec 3.6: JSON nesting limit */
-
-/* ---- status.c ---- */
-
-/* Stores the error (when err is not NULL) and returns status. */
-acepack_status ap_fail(acepack_error *err, acepack_status status, const char *rule,
-                       uint64_t offset, const char *message);
 
 /* ---- open phases (header.c, events.c, index_scan.c) ---- */
 acepack_status ap_open_header(acepack_reader *r, acepack_error *err);
