@@ -193,6 +193,21 @@ ACEPACK_API acepack_status acepack_build_fd(const acepack_content *c,
                                             const acepack_allocator *alloc,
                                             const acepack_io *io, int fd, acepack_error *err);
 
+/*! acepack_build_path() : the canonical file of c installed at `path` as a
+ *  store's commit installs a file (W-COMMIT-9): a symbolic link at path is
+ *  followed (W-COMMIT-6); an existing file there must be a regular file
+ *  whose writer lock is free (ACEPACK_LOCKED, W-LOCK-1, otherwise), and it
+ *  is locked until replaced; the file is written to a locked temporary file
+ *  in the same directory, fsync, rename over path, fsync of the directory.
+ *  Any failure leaves an existing file unchanged and creates none.
+ *  io NULL: POSIX.  file_mode 0: that of the file replaced, else 0644.
+ *  @return ACEPACK_OK, the builder's refusals, ACEPACK_LOCKED, ACEPACK_IO,
+ *          ACEPACK_NOMEM, ACEPACK_ARG. */
+ACEPACK_API acepack_status acepack_build_path(const acepack_content *c, const char *path,
+                                              const acepack_allocator *alloc,
+                                              const acepack_io *io, uint32_t file_mode,
+                                              acepack_error *err);
+
 /* ------------------------------------------------------------------------
  * The conformance dump, parsed back (spec 11)
  * ------------------------------------------------------------------------ */
@@ -352,6 +367,25 @@ ACEPACK_API acepack_status acepack_store_open(const char *path, unsigned flags,
 ACEPACK_API acepack_status acepack_store_put(acepack_store *s, const void *key, size_t key_len,
                                              const void *value, size_t value_len,
                                              acepack_error *err);
+
+/*! acepack_read_fn : input callback: reads at most cap bytes into buf and
+ *  sets *got (0 = end of the input).  @return 0, or an errno value (the
+ *  caller then gets ACEPACK_CALLBACK with err->sys_errno set to it). */
+typedef int (*acepack_read_fn)(void *ctx, void *buf, size_t cap, size_t *got);
+
+/*! acepack_store_put_stream() : as acepack_store_put(), the value being
+ *  everything `read` returns until it reports the end.  The bytes go
+ *  straight into the store file beyond its committed extent through one
+ *  1 MiB buffer (memory does not depend on the value's size); they become
+ *  part of the store at the next commit, and are tail (W-COMMIT-3) if the
+ *  change is rolled back or never committed.  On failure nothing is pending
+ *  for the key beyond what was before.
+ *  @return ACEPACK_OK, ACEPACK_INVALID (W-IDX-2), ACEPACK_UNSUPPORTED (more
+ *          than 2^32-1 bytes), ACEPACK_CALLBACK (read failed), ACEPACK_IO,
+ *          ACEPACK_NOMEM, ACEPACK_ARG. */
+ACEPACK_API acepack_status acepack_store_put_stream(acepack_store *s, const void *key,
+                                                    size_t key_len, acepack_read_fn read,
+                                                    void *ctx, acepack_error *err);
 
 /*! acepack_store_delete() : removes key, pending until the next commit.
  *  @return ACEPACK_OK, ACEPACK_NOT_FOUND, ACEPACK_NOMEM, ACEPACK_ARG. */

@@ -103,14 +103,51 @@ void aw_strfree(const acepack_allocator *a, char *s);
 char *aw_dirname(const acepack_allocator *a, const char *path);
 
 /* Creates a new temporary file next to `path` (same directory) with
- * O_CREAT|O_EXCL, retrying with another name on EEXIST.  On success *fd is
- * open read-write and *tmp_path holds its name (free with aw_strfree). */
+ * O_CREAT|O_EXCL, retrying with another name on EEXIST, and locks it
+ * (W-LOCK-4: a temporary file is locked by its writer from creation until it
+ * is renamed or removed).  On success *fd is open read-write and *tmp_path
+ * holds its name (free with aw_strfree). */
 acepack_status aw_create_temp(const acepack_allocator *a, const acepack_io *io,
                               const char *path, uint32_t mode, int *fd, char **tmp_path,
                               acepack_error *err);
 
+/* The name of a temporary file: "<path>" AW_TEMP_SUFFIX "<16 hex digits>". */
+#define AW_TEMP_SUFFIX ".acepack-tmp-"
+
+/* ---- paths (write_path.c) ---- */
+
+/* W-COMMIT-6: `path` with every symbolic link of its last component
+ * followed (chains and relative links); a path that does not exist is
+ * returned as is, a dangling link is ACEPACK_IO (ENOENT) with a message that
+ * says so, a loop ACEPACK_IO (ELOOP).  *out: free with aw_strfree. */
+acepack_status aw_resolve_path(const acepack_allocator *a, const char *path, char **out,
+                               acepack_error *err);
+/* 1 when `name` (a directory entry) is a temporary file name of the file
+ * whose last path component is `base`. */
+int aw_is_temp_name(const char *name, const char *base);
+/* W-LOCK-4: removes the temporary files of `path` that no process has
+ * locked.  Call only while holding the lock of `path`.  Best effort. */
+void aw_clean_temps(const acepack_allocator *a, const acepack_io *io, const char *path);
+
+/* W-COMMIT-9: a produced file (build OUT, migrate OUT).  begin resolves the
+ * path, locks an existing target (ACEPACK_LOCKED when held; ACEPACK_ARG when
+ * it is not a regular file), removes stale temporary files and creates the
+ * (locked) temporary file `tfd`; install fsyncs, renames and fsyncs the
+ * directory; end removes the temporary file unless installed and releases
+ * everything (call it always after begin, whatever begin returned). */
+typedef struct aw_output {
+    const acepack_allocator *a;
+    const acepack_io *io;
+    char *target, *dir, *tmp;
+    int tfd, lock_fd;
+} aw_output;
+acepack_status aw_output_begin(aw_output *o, const acepack_allocator *a, const acepack_io *io,
+                               const char *path, uint32_t mode, acepack_error *err);
+acepack_status aw_output_install(aw_output *o, acepack_error *err);
+void aw_output_end(aw_output *o);
+
 /* Makes a finished temporary file (fd, tmp) the file at `target`:
- * fsync(fd), flock(fd) (W-COMPACT-1, M-2), rename(tmp, target), fsync of
+ * fsync(fd) (locked since its creation: W-COMPACT-1, M-2), rename(tmp, target), fsync of
  * `dir`.  *renamed is set to 1 once the rename succeeded.  On a failure
  * before the rename the temporary file is unlinked (fd stays open: the
  * caller closes it). */

@@ -343,7 +343,7 @@ acepack_status aw_create_temp(const acepack_allocator *a, const acepack_io *io,
 {
     /* "<path>.acepack-tmp-" + 16 hex digits.  It lives only while a compaction,
      * migration or creation runs (W-LOCK-3 forbids lasting sidecar files). */
-    static const char suffix[] = ".acepack-tmp-";
+    static const char suffix[] = AW_TEMP_SUFFIX;
     size_t plen = strlen(path);
     size_t n = plen + sizeof suffix - 1 + 16 + 1;
     char *name = aw_malloc(a, n);
@@ -366,6 +366,28 @@ acepack_status aw_create_temp(const acepack_allocator *a, const acepack_io *io,
             aw_free(a, name, n);
             return aw_fail_io(err, e, "cannot create a temporary file next to the store");
         }
+        /* W-LOCK-4: locked from now until renamed or removed, so that no
+         * writer cleaning up takes it for a crashed writer's.  A cleaner that
+         * got here between the open and the flock holds the lock or has
+         * removed the name: then this file is not ours to use, try another. */
+        acepack_file_info x, y;
+        e = io->flock(io->ctx, f, ACEPACK_IO_LOCK_EX_NB);
+        if (!e)
+            e = io->fstat(io->ctx, f, &x);
+        if (!e)
+            e = io->stat(io->ctx, name, &y);
+        if (!e && (x.dev != y.dev || x.ino != y.ino))
+            e = ENOENT;
+        if (e == EWOULDBLOCK || e == EAGAIN || e == ENOENT) {
+            io->close(io->ctx, f);
+            continue;
+        }
+        if (e) {
+            io->close(io->ctx, f);
+            io->unlink(io->ctx, name);
+            aw_free(a, name, n);
+            return aw_fail_io(err, e, "cannot lock the temporary file");
+        }
         *fd = f;
         *tmp_path = name;
         return ACEPACK_OK;
@@ -384,13 +406,8 @@ acepack_status aw_install_temp(const acepack_io *io, int fd, const char *tmp,
         io->unlink(io->ctx, tmp);
         return aw_fail_io(err, e, "fsync of the temporary file failed");
     }
-    /* Lock before the rename, so that the file is never visible at the path
-     * without a writer's lock on it (W-COMPACT-1). */
-    e = io->flock(io->ctx, fd, ACEPACK_IO_LOCK_EX_NB);
-    if (e) {
-        io->unlink(io->ctx, tmp);
-        return aw_fail_io(err, e, "cannot lock the temporary file");
-    }
+    /* The file is locked since aw_create_temp, so it is never visible at the
+     * path without a writer's lock on it (W-COMPACT-1). */
     e = io->rename(io->ctx, tmp, target);
     if (e) {
         io->unlink(io->ctx, tmp);

@@ -469,25 +469,53 @@ acepack_status aw_migrate_to_path(const void *v1, size_t n, const acepack_migrat
     return st;
 }
 
-acepack_status acepack_migrate_path(const char *in, const char *out,
+/* The whole input by pread into the heap: a map would turn a truncation by
+ * another process into SIGBUS (W-COMMIT-7). */
+static acepack_status read_input(const acepack_allocator *a, const acepack_io *io, int fd,
+                                 uint64_t size, uint8_t **out, acepack_error *err)
+{
+    *out = NULL;
+    if (size == 0)
+        return ACEPACK_OK;
+    uint8_t *p = aw_malloc(a, (size_t)size);
+    if (!p)
+        return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
+    int e = aw_pread_all(io, fd, p, (size_t)size, 0);
+    if (e) {
+        aw_free(a, p, (size_t)size);
+        return aw_fail_io(err, e, "cannot read the input (did it change size?)");
+    }
+    *out = p;
+    return ACEPACK_OK;
+}
+
+acepack_status acepack_migrate_path(const char *in_arg, const char *out,
                                     const acepack_migrate_options *opts,
                                     acepack_migrate_report *report, acepack_error *err)
 {
-    if (!in || !*in || (out && !*out) || (opts && !aw_alloc_valid(opts->alloc)))
+    if (!in_arg || !*in_arg || (out && !*out) || (opts && !aw_alloc_valid(opts->alloc)))
         return aw_fail(err, ACEPACK_ARG, NULL, 0, "invalid argument");
+    const acepack_allocator *a = aw_alloc_or_default(opts ? opts->alloc : NULL);
     const acepack_io *io = aw_io_or_default(opts ? opts->io : NULL);
+    char *in = NULL;
+    acepack_status st = aw_resolve_path(a, in_arg, &in, err); /* W-COMMIT-6 */
+    if (st != ACEPACK_OK)
+        return st;
     int fd = -1;
     /* In place, the input is the store: take the writer lock on it
      * (W-LOCK-1, W-LOCK-2) so that no writer of ours changes it meanwhile. */
     for (int attempt = 0;; attempt++) {
         int e = io->open(io->ctx, in, out ? ACEPACK_IO_RDONLY : ACEPACK_IO_RDWR, 0, &fd);
-        if (e)
+        if (e) {
+            aw_strfree(a, in);
             return aw_fail_io(err, e, "cannot open the input");
+        }
         if (out)
             break;
         e = io->flock(io->ctx, fd, ACEPACK_IO_LOCK_EX_NB);
         if (e) {
             io->close(io->ctx, fd);
+            aw_strfree(a, in);
             if (e == EWOULDBLOCK || e == EAGAIN)
                 return aw_fail(err, ACEPACK_LOCKED, "W-LOCK-1", 0,
                                "another writer holds the lock on the file");
@@ -496,31 +524,31 @@ acepack_status acepack_migrate_path(const char *in, const char *out,
         acepack_file_info x, y;
         e = io->fstat(io->ctx, fd, &x);
         int e2 = e ? e : io->stat(io->ctx, in, &y);
-        if (!e && !e2 && x.dev == y.dev && x.ino == y.ino)
+        if (!e && !e2 && x.dev == y.dev && x.ino == y.ino) {
+            aw_clean_temps(a, io, in); /* W-LOCK-4 */
             break;
+        }
         io->close(io->ctx, fd);
-        if (e || attempt >= 32)
+        if (e || attempt >= 32) {
+            aw_strfree(a, in);
             return aw_fail_io(err, e ? e : EAGAIN, "the input keeps being replaced");
+        }
     }
     acepack_file_info fi;
     int e = io->fstat(io->ctx, fd, &fi);
     if (e) {
         io->close(io->ctx, fd);
+        aw_strfree(a, in);
         return aw_fail_io(err, e, "fstat of the input failed");
     }
     if (!fi.is_regular || fi.size > (uint64_t)SIZE_MAX) {
         io->close(io->ctx, fd);
+        aw_strfree(a, in);
         return aw_fail(err, fi.is_regular ? ACEPACK_UNSUPPORTED : ACEPACK_ARG, NULL, fi.size,
                        "the input is not a regular file or is too large");
     }
-    const void *data = NULL;
-    if (fi.size > 0) {
-        e = io->map(io->ctx, fd, fi.size, &data);
-        if (e) {
-            io->close(io->ctx, fd);
-            return aw_fail_io(err, e, "cannot map the input");
-        }
-    }
+    uint8_t *data = NULL;
+    st = read_input(a, io, fd, fi.size, &data, err);
     acepack_migrate_options mo;
     if (opts)
         mo = *opts;
@@ -528,10 +556,28 @@ acepack_status acepack_migrate_path(const char *in, const char *out,
         memset(&mo, 0, sizeof mo);
     if (mo.file_mode == 0)
         mo.file_mode = fi.mode ? fi.mode : 0644u;
-    acepack_status st = aw_migrate_to_path(data, (size_t)fi.size, &mo, out ? out : in, 0, NULL,
-                                           report, err);
+    if (st == ACEPACK_OK && out) {
+        /* W-COMMIT-9: OUT is installed as a store's commit would be. */
+        aw_output o;
+        st = aw_output_begin(&o, a, io, out, mo.file_mode, err);
+        if (st == ACEPACK_OK) {
+            aw_fd_sink fs = {io, o.tfd, 0, 0};
+            aw_out w;
+            st = aw_out_init(&w, a, aw_sink_pwrite, &fs, err);
+            if (st == ACEPACK_OK) {
+                st = migrate_core(data, (size_t)fi.size, &mo, &w, report, err);
+                aw_out_free(&w, a);
+            }
+        }
+        if (st == ACEPACK_OK)
+            st = aw_output_install(&o, err);
+        aw_output_end(&o);
+    } else if (st == ACEPACK_OK) {
+        st = aw_migrate_to_path(data, (size_t)fi.size, &mo, in, 0, NULL, report, err);
+    }
     if (data)
-        io->unmap(io->ctx, data, fi.size);
+        aw_free(a, data, (size_t)fi.size);
     io->close(io->ctx, fd);
+    aw_strfree(a, in);
     return st;
 }

@@ -84,6 +84,9 @@ static acepack_status open_locked(acepack_store *s, unsigned flags, acepack_erro
         e = s->io.stat(s->io.ctx, s->path, &b);
         if (e == 0 && a.dev == b.dev && a.ino == b.ino) {
             s->fd = fd;
+            /* W-LOCK-4: holding the lock, no other writer of this store is
+             * alive; what its crashed predecessors left can go. */
+            aw_clean_temps(&s->a, &s->io, s->path);
             return ACEPACK_OK;
         }
         /* W-LOCK-2: we locked a file that a compaction has replaced. */
@@ -216,8 +219,14 @@ acepack_status acepack_store_open(const char *path, unsigned flags,
     s->ratio = ratio;
     s->mode = opts && opts->file_mode ? opts->file_mode : 0644u;
     s->seed = (uint32_t)((uintptr_t)s >> 4) * 2654435761u;
-    s->path = aw_strdup(a, path);
-    s->dir = aw_dirname(a, path);
+    /* W-COMMIT-6: a symbolic link names the store it points to; the store
+     * is that file, so compaction renames over the link's target. */
+    acepack_status rs = aw_resolve_path(a, path, &s->path, err);
+    if (rs != ACEPACK_OK) {
+        store_free(s);
+        return rs;
+    }
+    s->dir = aw_dirname(a, s->path);
     if (!s->path || !s->dir) {
         store_free(s);
         return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
@@ -272,6 +281,7 @@ acepack_status acepack_store_put(acepack_store *s, const void *key, size_t key_l
         return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
     aw_entry *e = &s->ent[x];
     e->pend = AW_PEND_PUT;
+    e->pend_file = 0;
     e->pend_off = s->pend.len;
     e->pend_len = (uint32_t)value_len;
     aw_put32(s->pend.p + s->pend.len, (uint32_t)value_len);
@@ -311,12 +321,13 @@ acepack_status acepack_store_get(acepack_store *s, const void *key, size_t key_l
     if (cap < n)
         return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "buffer smaller than the value");
     const aw_entry *e = &s->ent[x];
-    if (e->pend == AW_PEND_PUT) {
+    if (e->pend == AW_PEND_PUT && !e->pend_file) {
         if (n)
             memcpy(buf, s->pend.p + e->pend_off + 4, n);
         return ACEPACK_OK;
     }
-    int r = aw_pread_all(&s->io, s->fd, buf, n, e->chunk_off + 4u);
+    uint64_t at = e->pend == AW_PEND_PUT ? e->pend_off : e->chunk_off;
+    int r = aw_pread_all(&s->io, s->fd, buf, n, at + 4u);
     return r ? aw_fail_io(err, r, "cannot read the value") : ACEPACK_OK;
 }
 
@@ -395,10 +406,12 @@ void acepack_store_rollback(acepack_store *s)
     for (size_t i = 0; i < s->n_pend; i++) {
         aw_entry *e = &s->ent[s->pend_list[i]];
         e->pend = AW_PEND_NONE;
+        e->pend_file = 0;
         e->listed = 0;
     }
     s->n_pend = 0;
     s->pend.len = 0;
+    s->stage_end = 0; /* staged chunks are tail now */
     size_t n = (size_t)s->n_committed;
     s->ts.len = 8 * n;
     s->kind.len = s->src.len = s->flg.len = n;

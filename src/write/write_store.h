@@ -19,7 +19,8 @@ enum { AW_PEND_NONE = 0, AW_PEND_PUT = 1, AW_PEND_DEL = 2 };
 typedef struct aw_entry {
     uint64_t key_off;   /* key bytes in s->keys */
     uint64_t chunk_off; /* committed chunk (its length field), when live */
-    uint64_t pend_off;  /* pending chunk in s->pend, when pend == AW_PEND_PUT */
+    uint64_t pend_off;  /* pending chunk in s->pend, when pend == AW_PEND_PUT; in the
+                           file at this offset when pend_file (staged by put_stream) */
     uint32_t key_len;
     uint32_t val_len;   /* committed value length, when live */
     uint32_t pend_len;  /* pending value length */
@@ -28,6 +29,7 @@ typedef struct aw_entry {
     uint8_t pend;       /* AW_PEND_* */
     uint8_t listed;     /* in pend_list */
     uint8_t ordered;    /* in order[] (live, or was live at the last commit) */
+    uint8_t pend_file;  /* the pending chunk is staged in the store file */
 } aw_entry;
 
 struct acepack_store {
@@ -45,6 +47,8 @@ struct acepack_store {
     uint64_t extent;   /* committed extent: index_off + index_len */
     uint64_t floor;    /* a commit writes at or after this (see commit_failed) */
     uint64_t file_end; /* bytes at or beyond this were never written */
+    uint64_t stage_end; /* end of chunks staged by put_stream (0: none); a commit
+                           writes at or after max(floor, stage_end) */
 
     /* Keys. */
     aw_entry *ent;

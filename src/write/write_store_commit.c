@@ -57,8 +57,9 @@ static acepack_status make_index(acepack_store *s, commit_plan *p, uint64_t pend
         const aw_entry *e = &s->ent[p->order[k]];
         uint32_t len = 0;
         aw_entry_after(e, &len);
-        uint64_t off = offsets ? offsets[k]
-                               : (e->pend == AW_PEND_PUT ? pend_base + e->pend_off : e->chunk_off);
+        uint64_t off = offsets ? offsets[k] : e->pend != AW_PEND_PUT ? e->chunk_off
+                                            : e->pend_file             ? e->pend_off
+                                                                       : pend_base + e->pend_off;
         if (k > 0)
             aw_out_put(&o, ",", 1);
         aw_out_json_string(&o, aw_key_bytes(s, e), e->key_len);
@@ -119,13 +120,14 @@ static void apply(acepack_store *s, commit_plan *p, uint64_t pend_base, const ui
     for (size_t i = 0; i < s->n_pend; i++) {
         aw_entry *e = &s->ent[s->pend_list[i]];
         if (e->pend == AW_PEND_PUT) {
-            e->chunk_off = pend_base + e->pend_off;
+            e->chunk_off = e->pend_file ? e->pend_off : pend_base + e->pend_off;
             e->val_len = e->pend_len;
             e->live = 1;
         } else if (e->pend == AW_PEND_DEL) {
             e->live = 0;
         }
         e->pend = AW_PEND_NONE;
+        e->pend_file = 0;
         e->listed = 0;
         e->ordered = 0; /* set again below for the keys that remain */
     }
@@ -142,6 +144,7 @@ static void apply(acepack_store *s, commit_plan *p, uint64_t pend_base, const ui
     }
     s->n_pend = 0;
     s->pend.len = 0;
+    s->stage_end = 0;
     aw_free(&s->a, s->order, s->cap_order * sizeof(size_t));
     s->order = p->order;
     s->n_order = p->n_order;
@@ -229,7 +232,10 @@ static acepack_status compact(acepack_store *s, commit_plan *p, acepack_error *e
             if (e->pend == AW_PEND_PUT) {
                 copy_range(&o, s, copy, copy_cap, run_off, run_len);
                 run_len = 0;
-                aw_out_put(&o, s->pend.p + e->pend_off, 4u + (size_t)e->pend_len);
+                if (e->pend_file) /* staged by put_stream */
+                    copy_range(&o, s, copy, copy_cap, e->pend_off, 4u + (uint64_t)e->pend_len);
+                else
+                    aw_out_put(&o, s->pend.p + e->pend_off, 4u + (size_t)e->pend_len);
                 continue;
             }
             uint64_t len = 4u + (uint64_t)e->val_len;
@@ -293,7 +299,8 @@ acepack_status aw_store_commit(acepack_store *s, int force_compact, acepack_erro
         return st;
     }
 
-    uint64_t base = s->floor;
+    /* After the committed extent and after any chunk staged by put_stream. */
+    uint64_t base = s->stage_end > s->floor ? s->stage_end : s->floor;
     if (s->n_pend > 0) {
         st = make_index(s, &p, base, NULL, err);
         if (st != ACEPACK_OK) {

@@ -142,3 +142,18 @@ int cli_parse_u64(const char *s, uint64_t max, uint64_t *out)
     *out = v;
     return 1;
 }
+
+int cli_parse_u64_clamped(const char *s, uint64_t max, uint64_t *out)
+{
+    uint64_t v = 0;
+    if (*s == '\0')
+        return 0;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return 0;
+        unsigned d = (unsigned)(*s - '0');
+        v = v > (max - d) / 10u ? max : v * 10u + d;
+    }
+    *out = v;
+    return 1;
+}

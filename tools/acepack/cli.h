@@ -90,6 +90,9 @@ int cli_parse_profile_args(const cli_command *cmd, int argc, char **argv, const 
 
 /* Parses a decimal integer in [0, max] (no sign, no spaces).  @return 1 ok. */
 int cli_parse_u64(const char *s, uint64_t max, uint64_t *out);
+/* As cli_parse_u64, but a decimal integer above max (of any length) gives
+ * max instead of failing: 0 only for what is not a decimal integer. */
+int cli_parse_u64_clamped(const char *s, uint64_t max, uint64_t *out);
 
 /* Prints `acepack NAME: message`, the synopsis and a hint on stderr.
  * @return 2. */
@@ -117,6 +120,30 @@ typedef struct cli_input {
  * Prints an error and returns its exit code on failure, 0 on success. */
 int cli_input_load(cli_input *in, const char *arg);
 void cli_input_free(cli_input *in);
+
+/* An input of a writing command (write_input.c): opened once, read with
+ * read(2) (W-COMMIT-7, W-COMMIT-8). */
+typedef struct cli_winput {
+    const char *name; /* the path, or "<stdin>" for "-" */
+    int fd;
+    int owned;        /* fd is ours to close (not stdin) */
+    int regular;
+    uint64_t expect;  /* size of a regular file when opened (0: read to the end) */
+    uint64_t done;    /* bytes read so far */
+    int changed;      /* it ended before `expect`: truncated meanwhile */
+    int err;          /* errno of the failed read */
+} cli_winput;
+
+/* Opens `arg` ("-" = stdin) once; refuses a directory and the file the store
+ * path `store` (NULL: no check) names.  Prints the error; exit code. */
+int cli_winput_open(cli_winput *w, const char *arg, const char *store);
+/* An acepack_read_fn over w (ctx = w). */
+int cli_winput_read(void *ctx, void *buf, size_t cap, size_t *got);
+/* Reads all of w into in (heap); prints the error; exit code. */
+int cli_winput_load(cli_winput *w, cli_input *in);
+/* Prints why reading w failed; @return the exit code (2). */
+int cli_winput_failed(const cli_winput *w);
+void cli_winput_close(cli_winput *w);
 
 /* ------------------------------------------------------------------------
  * Errors (errors.c)

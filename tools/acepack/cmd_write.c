@@ -48,6 +48,17 @@ static int report_content(const char *name, const acepack_error *e)
     return cli_exit_code(e->status);
 }
 
+/* '-' names standard input for an input file; a store must be a file that
+ * can be locked and replaced, so a writing command refuses '-' as its store
+ * (a file of that name is reached as ./-). */
+static int refuse_dash(const cli_command *self, const char *path)
+{
+    if (strcmp(path, "-") == 0)
+        return cli_usage(self, "'-' (standard input) cannot be a store; use ./- for a file "
+                               "named '-'");
+    return CLI_EXIT_OK;
+}
+
 static int open_store(const char *path, unsigned flags, acepack_store **s)
 {
     acepack_error e;
@@ -82,6 +93,8 @@ static int parse_and_open(const cli_command *self, int argc, char **argv, int mi
     int rc = cli_parse_args(self, argc, argv, NULL, 0, min_pos, max_pos, a);
     if (rc >= 0)
         return rc;
+    if ((rc = refuse_dash(self, a->pos[0])) != CLI_EXIT_OK)
+        return rc;
     *s = NULL;
     rc = open_store(a->pos[0], flags, s);
     return rc == CLI_EXIT_OK ? -1 : rc;
@@ -92,7 +105,12 @@ static int parse_and_open(const cli_command *self, int argc, char **argv, int mi
  * code (then nothing is left to free or close). */
 static int load_and_open(const char *input, const char *path, cli_input *in, acepack_store **s)
 {
-    int rc = cli_input_load(in, input);
+    cli_winput w;
+    int rc = cli_winput_open(&w, input, path);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    rc = cli_winput_load(&w, in);
+    cli_winput_close(&w);
     if (rc != CLI_EXIT_OK)
         return rc;
     *s = NULL;
@@ -135,14 +153,30 @@ static int run_put(const cli_command *self, int argc, char **argv)
     int rc = cli_parse_args(self, argc, argv, NULL, 0, 2, 3, &a);
     if (rc >= 0)
         return rc;
-    cli_input in;
-    acepack_store *s;
-    if ((rc = load_and_open(a.npos > 2 ? a.pos[2] : "-", a.pos[0], &in, &s)) != CLI_EXIT_OK)
+    if ((rc = refuse_dash(self, a.pos[0])) != CLI_EXIT_OK)
         return rc;
+    /* The input is opened before the store, so that a missing input leaves
+     * no store created for nothing; it is then streamed into the store file
+     * (acepack_store_put_stream: memory independent of the value's size). */
+    cli_winput w;
+    if ((rc = cli_winput_open(&w, a.npos > 2 ? a.pos[2] : "-", a.pos[0])) != CLI_EXIT_OK)
+        return rc;
+    acepack_store *s = NULL;
+    if ((rc = open_store(a.pos[0], ACEPACK_STORE_CREATE, &s)) != CLI_EXIT_OK) {
+        cli_winput_close(&w);
+        return rc;
+    }
     acepack_error e;
     memset(&e, 0, sizeof e);
     const char *key = a.pos[1];
-    if (acepack_store_put(s, key, strlen(key), in.data, in.size, &e) != ACEPACK_OK) {
+    acepack_status st = acepack_store_put_stream(s, key, strlen(key), cli_winput_read, &w, &e);
+    if (st == ACEPACK_CALLBACK) {
+        rc = cli_winput_failed(&w);
+        acepack_store_close(s, NULL);
+    } else if (st == ACEPACK_IO) {
+        rc = report(a.pos[0], &e);
+        acepack_store_close(s, NULL);
+    } else if (st != ACEPACK_OK) {
         fprintf(stderr, "%s: key '%s': %s%s%s\n", a.pos[0], key, e.rule ? e.rule : "",
                 e.rule ? ": " : "", e.message ? e.message : "");
         rc = cli_exit_code(e.status);
@@ -150,7 +184,7 @@ static int run_put(const cli_command *self, int argc, char **argv)
     } else {
         rc = commit_close(a.pos[0], s);
     }
-    cli_input_free(&in);
+    cli_winput_close(&w);
     return rc;
 }
 
@@ -160,7 +194,11 @@ const cli_command cli_cmd_put = {
     "set a key to the bytes of a file (or stdin) and commit",
     "Sets KEY (UTF-8, W-IDX-2) to the bytes of VALUEFILE (standard input when it\n"
     "is '-' or absent) in the store FILE, created when it does not exist, and\n"
-    "commits (spec 9.1).\n",
+    "commits (spec 9.1).  VALUEFILE is opened and read once, in pieces, straight\n"
+    "into the store file (a FIFO, a device or a /proc file works; memory does not\n"
+    "grow with the value).  Exit 2 when VALUEFILE is the store itself or changes\n"
+    "size while it is read (W-COMMIT-7).  FILE cannot be '-' (exit 2); a symbolic\n"
+    "link is followed to its target (W-COMMIT-6).\n",
     run_put,
 };
 
@@ -212,10 +250,15 @@ static int run_append(const cli_command *self, int argc, char **argv)
                 return cli_usage(self, "%s is required", names[i]);
             continue;
         }
-        /* Range checks are the writer's (W-EVT-2): only the syntax here. */
-        if (!cli_parse_u64(a.value[i], i == 0 ? UINT64_MAX : UINT32_MAX, &v[i]))
+        /* Range checks are the writer's (W-EVT-2): only the syntax here.  A
+         * decimal integer of any size is syntax; one too large for the field
+         * is clamped to a value the writer refuses, so that every
+         * out-of-range value gets the same exit 1 and W-EVT-2. */
+        if (!cli_parse_u64_clamped(a.value[i], i == 0 ? UINT64_MAX : UINT32_MAX, &v[i]))
             return cli_usage(self, "%s needs a decimal integer, not '%s'", names[i], a.value[i]);
     }
+    if ((rc = refuse_dash(self, a.pos[0])) != CLI_EXIT_OK)
+        return rc;
     cli_input in;
     acepack_store *s;
     if ((rc = load_and_open(a.npos > 1 ? a.pos[1] : "-", a.pos[0], &in, &s)) != CLI_EXIT_OK)
@@ -244,8 +287,10 @@ const cli_command cli_cmd_append = {
     "commits, then prints the new event's id (R-EVT-10).  The payload is the\n"
     "bytes of PAYLOADFILE (standard input when '-' or absent), written unchanged;\n"
     "it must be a JSON object text (R-PAY-1..3, W-EVT-4).  T must be at most\n"
-    "2^53-1, K, S and F (default 0) at most 255 (W-EVT-2); anything else is\n"
-    "refused with exit 1.\n",
+    "2^53-1, K, S and F (default 0) at most 255 (W-EVT-2): a decimal integer\n"
+    "beyond that, of any size, is refused with exit 1 and a W-EVT-2 diagnostic;\n"
+    "a value that is not a decimal integer (a sign, a space, empty) is a usage\n"
+    "error, exit 2.  FILE cannot be '-' (exit 2).\n",
     run_append,
 };
 
@@ -327,6 +372,9 @@ static int run_migrate(const cli_command *self, int argc, char **argv)
                                     &a, &o.profile);
     if (rc >= 0)
         return rc;
+    if ((rc = refuse_dash(self, a.pos[0])) != CLI_EXIT_OK ||
+        (a.npos > 1 && (rc = refuse_dash(self, a.pos[1])) != CLI_EXIT_OK))
+        return rc;
     key_list keys = {NULL, NULL, 0};
     o.malformed_key = collect_key;
     o.malformed_ctx = &keys;
@@ -355,7 +403,10 @@ const cli_command cli_cmd_migrate = {
     "ids preserved (evt_base_id and gap events), malformed entries stay keys.\n"
     "Without OUT, FILE is replaced in place (under the writer lock); with OUT,\n"
     "FILE is not touched.  Either way the new file is written to a temporary file,\n"
-    "made durable and renamed (M-2).  FILE must validate under the profile\n"
+    "made durable and renamed (M-2); an existing OUT must not be locked by another\n"
+    "writer (exit 2, W-LOCK-1) and is unchanged by any failure (W-COMMIT-9).\n"
+    "Symbolic links are followed (W-COMMIT-6); FILE and OUT cannot be '-'.\n"
+    "FILE must validate under the profile\n"
     "(strict by default, M-1).  Prints the report (M-10) as one JSON line:\n"
     "events_from_entries, gap_events, malformed_entries (the keys), \n"
     "log_entry_seq_consumed, evt_base_id, events.  Exit 1 when the result cannot\n"
@@ -393,36 +444,18 @@ static int build_from_text(const char *name, const uint8_t *text, size_t n, cons
     if (out == NULL) {
         st = acepack_build_write(&d.content, NULL, stdout_write, NULL, &e);
     } else {
-        /* Build in memory first: nothing is written when the content is refused. */
-        uint64_t size = 0;
-        st = acepack_build_size(&d.content, NULL, &size, &e);
-        uint8_t *buf = NULL;
-        if (st == ACEPACK_OK && (size > SIZE_MAX || !(buf = malloc((size_t)size)))) {
-            fprintf(stderr, "%s: out of memory\n", name);
+        /* W-COMMIT-9: as a store's commit: temporary file, fsync, rename,
+         * under the lock of an existing OUT; nothing is created when the
+         * content is refused. */
+        st = acepack_build_path(&d.content, out, NULL, NULL, 0, &e);
+        if (st == ACEPACK_IO || st == ACEPACK_LOCKED || st == ACEPACK_ARG) {
+            if (st == ACEPACK_ARG)
+                fprintf(stderr, "%s: %s\n", out, e.message ? e.message : "invalid output");
+            else
+                report(out, &e);
             acepack_parsed_dump_free(&d);
-            return CLI_EXIT_UNSUPPORTED;
+            return CLI_EXIT_USAGE;
         }
-        size_t written = 0;
-        if (st == ACEPACK_OK)
-            st = acepack_build(&d.content, NULL, buf, (size_t)size, &written, &e);
-        if (st == ACEPACK_OK) {
-            int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-            size_t done = 0;
-            while (fd >= 0 && done < written) {
-                ssize_t k = write(fd, buf + done, written - done);
-                if (k <= 0 && errno != EINTR)
-                    break;
-                if (k > 0)
-                    done += (size_t)k;
-            }
-            if (fd < 0 || done != written || fsync(fd) != 0) {
-                fprintf(stderr, "%s: cannot write: %s\n", out, strerror(errno));
-                rc = CLI_EXIT_USAGE;
-            }
-            if (fd >= 0)
-                close(fd);
-        }
-        free(buf);
     }
     if (st != ACEPACK_OK)
         rc = st == ACEPACK_CALLBACK ? CLI_EXIT_USAGE : report_content(name, &e);
@@ -465,7 +498,12 @@ const cli_command cli_cmd_build = {
     "Content no writer may write is refused with exit 1: ts above 2^53-1 or\n"
     "kind/source/flags above 255 (W-EVT-2), a payload that is not a JSON object\n"
     "text (W-EVT-4), an incompatible flag (W-HDR-2), evt_base_id above 2^32-1.\n"
-    "Compatible flag bits are cleared (the canonical flags word is 0).\n",
+    "Compatible flag bits are cleared (the canonical flags word is 0).\n"
+    "OUT is installed as a store's commit installs a file (W-COMMIT-9): written\n"
+    "to a temporary file beside it, made durable, renamed over OUT; an existing\n"
+    "OUT must be a regular file whose writer lock is free (else exit 2, W-LOCK-1)\n"
+    "and is unchanged by any failure; a symbolic link is followed (W-COMMIT-6).\n"
+    "DUMP.json may be '-' for standard input.\n",
     run_build,
 };
 

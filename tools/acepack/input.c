@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
@@ -51,7 +52,12 @@ int cli_input_load(cli_input *in, const char *arg)
     memset(in, 0, sizeof *in);
     int is_stdin = strcmp(arg, "-") == 0;
     in->name = is_stdin ? "<stdin>" : arg;
-    if (!is_stdin) {
+    struct stat st;
+    /* Only a regular file is mapped: anything else (a FIFO, a device) is
+     * opened once and read as a stream, since opening it twice would lose
+     * what was written to it or block (W-COMMIT-8 is the writers' rule; the
+     * readers follow it too). */
+    if (!is_stdin && stat(arg, &st) == 0 && S_ISREG(st.st_mode)) {
         acepack_error e;
         memset(&e, 0, sizeof e);
         acepack_status s = acepack_map_file(arg, &in->map, &e);

@@ -37,7 +37,9 @@ static void print_usage(FILE *f)
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(f, "  %-9s %s\n", commands[i]->name, commands[i]->summary);
     fprintf(f, "\n"
-               "FILE may be '-' for standard input.  Errors about a file are printed as\n"
+               "FILE may be '-' for standard input when a command reads it; a writing\n"
+               "command refuses '-' as its store (exit 2; ./- names a file called '-').\n"
+               "Errors about a file are printed as\n"
                "FILE:OFFSET: RULE-ID: message (OFFSET in decimal bytes from the start).\n"
                "\n"
                "exit status: 0 success, 1 invalid input, 2 usage or I/O error,\n"
