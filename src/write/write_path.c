@@ -112,15 +112,19 @@ int aw_is_temp_name(const char *name, const char *base)
 }
 
 /* Removes `p` when nobody holds its lock (W-LOCK-4): every writer locks its
- * temporary file from creation to rename, so an unlocked one has no owner. */
-static void remove_if_stale(const acepack_io *io, const char *p)
+ * temporary file from creation to rename, so an unlocked one has no owner.
+ * A temporary name of the store file itself (a creation that linked it and
+ * died before removing the name) is locked by us: it is only a second name. */
+static void remove_if_stale(const acepack_io *io, const char *p, const acepack_file_info *store)
 {
     int fd = -1;
     if (io->open(io->ctx, p, ACEPACK_IO_RDONLY, 0, &fd) != 0)
         return;
     acepack_file_info x, y;
-    if (io->flock(io->ctx, fd, ACEPACK_IO_LOCK_EX_NB) == 0 && io->fstat(io->ctx, fd, &x) == 0 &&
-        x.is_regular && io->stat(io->ctx, p, &y) == 0 && x.dev == y.dev && x.ino == y.ino)
+    int ok = io->fstat(io->ctx, fd, &x) == 0 && x.is_regular;
+    int is_store = ok && store && x.dev == store->dev && x.ino == store->ino;
+    if (ok && (is_store || io->flock(io->ctx, fd, ACEPACK_IO_LOCK_EX_NB) == 0) &&
+        io->stat(io->ctx, p, &y) == 0 && x.dev == y.dev && x.ino == y.ino)
         io->unlink(io->ctx, p);
     io->close(io->ctx, fd);
 }
@@ -132,6 +136,8 @@ void aw_clean_temps(const acepack_allocator *a, const acepack_io *io, const char
     char *dir = aw_dirname(a, path);
     if (!dir)
         return;
+    acepack_file_info st;
+    int have_store = io->stat(io->ctx, path, &st) == 0;
     DIR *d = opendir(dir);
     if (d) {
         size_t dl = strlen(dir);
@@ -146,7 +152,7 @@ void aw_clean_temps(const acepack_allocator *a, const acepack_io *io, const char
             memcpy(p, dir, dl);
             p[dl] = '/';
             memcpy(p + dl + 1, de->d_name, n - dl - 1);
-            remove_if_stale(io, p);
+            remove_if_stale(io, p, have_store ? &st : NULL);
             aw_free(a, p, n);
         }
         closedir(d);

@@ -40,6 +40,8 @@ static acepack_status create_empty(acepack_store *s, acepack_error *err)
             e = 0;
     }
     int u = s->io.unlink(s->io.ctx, tmp);
+    if (u == ENOENT)
+        u = 0; /* a writer that opened the new store removed the second name (W-LOCK-4) */
     if (!e && u) {
         e = u;
         what = "cannot remove the temporary file of the new store";

@@ -20,7 +20,10 @@
  *   - crashes: the store object is abandoned (and, for power losses, every
  *     byte not made durable is undone); a fresh writer must open the file
  *     and see exactly the state found on disk.
- * Runs that end normally must leave no temporary file behind.
+ * Runs that end normally must leave no temporary file behind, and neither
+ * may a crash once the next writer opened the store (W-LOCK-4).  Issue 15
+ * added acepack_store_put_stream and the produced files of build and migrate
+ * OUT (W-COMMIT-9) to the workloads.
  */
 #if !defined(_DEFAULT_SOURCE)
 #define _DEFAULT_SOURCE 1
@@ -43,6 +46,10 @@ typedef enum step_kind {
     S_COMPACT,
     S_REOPEN,       /* close, then S_OPEN */
     S_MIGRATE_PATH, /* acepack_migrate_path(path, NULL): in place */
+    S_PUT_STREAM,   /* acepack_store_put_stream of a 100 KiB value, then commit */
+    S_CLOSE,        /* close the store (no fault: close is not counted) */
+    S_BUILD_PATH,   /* acepack_build_path(pm, path): replaces the store (W-COMMIT-9) */
+    S_MIGRATE_OUT,  /* acepack_migrate_path(in, path): the v1 file of v1_file() to path */
     S_END
 } step_kind;
 
@@ -78,6 +85,36 @@ static const step WORKLOAD_MIGRATE_OPEN[] = {
     {S_END, NULL, NULL},
 };
 
+/* Issue 15: a streamed value, then the produced files of build and migrate
+ * OUT over an existing store, then onto no file at all. */
+static const step WORKLOAD_STREAM_BUILD[] = {
+    {S_CREATE, NULL, NULL},
+    {S_PUT, "a", "1"}, {S_COMMIT, NULL, NULL},
+    {S_PUT_STREAM, "s", NULL},
+    {S_PUT, "a", "2"}, {S_PUT_STREAM, "t", NULL}, {S_DEL, "s", NULL}, {S_COMMIT, NULL, NULL},
+    {S_CLOSE, NULL, NULL},
+    {S_PUT, "b", NULL}, {S_BUILD_PATH, NULL, NULL},
+    {S_END, NULL, NULL},
+};
+
+static const step WORKLOAD_MIGRATE_OUT[] = {
+    {S_CREATE, NULL, NULL},
+    {S_PUT, "a", "1"}, {S_COMMIT, NULL, NULL},
+    {S_CLOSE, NULL, NULL},
+    {S_MIGRATE_OUT, NULL, NULL},
+    {S_END, NULL, NULL},
+};
+
+static const step WORKLOAD_NEW_OUT[] = {
+    {S_PUT, "n", NULL}, {S_BUILD_PATH, NULL, NULL},
+    {S_END, NULL, NULL},
+};
+
+static const step WORKLOAD_NEW_MIGRATE_OUT[] = {
+    {S_MIGRATE_OUT, NULL, NULL},
+    {S_END, NULL, NULL},
+};
+
 static const step WORKLOAD_MIGRATE_PATH[] = {
     {S_MIGRATE_PATH, NULL, NULL},
     {S_OPEN, NULL, NULL},
@@ -89,6 +126,8 @@ typedef struct run {
     fault_io fio;
     char dir[256];
     char path[320];
+    char in_path[320]; /* the input of S_MIGRATE_OUT */
+    const char *skey;  /* the key of S_PUT_STREAM */
     acepack_store *s;
     model cm;         /* the last committed content */
     model pm;         /* cm + the changes made since */
@@ -112,7 +151,10 @@ static const char E2[] = "{\"kind\":1,\"content_source\":2,\"key\":\"k\",\"paylo
 static const char E4[] = "{\"kind\":3,\"content_source\":4,\"id\":4,\"ts\":5,\"flags\":1}";
 static const char GAP[] = "{\"acepack\":\"gap\"}";
 
-static void v1_file(run *r)
+static void v1_model(model *m);
+
+/* The v1 file at `path` (its bytes: free them). */
+static uint8_t *v1_write(const char *path, size_t *n)
 {
     acepack_kv kv[5] = {
         {(const uint8_t *)"core/log/000000000002", 21, (const uint8_t *)E2, sizeof E2 - 1},
@@ -121,20 +163,52 @@ static void v1_file(run *r)
         {(const uint8_t *)"meta/log_entry_seq", 18, (const uint8_t *)"6", 1},
         {(const uint8_t *)"other", 5, (const uint8_t *)"v", 1},
     };
-    r->old_bytes = w_write_v1_file(r->path, kv, 5, &r->old_n);
-    if (!r->old_bytes)
+    uint8_t *b = w_write_v1_file(path, kv, 5, n);
+    if (!b)
         abort();
+    return b;
+}
+
+static void v1_file(run *r)
+{
+    r->old_bytes = v1_write(r->path, &r->old_n);
+    model_free(&r->pm);
+    v1_model(&r->pm);
+}
+
+static void v1_model(model *m)
+{
     /* Spec 10 by hand: lo = 2 -> evt_base_id 1; ids 2..6 (S = 6): entry 2,
      * gap 3, entry 4, gap 5 (its entry is malformed: it stays a key), gap 6. */
-    model_init(&r->pm);
-    r->pm.base = 1;
-    model_append(&r->pm, 1700000000000ull, 1, 2, 0, E2, sizeof E2 - 1);
-    model_append(&r->pm, 0, 0, 0, 1, GAP, sizeof GAP - 1);
-    model_append(&r->pm, 5, 3, 4, 1, E4, sizeof E4 - 1);
-    model_append(&r->pm, 0, 0, 0, 1, GAP, sizeof GAP - 1);
-    model_append(&r->pm, 0, 0, 0, 1, GAP, sizeof GAP - 1);
-    model_put(&r->pm, "core/log/000000000005", 21, "not json", 8);
-    model_put(&r->pm, "other", 5, "v", 1);
+    model_init(m);
+    m->base = 1;
+    model_append(m, 1700000000000ull, 1, 2, 0, E2, sizeof E2 - 1);
+    model_append(m, 0, 0, 0, 1, GAP, sizeof GAP - 1);
+    model_append(m, 5, 3, 4, 1, E4, sizeof E4 - 1);
+    model_append(m, 0, 0, 0, 1, GAP, sizeof GAP - 1);
+    model_append(m, 0, 0, 0, 1, GAP, sizeof GAP - 1);
+    model_put(m, "core/log/000000000005", 21, "not json", 8);
+    model_put(m, "other", 5, "v", 1);
+}
+
+/* A reader over big_value for acepack_store_put_stream, in odd pieces. */
+typedef struct mem_reader {
+    const uint8_t *p;
+    size_t n, pos;
+} mem_reader;
+
+static int mem_read(void *ctx, void *buf, size_t cap, size_t *got)
+{
+    mem_reader *m = ctx;
+    size_t k = m->n - m->pos;
+    if (k > cap)
+        k = cap;
+    if (k > 7777)
+        k = 7777;
+    memcpy(buf, m->p + m->pos, k);
+    m->pos += k;
+    *got = k;
+    return 0;
 }
 
 static acepack_store_options options(run *r)
@@ -213,11 +287,30 @@ static acepack_status do_io(run *r, step_kind k, acepack_error *e)
         return acepack_store_commit(r->s, e);
     case S_COMPACT:
         return acepack_store_compact(r->s, e);
-    case S_MIGRATE_PATH: {
+    case S_MIGRATE_PATH:
+    case S_MIGRATE_OUT: {
         acepack_migrate_options mo;
         memset(&mo, 0, sizeof mo);
         mo.io = &r->fio.io;
+        if (k == S_MIGRATE_OUT)
+            return acepack_migrate_path(r->in_path, r->path, &mo, NULL, e);
         return acepack_migrate_path(r->path, NULL, &mo, NULL, e);
+    }
+    case S_PUT_STREAM: {
+        mem_reader m = {big_value, sizeof big_value, 0};
+        acepack_status st = acepack_store_put_stream(r->s, r->skey, strlen(r->skey), mem_read, &m, e);
+        return st == ACEPACK_OK ? acepack_store_commit(r->s, e) : st;
+    }
+    case S_BUILD_PATH: {
+        acepack_kv *kv = calloc(r->pm.nkv + 1, sizeof *kv);
+        acepack_event_in *ev = calloc(r->pm.nev + 1, sizeof *ev);
+        if (!kv || !ev)
+            abort();
+        acepack_content c = model_content(&r->pm, kv, ev);
+        acepack_status st = acepack_build_path(&c, r->path, NULL, &r->fio.io, 0, e);
+        free(kv);
+        free(ev);
+        return st;
     }
     default:
         return ACEPACK_ARG;
@@ -264,8 +357,10 @@ static void run_io_step(run *r, step_kind k, long fault_k)
 {
     acepack_error e;
     memset(&e, 0, sizeof e);
-    const char *names[] = {"create", "open", "put", "del", "append", "commit", "compact",
-                           "reopen", "migrate_path", "end"};
+    const char *names[] = {"create", "open",         "put",        "del",
+                           "append", "commit",       "compact",    "reopen",
+                           "migrate_path", "put_stream", "close", "build_path",
+                           "migrate_out", "end"};
     if (k == S_REOPEN) {
         CHECK_ST(acepack_store_close(r->s, NULL), ACEPACK_OK);
         r->s = NULL;
@@ -301,7 +396,7 @@ static void run_io_step(run *r, step_kind k, long fault_k)
                      ACEPACK_OK);
             model_append(&r->pm, 7, 7, 7, 0, extra, sizeof extra - 1);
         }
-        if (!(k == S_MIGRATE_PATH && which == 1)) {
+        if (!((k == S_MIGRATE_PATH || k == S_MIGRATE_OUT || k == S_BUILD_PATH) && which == 1)) {
             long retry_start = r->fio.calls;
             if (r->crash_in_retry > 0) {
                 /* A second fault: the process dies during the retry. */
@@ -342,6 +437,7 @@ static long run_workload(const step *w, int v1_start, fault_kind kind, long faul
     memset(&r, 0, sizeof r);
     w_mkdir(r.dir, sizeof r.dir, "faults");
     snprintf(r.path, sizeof r.path, "%s/store.ace", r.dir);
+    snprintf(r.in_path, sizeof r.in_path, "%s/input-v1.ace", r.dir);
     fault_io_init(&r.fio, r.path);
     model_init(&r.cm);
     model_init(&r.pm);
@@ -358,8 +454,28 @@ static long run_workload(const step *w, int v1_start, fault_kind kind, long faul
         case S_PUT: {
             const char *v = s->val ? s->val : (const char *)big_value;
             size_t vn = s->val ? strlen(s->val) : sizeof big_value;
-            CHECK_ST(acepack_store_put(r.s, s->key, strlen(s->key), v, vn, NULL), ACEPACK_OK);
+            if (r.s) /* no store open: the content of a later S_BUILD_PATH */
+                CHECK_ST(acepack_store_put(r.s, s->key, strlen(s->key), v, vn, NULL),
+                         ACEPACK_OK);
             model_put(&r.pm, s->key, strlen(s->key), v, vn);
+            break;
+        }
+        case S_PUT_STREAM:
+            r.skey = s->key;
+            model_put(&r.pm, s->key, strlen(s->key), big_value, sizeof big_value);
+            run_io_step(&r, s->k, fault_k);
+            break;
+        case S_CLOSE:
+            CHECK_ST(acepack_store_close(r.s, NULL), ACEPACK_OK);
+            r.s = NULL;
+            break;
+        case S_MIGRATE_OUT: {
+            size_t n = 0;
+            free(v1_write(r.in_path, &n));
+            model_free(&r.pm);
+            v1_model(&r.pm);
+            run_io_step(&r, s->k, fault_k);
+            unlink(r.in_path);
             break;
         }
         case S_DEL:
@@ -388,12 +504,17 @@ static long run_workload(const step *w, int v1_start, fault_kind kind, long faul
         *retry_calls = r.retry_calls;
     /* No lasting temporary or sidecar file (W-LOCK-3), unless the process
      * died or removing one was itself the injected fault. */
+    unlink(r.in_path);
     int files = w_count_files(r.dir);
-    int excused = r.ended_by_crash ||
+    /* W-LOCK-4: after a crash, the next writer's open (after_crash) removed
+     * what the crashed one left, wherever there is a store to open. */
+    int excused = (r.ended_by_crash && !file_exists(r.path)) ||
                   (r.fio.fired && r.fio.fired_call && strcmp(r.fio.fired_call, "unlink") == 0);
-    if (!excused && files != 1)
-        w_fail(__FILE__, __LINE__, "%s k=%ld: %d files left in the directory",
-               fault_name(kind), fault_k, files);
+    if (!excused && files != 1) {
+        w_fail(__FILE__, __LINE__, "%s k=%ld (crash in retry at %ld, fired on %s): %d files "
+               "left in the directory", fault_name(kind), fault_k, crash_in_retry,
+               r.fio.fired_call ? r.fio.fired_call : "-", files);
+    }
     if (kind != FAULT_NONE && !crash_in_retry && fault_k <= calls && !r.fio.fired)
         w_fail(__FILE__, __LINE__, "%s k=%ld: fault never fired", fault_name(kind), fault_k);
     fault_io_free(&r.fio);
@@ -444,6 +565,18 @@ static void test_migrate_open_workload(void)
     sweep("migration at open", WORKLOAD_MIGRATE_OPEN, 1);
 }
 
+static void test_stream_build_workload(void)
+{
+    sweep("put_stream and build onto a store", WORKLOAD_STREAM_BUILD, 0);
+    sweep("build of a new file", WORKLOAD_NEW_OUT, 0);
+}
+
+static void test_migrate_out_workload(void)
+{
+    sweep("migrate onto a store", WORKLOAD_MIGRATE_OUT, 0);
+    sweep("migrate to a new file", WORKLOAD_NEW_MIGRATE_OUT, 0);
+}
+
 static void test_migrate_path_workload(void)
 {
     sweep("migration in place", WORKLOAD_MIGRATE_PATH, 1);
@@ -455,6 +588,8 @@ int main(int argc, char **argv)
     static const w_test tests[] = {
         {"store_workload", test_store_workload},
         {"migrate_open_workload", test_migrate_open_workload},
+        {"stream_build_workload", test_stream_build_workload},
+        {"migrate_out_workload", test_migrate_out_workload},
         {"migrate_path_workload", test_migrate_path_workload},
         {NULL, NULL},
     };
