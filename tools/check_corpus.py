@@ -42,6 +42,15 @@ EXEMPT = {
                   "write.faults at every I/O call of creation)",
     "W-COMPACT-2": "growth bound over a sequence of commits: tested by the C writer's tests "
                    "(fault injection and long commit sequences)",
+    "W-COMMIT-6": "symbolic links resolved by writers: tested by tests/write "
+                  "(write.harden.symlink: chains, relative links, dangling links)",
+    "W-COMMIT-7": "inputs that alias the store or shrink while read: tested by tests/write "
+                  "(write.harden.alias)",
+    "W-COMMIT-8": "non-regular inputs read once: tested by tests/write (write.harden.fifo)",
+    "W-COMMIT-9": "produced files installed under the target's lock: tested by tests/write "
+                  "(write.harden.output, write.faults build/migrate OUT workloads)",
+    "W-LOCK-4": "stale temporary files removed by the next writer: tested by tests/write "
+                "(write.harden.tempfiles kill -9 trials, write.faults after every crash)",
     "M-2": "input left untouched, atomic rename: tested by the C writer's fault-injection "
            "tests",
     "M-10": "a SHOULD about the migration report, which has no byte form to compare",

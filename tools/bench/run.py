@@ -55,17 +55,20 @@ def parse_args():
     p.add_argument("--js-runs", type=count, default=3, help="runs per JS figure (median)")
     p.add_argument("--no-writer", action="store_true", help="skip the writer figures")
     p.add_argument("--json-out", help="write every raw figure to this JSON file")
+    p.add_argument("--large-value-mib", type=count, default=256,
+                   help="size of the large-value put figure in MiB (0: skip it)")
     return p.parse_args()
 
 
 # --------------------------------------------------------------------------- helpers
 
-def run_child(cmd, stdout_path=None):
+def run_child(cmd, stdout_path=None, stdin_path=None):
     """Runs cmd; returns (exit status, wall seconds, peak RSS bytes, stdout text)."""
     out = open(stdout_path, "w+") if stdout_path else tempfile.TemporaryFile("w+")
+    inp = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
     with out:
         t0 = time.perf_counter()
-        p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, text=True)
+        p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, text=True, stdin=inp)
         err = p.stderr.read()
         _, status, ru = os.wait4(p.pid, 0)
         wall = time.perf_counter() - t0
@@ -73,6 +76,8 @@ def run_child(cmd, stdout_path=None):
         p.stderr.close()
         out.seek(0)
         text = out.read()
+    if stdin_path:
+        inp.close()
     if p.returncode != 0:
         sys.stderr.write(err)
         raise SystemExit(f"run.py: {' '.join(cmd)} exited with {p.returncode}")
@@ -283,6 +288,67 @@ def report(args, info, load_before, load_after, reader, lookup, writer, cli, js)
     return "\n".join(out)
 
 
+def large_value(args, cli_bin):
+    """`acepack put` of one large value (from a file, and from a pipe on stdin) into a new
+    store, against `dd bs=1M conv=fdatasync` of the same bytes in the same directory (the
+    disk's limit), alternating run by run; medians of 3 runs, peak RSS of each child
+    (GNU time when installed, else wait4, which counts the forked Python)."""
+    mib = args.large_value_mib
+    src = os.path.join(args.dir, f"large-{mib}m.bin")
+    if not os.path.exists(src) or os.path.getsize(src) != mib << 20:
+        block = bytes(range(256)) * 4096            # 1 MiB, not all zeros
+        with open(src, "wb") as f:
+            for i in range(mib):
+                f.write(block[i % 251:] + block[:i % 251])
+    store = os.path.join(args.dir, "large.ace")
+    copy = os.path.join(args.dir, "large-dd.bin")
+    res = {"dd": [], "file": [], "stdin": []}
+    for _ in range(3):
+        for name in ("dd", "file", "stdin"):
+            for p in (store, copy):
+                if os.path.exists(p):
+                    os.unlink(p)
+            if name == "dd":
+                cmd, stdin = ["dd", f"if={src}", f"of={copy}", "bs=1M", "conv=fdatasync",
+                              "status=none"], None
+            elif name == "file":
+                cmd, stdin = [cli_bin, "put", store, "big", src], None
+            else:
+                cmd, stdin = [cli_bin, "put", store, "big", "-"], src
+            # ru_maxrss of a child counts the forked Python before exec: take the
+            # peak RSS from GNU time when it is there (-f %M: KiB).
+            tfile = os.path.join(args.dir, "large-time.txt")
+            timed = ["/usr/bin/time", "-f", "%M", "-o", tfile, *cmd] \
+                if os.path.exists("/usr/bin/time") else cmd
+            _, wall, rss, _ = run_child(timed, stdin_path=stdin)
+            if timed is not cmd:
+                with open(tfile) as f:
+                    rss = int(f.read().split()[-1]) * 1024
+                os.unlink(tfile)
+            res[name].append((wall, rss))
+    for p in (store, copy):
+        if os.path.exists(p):
+            os.unlink(p)
+    fig = {k: {"s": median_of([w for w, _ in v]), "rss": max(r for _, r in v),
+               "runs_s": [w for w, _ in v]} for k, v in res.items()}
+    fig["mib"] = mib
+    return fig
+
+
+def large_value_report(fig):
+    dd = fig["dd"]["s"]
+    out = [f"Large value: `acepack put` of one {fig['mib']} MiB value into a new store vs "
+           f"`dd bs=1M conv=fdatasync` of the same bytes (medians of 3; goal: within 2x of dd, "
+           "memory independent of the value size).", "",
+           "| figure | time | vs dd | peak RSS |", "|---|---|---|---|",
+           f"| dd conv=fdatasync (baseline) | {dd:.2f} s | 1.00 | "
+           f"{fig['dd']['rss'] / MIB:.1f} MiB |"]
+    for k, what in (("file", "put from a file"), ("stdin", "put from a pipe (stdin)")):
+        out.append(f"| {what} | {fig[k]['s']:.2f} s | {fig[k]['s'] / dd:.2f} | "
+                   f"{fig[k]['rss'] / MIB:.1f} MiB |")
+    return "\n".join(out)
+
+
 def main():
     args = parse_args()
     args.build = os.path.abspath(args.build)
@@ -315,15 +381,18 @@ def main():
         rsses.append(rss)
     cli = {"ns": median_of(walls) * 1e9, "rss": max(rsses), "runs_rss": rsses}
 
+    large = large_value(args, cli_bin) if args.large_value_mib else None
     js = js_figures(args, v2_file, v1_file) if args.js_store else None
     load_after = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     text = report(args, info, load_before, load_after, reader, lookup, writer, cli, js)
+    if large:
+        text += "\n\n" + large_value_report(large)
     print(text)
     if args.json_out:
         with open(args.json_out, "w") as f:
             json.dump({"machine": info, "load_before": load_before, "load_after": load_after,
                        "reader": reader, "lookup": lookup, "writer": writer, "cli": cli,
-                       "js": js, "args": vars(args)}, f, indent=1)
+                       "js": js, "large_value": large, "args": vars(args)}, f, indent=1)
 
 
 if __name__ == "__main__":
