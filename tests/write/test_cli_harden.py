@@ -252,6 +252,15 @@ def group_fifo(d):
     got = run("get", s, "proc")[1]
     check(rc == 0 and got.startswith(b"Name:") and len(got) > 100,
           "a /proc file (size 0 in stat) is read whole", got[:80])
+    # A socket cannot be opened as a file: a clear error, exit 2, no hang.
+    import socket
+    sock_path = os.path.join(d, "sock")
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    srv.bind(sock_path)
+    srv.listen(1)
+    rc, out, err = run("put", s, "sock", sock_path)
+    srv.close()
+    check(rc == 2 and b"cannot open" in err, "a socket as the value file: exit 2", err)
     # stdin that is a pipe, given as '-' and absent.
     check(run("put", s, "dash", "-", stdin=b"D")[0] == 0 and run("get", s, "dash")[1] == b"D",
           "'-' is standard input")

@@ -470,8 +470,14 @@ static int build_from_text(const char *name, const uint8_t *text, size_t n, cons
 /* The dump in the file `arg` ('-': stdin), as build_from_text(). */
 static int build_from_dump(const char *arg, const char *out)
 {
+    /* Read once with read(2), as every input of a writer (W-COMMIT-7, -8). */
+    cli_winput w;
+    int rc = cli_winput_open(&w, arg, NULL);
+    if (rc != CLI_EXIT_OK)
+        return rc;
     cli_input in;
-    int rc = cli_input_load(&in, arg);
+    rc = cli_winput_load(&w, &in);
+    cli_winput_close(&w);
     if (rc != CLI_EXIT_OK)
         return rc;
     rc = build_from_text(in.name, in.data, in.size, out);
