@@ -349,6 +349,12 @@ typedef struct acepack_store_options {
  *      once when another writer holds it) and checks that the locked file is
  *      still the one at path, else reopens (W-LOCK-2); no other file is
  *      created next to the store (W-LOCK-3);
+ *    - a symbolic link at path (a chain, relative links) is followed: the
+ *      store is its target, compaction renames over the target and the link
+ *      stays (W-COMMIT-6); a dangling link or a loop is ACEPACK_IO (ENOENT,
+ *      ELOOP) and nothing is created;
+ *    - holding the lock, removes the temporary files that crashed writers of
+ *      this store left (W-LOCK-4: only those no live writer has locked);
  *    - validates the whole file under strict, payloads and keys included
  *      (spec 13): a file that does not validate is refused with its
  *      validation error (status, rule, offset) and is not modified;
