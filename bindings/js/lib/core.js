@@ -126,8 +126,8 @@ class AcepackFile {
 
   /** {ok, status, code, rule, offset, message} of the full validation. */
   get verdict() {
+    const h = this._handle();
     if (this._verdict === null) {
-      const h = this._handle();
       const code = wasm.apw_status(h);
       this._verdict = code === 0
         ? { ok: true, status: 'ok', code: 0, rule: null, offset: null, message: null }
@@ -305,8 +305,6 @@ function dumpFile(bytes, options) {
   }
 }
 
-const FLAG_NAMES = ['deleted'];
-
 // The regions of a file as the header describes them (spec 3.1, 6), for
 // maps and inspectors.  Only from a file that opened (fields trusted).
 function regionsOf(h, size) {
@@ -364,6 +362,12 @@ function version() {
   return cString(exportsOf().apw_version_string());
 }
 
+/** Bytes of WebAssembly memory in use by the module (it grows, never shrinks;
+ *  freed blocks are reused): for tests and curious callers. */
+function memorySize() {
+  return exportsOf().memory.buffer.byteLength;
+}
+
 function utf8Valid(bytes) {
   try {
     utf8Strict.decode(bytes);
@@ -374,4 +378,4 @@ function utf8Valid(bytes) {
 }
 
 export { provideWasm, open, validate, dumpFile, explain, diagnostic, version, regionsOf,
-  AcepackFile, AcepackError, FLAG_NAMES, utf8Valid };
+  AcepackFile, AcepackError, memorySize, utf8Valid };
