@@ -118,3 +118,10 @@ test('memory: the file is copied once, and closed files give their memory back',
   a.close();
   b.close();
 });
+
+test('the module imports nothing: any engine instantiates it with {}', () => {
+  const m = new WebAssembly.Module(readFileSync(new URL('../dist/acepack.wasm', import.meta.url)));
+  assert.deepEqual(WebAssembly.Module.imports(m), []);
+  const names = WebAssembly.Module.exports(m).map((e) => e.name);
+  assert.ok(names.includes('memory') && names.includes('apw_open'), String(names));
+});
