@@ -125,3 +125,22 @@ test('the module imports nothing: any engine instantiates it with {}', () => {
   const names = WebAssembly.Module.exports(m).map((e) => e.name);
   assert.ok(names.includes('memory') && names.includes('apw_open'), String(names));
 });
+
+test('files never closed are freed once garbage collected (FinalizationRegistry)', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const script = `
+    import { open, memorySize } from ${JSON.stringify(new URL('../lib/index.js', import.meta.url).href)};
+    const big = new Uint8Array(4 << 20);
+    const round = () => { for (let i = 0; i < 8; i++) open(big); };  // never closed
+    const tick = () => new Promise((r) => setTimeout(r, 20));
+    round();
+    for (let i = 0; i < 5; i++) { globalThis.gc(); await tick(); }
+    const base = memorySize();
+    for (let k = 0; k < 5; k++) { round(); for (let i = 0; i < 5; i++) { globalThis.gc(); await tick(); } }
+    console.log(JSON.stringify({ base, after: memorySize() }));`;
+  const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const { base, after } = JSON.parse(r.stdout);
+  assert.ok(base >= 8 * (4 << 20), `the first round held its files: ${base}`);
+  assert.ok(after <= base + (4 << 20), `memory grew from ${base} to ${after}: unclosed files were not freed`);
+});
