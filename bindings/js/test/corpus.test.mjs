@@ -55,11 +55,40 @@ test('every read case: the verdict, rule, offset and dump the manifest expects',
   assert.ok(offsets > 400, `only ${offsets} offsets compared`);
 });
 
+// The C CLI's answers for every case: in one `acepack adapter serve` process
+// when the CLI has the persistent protocol, else one process per call.
+function cliAnswers() {
+  const caps = JSON.parse(spawnSync(CLI, ['adapter', 'capabilities']).stdout);
+  if (!caps.serve) {
+    return cases.map(({ profile, file }) =>
+      spawnSync(CLI, ['adapter', 'read', file, '--profile', profile], { maxBuffer: 1 << 28 }));
+  }
+  const u32 = (n) => { const b = Buffer.alloc(4); b.writeUInt32BE(n); return b; };
+  const input = Buffer.concat(cases.map(({ profile, file }) => {
+    const h = Buffer.from(JSON.stringify({ op: 'read', profile, file }));
+    const body = readFileSync(file);
+    return Buffer.concat([u32(h.length), h, u32(body.length), body]);
+  }));
+  const r = spawnSync(CLI, ['adapter', 'serve'], { input, maxBuffer: 1 << 28 });
+  assert.equal(r.status, 0, `acepack adapter serve: ${r.stderr}`);
+  const out = [];
+  for (let p = 0; p < r.stdout.length;) {
+    const status = r.stdout.readUInt32BE(p);
+    const o = r.stdout.readUInt32BE(p + 4);
+    const e = r.stdout.readUInt32BE(p + 8 + o);
+    out.push({ status, stdout: r.stdout.subarray(p + 8, p + 8 + o), stderr: r.stdout.subarray(p + 12 + o, p + 12 + o + e) });
+    p += 12 + o + e;
+  }
+  assert.equal(out.length, cases.length, 'one C answer per case');
+  return out;
+}
+
 test('every read case: the same exit status, diagnostic and dump as the C CLI',
   { skip: existsSync(CLI) ? false : `no C CLI at ${CLI} (set ACEPACK_CLI)` }, () => {
-    for (const { c, profile, file } of cases) {
+    const answers = cliAnswers();
+    for (const [i, { c, profile, file }] of cases.entries()) {
       const where = `${c.id}@${profile}`;
-      const cli = spawnSync(CLI, ['adapter', 'read', file, '--profile', profile], { maxBuffer: 1 << 28 });
+      const cli = answers[i];
       const { v, dump } = wasmRead(file, profile);
       const status = v.ok ? 0 : (v.invalid ? 1 : 3);
       assert.equal(status, cli.status, `${where}: exit status`);
