@@ -88,5 +88,6 @@ export async function chooseFile(b, file) {
   const { root } = await b.page('DOM.getDocument', { depth: 0 });
   const { nodeId } = await b.page('DOM.querySelector', { nodeId: root.nodeId, selector: '#file' });
   await b.page('DOM.setFileInputFiles', { nodeId, files: [file] });
-  await b.waitFor("document.body.dataset.state === 'done'");
+  const state = await b.waitFor("['done', 'error'].includes(document.body.dataset.state) && document.body.dataset.state", 120000);
+  if (state === 'error') throw new Error(`page: ${await b.evaluate('document.body.dataset.error')}`);
 }

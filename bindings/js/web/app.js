@@ -205,9 +205,11 @@
 
   function readFile(f) {
     document.body.dataset.state = 'reading';
-    f.arrayBuffer().then((buf) => load(f.name, new Uint8Array(buf)), (e) => {
+    f.arrayBuffer().then((buf) => load(f.name, new Uint8Array(buf))).catch((e) => {
       document.body.dataset.state = 'error';
-      alert(`cannot read ${f.name}: ${e}`);
+      document.body.dataset.error = String(e && e.stack ? e.stack : e);
+      $('report').hidden = false;
+      $('name').textContent = `cannot check ${f.name}: ${e}`;
     });
   }
 
