@@ -4,7 +4,7 @@
  * JavaScript cannot hold C structs or call through function pointers, so
  * this file owns one heap object per opened file (apw_file) and exports
  * small functions over it with plain integer/double arguments.  Everything
- * goes through the public API of include/acepack.h; nothing here parses the
+ * goes through the public API of include/acepack_read.h; nothing here parses the
  * format.
  *
  * Life of a file: JS asks apw_alloc() for `size` bytes, copies the caller's

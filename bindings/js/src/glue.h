@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "acepack.h"
+#include "acepack_read.h"
 
 #define APW_EXPORT(name) __attribute__((export_name(#name)))
 
