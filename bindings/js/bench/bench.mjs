@@ -32,6 +32,7 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === '--js-store') opt.jsStore = argv[++i];
   else if (a === '--js-runs') opt.jsRuns = Number(argv[++i]);
   else if (a === '--no-chromium') opt.chromium = false;
+  else if (a === '--page-only') opt.pageOnly = true;
   else { console.error(`unknown option ${a}`); process.exit(2); }
 }
 const build = path.resolve(ROOT, opt.build);
@@ -54,12 +55,14 @@ const bytes = readFileSync(file);
 console.log(`store: ${file} (${bytes.length} bytes)`);
 
 // Native.
+let native = 0, wasm = 0, wasmFirst = 0, wasmTimes = [], js = null;
+if (!opt.pageOnly) {
 const figs = {};
 for (const line of run(benchBin, ['--only', 'reader', '--events', String(opt.events), '--keys', String(opt.keys),
   '--iters', String(opt.iters), '--dir', dir, '--json']).split('\n')) {
   if (line.startsWith('{')) { const r = JSON.parse(line); figs[r.name] = r; }
 }
-const native = (figs.open.median_ns + figs.validate_strict.median_ns) / 1e6;
+native = (figs.open.median_ns + figs.validate_strict.median_ns) / 1e6;
 
 // WASM, in this process; one untimed run first (compilation, memory growth).
 const wasmRun = () => {
@@ -71,12 +74,11 @@ const wasmRun = () => {
   if (!ok) throw new Error('the store does not validate');
   return t;
 };
-const wasmFirst = wasmRun(); // compilation, memory growth: reported apart
-const wasmTimes = Array.from({ length: opt.iters }, wasmRun);
-const wasm = median(wasmTimes);
+wasmFirst = wasmRun(); // compilation, memory growth: reported apart
+wasmTimes = Array.from({ length: opt.iters }, wasmRun);
+wasm = median(wasmTimes);
 
 // JS 0.2.0.
-let js = null;
 if (opt.jsStore) {
   const driver = path.join(ROOT, 'tools', 'bench', 'js_store_bench.mjs');
   const t = [];
@@ -90,6 +92,7 @@ console.log('|---|---|---|---|');
 console.log(`| native (acepack_open + acepack_validate ALL, mapped file) | ${ms(native)} | 1 | ${js ? (js / native).toFixed(1) + 'x' : ''} |`);
 console.log(`| WASM open() (copy in + open + validate ALL), node ${process.version} | ${ms(wasm)} (runs ${wasmTimes.map((x) => x.toFixed(1)).join(', ')}) | ${(native / wasm * 100).toFixed(0)} % of native speed (first run ${ms(wasmFirst)}) | ${js ? (js / wasm).toFixed(1) + 'x' : ''} |`);
 if (js) console.log(`| JS 0.2.0 store open() (readOnly) | ${ms(js)} | | 1 |`);
+}
 // Chromium: the page from disk, the store chosen in it.
 let page = null;
 if (opt.chromium) {
