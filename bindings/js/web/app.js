@@ -228,7 +228,10 @@
     setTimeout(() => URL.revokeObjectURL(a.href), 1000);
   }
 
-  $('file').addEventListener('change', (e) => { if (e.target.files[0]) readFile(e.target.files[0]); });
+  $('file').addEventListener('change', (e) => {
+    if (e.target.files[0]) readFile(e.target.files[0]);
+    e.target.value = ''; // choosing the same file again is a change too
+  });
   const drop = $('drop');
   drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
   drop.addEventListener('dragleave', () => drop.classList.remove('over'));
