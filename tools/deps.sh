@@ -7,6 +7,11 @@ if [ "${1:-all}" = all ]; then
   # clang + compiler-rt: ASan/UBSan and libFuzzer; gcc-multilib: the -m32 build;
   # valgrind: memcheck runs; afl++: the AFL++ harness builds; llvm: llvm-cov/llvm-profdata.
   want+=(clang libclang-rt-14-dev llvm lld gcc-multilib valgrind afl++)
+  # bindings/js: clang-14 + wasi-libc + the wasm32 builtins + lld build the WebAssembly
+  # reader; nodejs (its npm too) runs its tests; chromium runs the inspector page test.
+  want+=(clang-14 wasi-libc libclang-rt-14-dev-wasm32 nodejs chromium)
+  # Debian's nodejs comes without npm (a package of its own); other builds bring it.
+  command -v npm >/dev/null 2>&1 || want+=(npm)
 fi
 missing=()
 for p in "${want[@]}"; do

@@ -1,0 +1,249 @@
+// app.js - the inspector page: a chosen or dropped file is read in the
+// browser and checked by globalThis.Acepack (dist/acepack.web.js, the
+// reference reader in WebAssembly).  Tables show at most ROWS rows, so a
+// store of a million events renders as fast as a small one.
+'use strict';
+(function () {
+  const A = globalThis.Acepack;
+  const ROWS = 200;
+  const $ = (id) => document.getElementById(id);
+  const utf8 = new TextDecoder('utf-8');
+  let current = null; // {bytes, file (AcepackFile of the profile shown), name}
+
+  function el(tag, attrs, text) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  function showVerdict(td, v) {
+    td.textContent = '';
+    if (v.ok) {
+      td.append(el('span', { class: 'ok' }, 'valid'));
+    } else {
+      const cls = v.invalid ? 'bad' : 'limit';
+      td.append(el('span', { class: cls }, v.invalid ? 'INVALID' : v.status));
+      td.append(` ${v.rule ? v.rule + ' at byte ' + v.offset + ': ' : ''}${v.message || ''}`);
+    }
+  }
+
+  function showRegions(regions, size) {
+    const bar = $('bar');
+    const legend = $('legend');
+    bar.textContent = '';
+    legend.textContent = '';
+    if (!regions) {
+      bar.append(el('div', { class: 'r-gap', style: 'width:100%' }, 'not opened'));
+      return;
+    }
+    const seen = new Set();
+    for (const r of regions) {
+      const w = size > 0 ? ((r.end - r.start) / size) * 100 : 0;
+      const d = el('div', { class: `r-${r.name}`, style: `width:${w}%`, title: `${r.name} [${r.start}, ${r.end})` }, r.name);
+      bar.append(d);
+      if (!seen.has(r.name)) {
+        seen.add(r.name);
+        const s = el('span');
+        s.append(el('i', { class: `r-${r.name}` }), `${r.name}`);
+        legend.append(s);
+      }
+    }
+    for (const r of regions) legend.append(el('span', {}, `${r.name} [${r.start}, ${r.end})`));
+  }
+
+  function showHeader(h) {
+    const t = $('header');
+    t.textContent = '';
+    if (!h) {
+      t.append(el('tr', {}, 'the file did not open under either profile'));
+      return;
+    }
+    for (const [k, v] of Object.entries(h)) {
+      const tr = el('tr');
+      tr.append(el('th', {}, k), el('td', {}, k === 'flags' ? `0x${v.toString(16).padStart(8, '0')}` : String(v)));
+      t.append(tr);
+    }
+  }
+
+  // 16 bytes a line around `at` (the first error), or the file's start.
+  function showHex(bytes, at) {
+    const pre = $('hex');
+    pre.textContent = '';
+    $('hex-title').textContent = at === null ? 'Bytes (start of the file)' : `Bytes around the first error (offset ${at})`;
+    const focus = at === null ? 0 : Math.min(at, Math.max(bytes.length - 1, 0));
+    const first = Math.max(0, Math.floor(focus / 16) - 4) * 16;
+    const last = Math.min(bytes.length, first + 16 * 10);
+    for (let line = first; line < last; line += 16) {
+      pre.append(line.toString(16).padStart(8, '0') + '  ');
+      let ascii = '';
+      for (let i = line; i < line + 16; i++) {
+        if (i < last) {
+          const txt = bytes[i].toString(16).padStart(2, '0');
+          if (i === at) pre.append(el('mark', { id: 'error-byte' }, txt));
+          else pre.append(txt);
+          pre.append(' ');
+          ascii += bytes[i] >= 32 && bytes[i] < 127 ? String.fromCharCode(bytes[i]) : '.';
+        } else {
+          pre.append('   ');
+        }
+      }
+      pre.append(` ${ascii}\n`);
+    }
+    if (at !== null && at >= bytes.length) pre.append(`(offset ${at}: the end of the file)\n`);
+  }
+
+  function preview(bytes) {
+    const t = utf8.decode(bytes.subarray(0, 120));
+    return bytes.length > 120 ? t + '…' : t;
+  }
+
+  function showKeys() {
+    const body = $('keys').tBodies[0];
+    body.textContent = '';
+    if (!current.file) return;
+    const q = $('key-filter').value;
+    let n = 0;
+    let shown = 0;
+    for (const e of current.entries) {
+      if (q && !e.key.includes(q)) continue;
+      n++;
+      if (shown >= ROWS) continue;
+      shown++;
+      const tr = el('tr');
+      tr.append(el('td', {}, e.key), el('td', {}, String(e.value.length)), el('td', { class: 'v' }, preview(e.value)));
+      body.append(tr);
+    }
+    $('key-count').textContent = `${n} ${q ? 'matching' : 'keys'}${n > shown ? `, first ${shown} shown` : ''}`;
+  }
+
+  // Filter words: kind=K, source=S, deleted, or text searched in payloads.
+  function eventFilter(q) {
+    const f = current.file;
+    const tests = [];
+    for (const w of q.split(/\s+/).filter(Boolean)) {
+      const m = /^(kind|source)=(\d+)$/.exec(w);
+      if (m) {
+        const col = m[1] === 'kind' ? current.kinds : current.sources;
+        const v = Number(m[2]);
+        tests.push((i) => col[i] === v);
+      } else if (w === 'deleted') {
+        tests.push((i) => (current.flags[i] & 1) === 1);
+      } else {
+        tests.push((i) => f.payloadTextAt(i).includes(w));
+      }
+    }
+    return (i) => tests.every((t) => t(i));
+  }
+
+  function showEvents() {
+    const body = $('events').tBodies[0];
+    body.textContent = '';
+    const f = current.file;
+    if (!f) return;
+    const n = f.eventCount;
+    const q = $('event-filter').value.trim();
+    const keep = eventFilter(q);
+    let matching = 0;
+    let shown = 0;
+    for (let i = 0; i < n; i++) {
+      if (q && !keep(i)) continue;
+      matching++;
+      if (shown >= ROWS) {
+        if (!q) { matching = n; break; } // no filter: no need to count
+        continue;
+      }
+      shown++;
+      const tr = el('tr', current.flags[i] & 1 ? { class: 'deleted' } : {});
+      tr.append(el('td', {}, String(f.idAt(i))), el('td', {}, String(f.tsBigAt(i))),
+        el('td', {}, String(current.kinds[i])), el('td', {}, String(current.sources[i])),
+        el('td', {}, String(current.flags[i])), el('td', { class: 'v' }, preview(f.payloadAt(i))));
+      body.append(tr);
+    }
+    $('event-count').textContent = `${matching} ${q ? 'matching' : 'events'}${matching > shown ? `, first ${shown} shown` : ''}`;
+  }
+
+  function load(name, bytes) {
+    const t0 = performance.now();
+    if (current && current.file) current.file.close();
+    const files = { strict: A.open(bytes, { profile: 'strict' }), compat: A.open(bytes, { profile: 'compat' }) };
+    const verdicts = { strict: files.strict.verdict, compat: files.compat.verdict };
+    const t1 = performance.now();
+    const shown = verdicts.strict.ok ? 'strict' : verdicts.compat.ok ? 'compat' : null;
+    for (const p of ['strict', 'compat']) if (p !== shown) files[p].close();
+    const file = shown ? files[shown] : null;
+    current = { name, bytes, file };
+    $('key-filter').value = '';
+    $('event-filter').value = '';
+    if (file) {
+      current.entries = [...file.entries()];
+      current.kinds = file.kindColumn();
+      current.sources = file.sourceColumn();
+      current.flags = file.flagsColumn();
+    }
+    $('report').hidden = false;
+    $('name').textContent = `${name} (${bytes.length} bytes)`;
+    showVerdict($('verdict-strict'), verdicts.strict);
+    showVerdict($('verdict-compat'), verdicts.compat);
+    const header = file ? file.header() : null;
+    showRegions(header ? A.regionsOf(header, bytes.length) : null, bytes.length);
+    showHeader(header);
+    const err = [verdicts.strict, verdicts.compat].find((v) => !v.ok && v.offset !== null);
+    showHex(bytes, err ? err.offset : null);
+    $('content').hidden = !file;
+    if (file) {
+      showKeys();
+      showEvents();
+    }
+    const t2 = performance.now();
+    const timing = $('timing');
+    timing.dataset.validateMs = (t1 - t0).toFixed(1);
+    timing.dataset.totalMs = (t2 - t0).toFixed(1);
+    timing.textContent = `validated under both profiles in ${(t1 - t0).toFixed(1)} ms; page ready in ${(t2 - t0).toFixed(1)} ms`;
+    document.body.dataset.state = 'done';
+  }
+
+  function readFile(f) {
+    document.body.dataset.state = 'reading';
+    f.arrayBuffer().then((buf) => load(f.name, new Uint8Array(buf))).catch((e) => {
+      document.body.dataset.state = 'error';
+      document.body.dataset.error = String(e && e.stack ? e.stack : e);
+      $('report').hidden = false;
+      $('name').textContent = `cannot check ${f.name}: ${e}`;
+    });
+  }
+
+  function downloadDump() {
+    const profile = $('dump-profile').value;
+    const d = A.dump(current.bytes, { profile });
+    if (!d.dump) {
+      alert(`no dump: the file is rejected under ${profile}: ${A.diagnostic(current.name, d.verdict)}`);
+      return;
+    }
+    const a = el('a', { download: `${current.name.replace(/\.ace$/, '')}.${profile}.dump.json` });
+    a.href = URL.createObjectURL(new Blob([d.dump], { type: 'application/json' }));
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  }
+
+  $('file').addEventListener('change', (e) => {
+    if (e.target.files[0]) readFile(e.target.files[0]);
+    e.target.value = ''; // choosing the same file again is a change too
+  });
+  const drop = $('drop');
+  drop.addEventListener('dragover', (e) => { e.preventDefault(); drop.classList.add('over'); });
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', (e) => {
+    e.preventDefault();
+    drop.classList.remove('over');
+    if (e.dataTransfer.files[0]) readFile(e.dataTransfer.files[0]);
+  });
+  $('key-filter').addEventListener('input', showKeys);
+  $('event-filter').addEventListener('input', showEvents);
+  $('download').addEventListener('click', downloadDump);
+  // Milliseconds from the navigation to a usable page (read by the bench).
+  document.body.dataset.readyMs = performance.now().toFixed(1);
+  document.body.dataset.state = 'ready';
+})();
