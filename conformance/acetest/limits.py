@@ -6,8 +6,9 @@ backstop for adapters that block without computing (sleep, a read that never ret
 
 - Per-call adapters get RLIMIT_CPU (set with prlimit(2) right after the start; inherited by
   the helper processes they start later): the kernel ends a spinning adapter with SIGXCPU.
-- A persistent server ("serve") runs many requests, so a cumulative rlimit does not fit: the
-  runner polls the server's own CPU time (/proc/PID/stat) while it waits for a response.
+- A persistent server ("serve") runs many requests, so a cumulative rlimit does not fit: while
+  it waits for a response the runner polls the CPU time of the server's process group
+  (/proc/*/stat: the server, the workers it forks, and the workers it already reaped).
 Where neither is available (not Linux), the CPU limit is also applied as a wall-clock limit.
 """
 from __future__ import annotations
@@ -52,8 +53,29 @@ def cpu_seconds(pid: int) -> float | None:
         return None
 
 
-def can_measure_cpu() -> bool:
-    return cpu_seconds(os.getpid()) is not None
+def group_cpu_seconds(pgid: int) -> float | None:
+    """CPU seconds of every live process of a process group, plus what they reaped (Linux
+    /proc; None when unknown). Costs a /proc scan: call it only while a request is slow."""
+    total, seen = 0, False
+    try:
+        pids = [name for name in os.listdir("/proc") if name.isdigit()]
+    except OSError:
+        return None
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue  # it ended meanwhile
+        fields = stat[stat.rfind(b")") + 2:].split()
+        try:
+            if int(fields[2]) != pgid:
+                continue
+            total += sum(int(v) for v in fields[11:15])  # utime stime cutime cstime
+            seen = True
+        except (IndexError, ValueError):
+            continue
+    return total / _TICK if seen else None
 
 
 def limit_child(pid: int, cpu: float) -> bool:

@@ -33,22 +33,23 @@ def frame(header: dict, body: bytes) -> bytes:
     return U32.pack(len(head)) + head + U32.pack(len(body)) + body
 
 
-def parse_response(buf: bytes) -> tuple[int, bytes, bytes] | None:
-    """(STATUS, stdout, stderr) once `buf` holds a complete response, else None."""
+def response_size(buf: bytes | bytearray) -> int | None:
+    """Size of the complete response at the start of `buf`, None while it is incomplete
+    (reads only the length fields: no copy of a response of many megabytes)."""
     if len(buf) < 8:
         return None
-    status, n_out = U32.unpack_from(buf, 0)[0], U32.unpack_from(buf, 4)[0]
+    n_out = U32.unpack_from(buf, 4)[0]
     if len(buf) < 12 + n_out:
         return None
+    size = 12 + n_out + U32.unpack_from(buf, 8 + n_out)[0]
+    return size if len(buf) >= size else None
+
+
+def parse_response(buf: bytes) -> tuple[int, bytes, bytes]:
+    """(STATUS, stdout, stderr) of a complete response."""
+    status, n_out = U32.unpack_from(buf, 0)[0], U32.unpack_from(buf, 4)[0]
     n_err = U32.unpack_from(buf, 8 + n_out)[0]
-    if len(buf) < 12 + n_out + n_err:
-        return None
     return status, buf[8:8 + n_out], buf[12 + n_out:12 + n_out + n_err]
-
-
-def response_size(buf: bytes) -> int:
-    _status, n_out = U32.unpack_from(buf, 0)[0], U32.unpack_from(buf, 4)[0]
-    return 12 + n_out + U32.unpack_from(buf, 8 + n_out)[0]
 
 
 class Server:
@@ -79,8 +80,10 @@ class Server:
             return ad.Call(ad.CRASH, b"", self.start_error.encode(), 0.0, self.start_error)
         pending = memoryview(frame(header, body))
         out = bytearray()
-        cpu_start = lim.cpu_seconds(self.proc.pid)
-        deadline = start + (self.limits.wall if cpu_start is not None else self.limits.cpu)
+        measurable = lim.cpu_seconds(self.proc.pid) is not None
+        cpu_start = None  # taken at the first check: most requests end before it
+        next_check = start + POLL
+        deadline = start + (self.limits.wall if measurable else self.limits.cpu)
         sel = selectors.DefaultSelector()
         stdin, stdout, stderr = self.proc.stdin, self.proc.stdout, self.proc.stderr
         sel.register(stdout, selectors.EVENT_READ)
@@ -89,16 +92,18 @@ class Server:
             sel.register(stdin, selectors.EVENT_WRITE)
         try:
             while True:
-                if len(out) >= 8 and parse_response(bytes(out)) is not None:
+                if response_size(out) is not None:
                     return self._answer(bytes(out), start)
                 now = time.monotonic()
                 if now >= deadline:
-                    return self._timeout(start, self.limits.describe_wall()
-                                         if cpu_start is not None
+                    return self._timeout(start, self.limits.describe_wall() if measurable
                                          else f"timeout after {self.limits.cpu:g} s")
-                if cpu_start is not None:
-                    used = lim.cpu_seconds(self.proc.pid)
-                    if used is not None and used - cpu_start > self.limits.cpu:
+                if measurable and now >= next_check:
+                    next_check = now + POLL
+                    used = lim.group_cpu_seconds(self.proc.pid)
+                    if cpu_start is None:
+                        cpu_start = used
+                    elif used is not None and used - cpu_start > self.limits.cpu:
                         return self._timeout(start, self.limits.describe_cpu())
                 events = sel.select(timeout=min(POLL, deadline - now))
                 for key, _mask in events:
@@ -139,11 +144,11 @@ class Server:
     def _answer(self, buf: bytes, start: float) -> ad.Call:
         status, out, err = parse_response(buf)
         duration = time.monotonic() - start
-        if len(buf) != response_size(buf):  # bytes nobody asked for: the stream is lost
+        extra = len(buf) - response_size(buf)
+        if extra:  # bytes nobody asked for: the stream is lost
             self.usable = False
             return ad.Call(ad.CRASH, out, err, duration,
-                           f"server wrote {len(buf) - response_size(buf)} bytes after its "
-                           "response (framing error)")
+                           f"server wrote {extra} bytes after its response (framing error)")
         kind = ad.KIND_OF_EXIT.get(status, ad.CRASH)
         return ad.Call(kind, out, err, duration, f"exit {status} (serve)")
 

@@ -8,6 +8,15 @@
 #include <string.h>
 
 #include "cli.h"
+#include "serve.h"
+
+/* What "-" is called in messages; `adapter serve` names each request's body. */
+static const char *stdin_name = "<stdin>";
+
+void cli_input_set_stdin_name(const char *name)
+{
+    stdin_name = name;
+}
 
 /* Reads all of `f` into a heap buffer.  @return 0, or an errno value
  * (ENOMEM when the size does not fit the memory). */
@@ -50,7 +59,7 @@ int cli_input_load(cli_input *in, const char *arg)
 {
     memset(in, 0, sizeof *in);
     int is_stdin = strcmp(arg, "-") == 0;
-    in->name = is_stdin ? "<stdin>" : arg;
+    in->name = is_stdin ? stdin_name : arg;
     if (!is_stdin) {
         acepack_error e;
         memset(&e, 0, sizeof e);
