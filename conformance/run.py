@@ -267,7 +267,8 @@ def main(argv: list[str]) -> int:
     elapsed = time.monotonic() - started
     if args.json:
         meta = {"corpus": str(corpus_dir), "spec_version": corpus.spec_version,
-                "timeout": args.timeout, "wall_timeout": args.wall_timeout, "filter": args.filter, "strict_rules": args.strict_rules,
+                "timeout": args.timeout, "wall_timeout": args.wall_timeout, "filter": args.filter,
+                "strict_rules": args.strict_rules,
                 "elapsed": round(elapsed, 3), "warnings": warnings}
         report.write_json(args.json, meta, adapters, all_rows,
                           matrix.cells(matrix_rows) if args.matrix else None)

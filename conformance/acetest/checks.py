@@ -206,7 +206,7 @@ def _abnormal(call: ad.Call) -> Verdict | None:
         return TIMEOUT, call.exit_desc
     if call.kind == ad.ADAPTER_ERROR:
         line = call.stderr_line()
-        return ADAPTER_ERROR, "internal error of the adapter (exit 4)" + (f": {line}" if line else "")
+        return ADAPTER_ERROR, "internal error of the adapter (exit 4)" + (f": {line}" * bool(line))
     if call.kind == ad.CRASH:
         line = call.stderr_line()
         return CRASH, call.exit_desc + (f": {line}" if line else "")
