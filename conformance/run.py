@@ -21,6 +21,7 @@ from pathlib import Path
 from acetest import adapter as ad
 from acetest import corpus as corpus_mod
 from acetest import known, matrix, report
+from acetest.limits import Limits
 from acetest.checks import Checker
 from acetest.dumpcheck import MiniSchema, SchemaError
 from acetest.parallel import ordered_map
@@ -80,7 +81,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--corpus", type=Path, metavar="DIR",
                    help="corpus directory holding manifest.json (default: REPO/corpus)")
     p.add_argument("--timeout", type=float, default=10.0, metavar="SEC",
-                   help="limit for each adapter call (default: 10)")
+                   help="CPU-time limit of each adapter call (default: 10)")
+    p.add_argument("--wall-timeout", type=float, metavar="SEC",
+                   help="wall-clock backstop of each call, for adapters that block without "
+                        "computing (default: max(60, 6 x --timeout))")
+    p.add_argument("--no-serve", action="store_true",
+                   help="one process per call even for adapters that declare `serve`")
     p.add_argument("--filter", metavar="REGEX", help="run only cases whose id matches (re.search)")
     p.add_argument("-j", "--jobs", type=int, default=2, metavar="N",
                    help="adapter calls in parallel (default: 2)")
@@ -93,8 +99,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--json", type=Path, metavar="REPORT.json", help="write a JSON report")
     p.add_argument("-v", "--verbose", action="store_true", help="list every result")
     args = p.parse_args(argv)
-    if args.jobs < 1 or args.timeout <= 0:
-        p.error("-j must be >= 1 and --timeout > 0")
+    if args.jobs < 1 or args.timeout <= 0 or (args.wall_timeout or 1) <= 0:
+        p.error("-j must be >= 1, --timeout and --wall-timeout > 0")
+    if args.wall_timeout is None:
+        args.wall_timeout = max(60.0, 6 * args.timeout)
     if args.filter:
         try:
             re.compile(args.filter)
@@ -123,7 +131,8 @@ def make_adapters(args: argparse.Namespace) -> list[ad.Adapter]:
             argv = _default_c_argv(args.build_dir)
         if str(PY_ADAPTER) in argv and not PY_ADAPTER.is_file():
             raise SetupError(f"no Python implementation at {PY_ADAPTER}")
-        adapter = ad.Adapter(name or "", argv, args.timeout)
+        adapter = ad.Adapter(name or "", argv, Limits(args.timeout, args.wall_timeout),
+                             allow_serve=not args.no_serve)
         adapters.append(adapter)
     return adapters
 
@@ -224,17 +233,21 @@ def main(argv: list[str]) -> int:
         return EXIT_SETUP
 
     print(f"conformance: corpus {corpus_dir} (spec {corpus.spec_version}), "
-          f"{len(corpus.cases)} cases, {len(adapters)} adapter(s), timeout {args.timeout:g} s, "
-          f"-j{args.jobs}")
+          f"{len(corpus.cases)} cases, {len(adapters)} adapter(s), CPU limit {args.timeout:g} s "
+          f"(wall backstop {args.wall_timeout:g} s), -j{args.jobs}")
     try:
         with tempfile.TemporaryDirectory(prefix="acepack-conformance-") as tmp:
-            checker = Checker(schema=schema, workdir=Path(tmp))
+            checker = Checker(schema=schema, workdir=Path(tmp), defined_rules=corpus.rules)
             rows += run_cases(usable, corpus.cases, checker, args.jobs)
             matrix_rows = (matrix.run(usable, corpus.cases, Path(tmp), args.jobs)
                            if args.matrix else [])
     except OSError as e:  # e.g. the corpus was regenerated while we ran
         print(f"conformance: I/O error during the run: {e}", file=sys.stderr)
         return EXIT_SETUP
+    finally:
+        for a in adapters:
+            a.close()
+            warnings += a.warnings
     if args.strict_rules:
         promote_rule_mismatches(rows + matrix_rows)
     warnings += known.apply(rows + matrix_rows, lists, corpus.all_ids, bool(args.filter))
@@ -254,7 +267,8 @@ def main(argv: list[str]) -> int:
     elapsed = time.monotonic() - started
     if args.json:
         meta = {"corpus": str(corpus_dir), "spec_version": corpus.spec_version,
-                "timeout": args.timeout, "filter": args.filter, "strict_rules": args.strict_rules,
+                "timeout": args.timeout, "wall_timeout": args.wall_timeout, "filter": args.filter,
+                "strict_rules": args.strict_rules,
                 "elapsed": round(elapsed, 3), "warnings": warnings}
         report.write_json(args.json, meta, adapters, all_rows,
                           matrix.cells(matrix_rows) if args.matrix else None)

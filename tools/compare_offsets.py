@@ -27,11 +27,14 @@ import re
 import shlex
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "conformance"))
+from acetest import limits  # noqa: E402 - the runner's CPU-time limits
 
 # `FILE:OFFSET: RULE-ID: message`; FILE may contain colons, so the offset is the last `:N: `
 # that is followed by a rule id.
@@ -92,25 +95,37 @@ def outcome_of(returncode: int, stderr: bytes, detail: str = "") -> Outcome:
     return Outcome("crash", detail=detail or f"exit {returncode}")
 
 
-def run(adapter: Adapter, args: list, stdin: bytes | None, timeout: float) -> Outcome:
+def run(adapter: Adapter, args: list, stdin: bytes | None, timeout: float,
+        wall: float | None = None) -> Outcome:
+    """One call. `timeout` limits CPU time (the runner's limits: a busy machine cannot trip
+    it), `wall` (default max(60, 6 x timeout)) is the backstop for adapters that block."""
+    wall = wall or max(60.0, 6 * timeout)
     try:
-        proc = subprocess.run(list(adapter.argv) + args, input=stdin,
-                              stdin=None if stdin is not None else subprocess.DEVNULL,
-                              capture_output=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return Outcome("crash", detail=f"timeout after {timeout:g} s")
+        proc = subprocess.Popen(list(adapter.argv) + args, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, start_new_session=True,
+                                stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL)
     except OSError as e:
         return Outcome("crash", detail=f"cannot start: {e}")
+    if not limits.limit_child(proc.pid, timeout):
+        wall = timeout  # CPU time cannot be limited here: the limit is wall-clock time
+    try:
+        _out, err = proc.communicate(stdin, timeout=wall)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        return Outcome("crash", detail=f"timeout after {wall:g} s")
+    if proc.returncode in limits.CPU_SIGNALS:
+        return Outcome("crash", detail=f"CPU time limit of {timeout:g} s exceeded")
     if proc.returncode < 0:
         return Outcome("crash", detail=f"signal {-proc.returncode}")
-    return outcome_of(proc.returncode, proc.stderr)
+    return outcome_of(proc.returncode, err)
 
 
 def capabilities_of(adapter: Adapter, timeout: float) -> tuple:
     """({"read", "migrate"} or a subset, {profiles}) as the adapter declares them."""
     try:
         proc = subprocess.run(list(adapter.argv) + ["capabilities"], capture_output=True,
-                              stdin=subprocess.DEVNULL, timeout=timeout)
+                              stdin=subprocess.DEVNULL, timeout=max(60.0, 6 * timeout))
         caps = json.loads(proc.stdout.decode("utf-8")) if proc.returncode == 0 else None
     except (OSError, subprocess.TimeoutExpired, ValueError) as e:
         raise SetupError(f"{adapter.name}: `capabilities` failed: {e}") from None
@@ -130,7 +145,8 @@ def load_cases(corpus: Path, pattern: str | None) -> list:
             if c["kind"] in ("read", "migrate") and (rx is None or rx.search(c["id"]))]
 
 
-def compare(adapters: list, corpus: Path, pattern: str | None, timeout: float, jobs: int):
+def compare(adapters: list, corpus: Path, pattern: str | None, timeout: float, jobs: int,
+            wall: float | None = None):
     """[(case id, profile, outcome A, outcome B)] for every call pair, in manifest order."""
     caps = [capabilities_of(a, timeout) for a in adapters]
     work = []
@@ -146,7 +162,7 @@ def compare(adapters: list, corpus: Path, pattern: str | None, timeout: float, j
             args, stdin = ["read", str(path), "--profile", profile], None
         else:
             args, stdin = ["migrate", "--profile", profile], path.read_bytes()
-        return (case["id"], profile) + tuple(run(a, args, stdin, timeout) for a in adapters)
+        return (case["id"], profile) + tuple(run(a, args, stdin, timeout, wall) for a in adapters)
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         return list(pool.map(one, work))
@@ -160,7 +176,10 @@ def main(argv=None) -> int:
     ap.add_argument("--corpus", default=str(ROOT / "corpus"),
                     help="corpus directory holding manifest.json (default: corpus/)")
     ap.add_argument("--filter", metavar="REGEX", help="only case ids matching (re.search)")
-    ap.add_argument("--timeout", type=float, default=20.0, help="seconds per adapter call")
+    ap.add_argument("--timeout", type=float, default=20.0,
+                    help="CPU seconds per adapter call (default 20)")
+    ap.add_argument("--wall-timeout", type=float, metavar="SEC",
+                    help="wall-clock backstop per call (default max(60, 6 x --timeout))")
     ap.add_argument("-j", type=int, default=2, dest="jobs", help="cases in parallel")
     ap.add_argument("--offsets-only", action="store_true",
                     help="compare only results where both reject under the same rule")
@@ -172,7 +191,8 @@ def main(argv=None) -> int:
         adapters = [parse_adapter(s) for s in args.adapter]
         if adapters[0].name == adapters[1].name:
             adapters[1] = Adapter(adapters[1].name + "2", adapters[1].argv)
-        rows = compare(adapters, Path(args.corpus), args.filter, args.timeout, args.jobs)
+        rows = compare(adapters, Path(args.corpus), args.filter, args.timeout, args.jobs,
+                       args.wall_timeout)
     except SetupError as e:
         print(f"compare_offsets: {e}", file=sys.stderr)
         return 2

@@ -33,6 +33,7 @@ from corpus_cases import AREAS, SPEC_VERSION, collect  # noqa: E402
 from corpus_cases.model import ACCEPT, EITHER  # noqa: E402
 from corpus_cases.rulecheck import broken_rules  # noqa: E402
 from corpus_cases.schema import MANIFEST_SCHEMA  # noqa: E402
+from check_rules import parse_spec  # noqa: E402
 
 HANDWRITTEN = {"README.md"}  # corpus files the generator does not own
 
@@ -265,9 +266,25 @@ def evaluate(cases, profiles):
     return fails
 
 
+def rules_json():
+    """corpus/rules.json: every rule id the spec defines (with its profile mark and section),
+    read by the same parser as tools/check_rules.py. The conformance runner accepts a
+    rejection only under a defined rule; shipping the list with the corpus lets a third party
+    with the corpus and the runner alone judge that, without the spec's Markdown."""
+    rules, errors = parse_spec(SPEC)
+    if errors or not rules:
+        raise SystemExit("gen_corpus: spec/ACEPACK.md rule definitions are broken: "
+                         + "; ".join(errors or ["none found"]))
+    lines = [json.dumps(rid) + ": " + json.dumps({"profile": profile, "section": section},
+                                                 ensure_ascii=True, separators=(", ", ": "))
+             for rid, (_line, section, profile) in rules.items()]
+    return ('{"spec_version": "%s",\n "rules": {\n  ' % SPEC_VERSION
+            + ",\n  ".join(lines) + "\n }}\n").encode("ascii")
+
+
 def render(cases):
     """{relative path: bytes} of every generated file."""
-    files = {}
+    files = {"rules.json": rules_json()}
     entries = []
     for case in cases:
         path = case.id + case.ext()

@@ -1,8 +1,10 @@
-"""Talking to one adapter: the command line protocol of conformance/README.md.
+"""Talking to one adapter: the protocols of conformance/README.md.
 
-Every call runs the adapter as a fresh process (no shell), in its own process group so that
-a timeout kills whatever the adapter started, and classifies how it ended. The meaning of an
-outcome for a given test case is decided elsewhere (acetest/checks.py).
+Per call, the adapter runs as a fresh process (no shell), in its own process group so that
+a timeout kills whatever the adapter started. An adapter whose capabilities declare
+`"serve": true` answers read/write/migrate requests in persistent servers instead
+(acetest/serve.py). Either way a call ends as a Call, classified by its exit status; the
+meaning of an outcome for a given test case is decided elsewhere (acetest/checks.py).
 """
 from __future__ import annotations
 
@@ -12,17 +14,24 @@ import re
 import shlex
 import signal
 import subprocess
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from . import limits as lim
 
 # Exit codes of the protocol (README "Exit codes"); anything else is a crash.
 EXIT_OK = 0
 EXIT_REJECT = 1
 EXIT_UNSUPPORTED = 3
+EXIT_ADAPTER_ERROR = 4   # the adapter's own internal error (an exception it caught)
 
 # How a single adapter call ended.
 OK, REJECT, UNSUPPORTED, CRASH, TIMEOUT = "ok", "reject", "unsupported", "crash", "timeout"
+ADAPTER_ERROR = "adapter-error"
+KIND_OF_EXIT = {EXIT_OK: OK, EXIT_REJECT: REJECT, EXIT_UNSUPPORTED: UNSUPPORTED,
+                EXIT_ADAPTER_ERROR: ADAPTER_ERROR}
 
 # `FILE:OFFSET: RULE-ID: message` (FILE may itself contain colons, so match from the right).
 _RULE_LINE = re.compile(r"^(?P<file>.*):(?P<offset>\d+): (?P<rule>[A-Z]+(?:-[A-Z0-9]+)*-\d+): ")
@@ -38,7 +47,7 @@ class AdapterError(Exception):
 @dataclass
 class Call:
     """One finished adapter process."""
-    kind: str                 # OK / REJECT / UNSUPPORTED / CRASH / TIMEOUT
+    kind: str                 # OK / REJECT / UNSUPPORTED / ADAPTER_ERROR / CRASH / TIMEOUT
     stdout: bytes
     stderr: bytes
     duration: float
@@ -72,14 +81,16 @@ class Capabilities:
     migrate: bool = False
     profiles: list[str] = field(default_factory=lambda: ["strict"])
     name: str | None = None
+    serve: bool = False
 
     def describe(self) -> str:
         ops = [op for op in ("read", "write", "migrate") if getattr(self, op)] or ["nothing"]
-        return " ".join(ops) + "; profiles " + " ".join(self.profiles)
+        return (" ".join(ops) + "; profiles " + " ".join(self.profiles)
+                + ("; serve" if self.serve else ""))
 
     def as_json(self) -> dict:
         return {"read": self.read, "write": self.write, "migrate": self.migrate,
-                "profiles": list(self.profiles)}
+                "profiles": list(self.profiles), "serve": self.serve}
 
 
 def derive_name(argv: list[str]) -> str:
@@ -94,7 +105,7 @@ def derive_name(argv: list[str]) -> str:
     return Path(argv[0]).name if argv else "adapter"
 
 
-def _exit_description(code: int) -> str:
+def exit_description(code: int) -> str:
     if code < 0:
         try:
             return "signal " + signal.Signals(-code).name
@@ -115,17 +126,27 @@ def _kill_group(proc: subprocess.Popen) -> None:
 
 
 class Adapter:
-    """An adapter command (already split into argv) plus its capabilities."""
+    """An adapter command (already split into argv) plus its capabilities. When the adapter
+    declares `serve` (and the runner allows it), read/write/migrate go to a pool of
+    persistent servers, at most one per worker thread."""
 
-    def __init__(self, name: str, argv: list[str], timeout: float):
+    def __init__(self, name: str, argv: list[str], limits: lim.Limits, allow_serve: bool = True):
         self.name = name
         self.argv = argv
-        self.timeout = timeout
+        self.limits = limits
+        self.allow_serve = allow_serve
         self.caps = Capabilities()
+        self.warnings: list[str] = []
+        self._idle: list = []          # serve.Server objects not in use
+        self._lock = threading.Lock()
 
     @property
     def command(self) -> str:
         return shlex.join(self.argv)
+
+    @property
+    def serving(self) -> bool:
+        return self.caps.serve and self.allow_serve
 
     def call(self, args: list[str], stdin: bytes | None = None) -> Call:
         """Run `ADAPTER args...` with optional stdin bytes; never raises for adapter faults."""
@@ -139,28 +160,64 @@ class Adapter:
         except OSError as e:
             return Call(CRASH, b"", str(e).encode(), time.monotonic() - start,
                         f"cannot start: {e.strerror or e}")
+        cpu_limited = lim.limit_child(proc.pid, self.limits.cpu)
+        wall = self.limits.wall if cpu_limited else self.limits.cpu
         try:
-            out, err = proc.communicate(stdin, timeout=self.timeout)
+            out, err = proc.communicate(stdin, timeout=wall)
         except subprocess.TimeoutExpired:
             _kill_group(proc)
             out, err = _drain(proc)
-            return Call(TIMEOUT, out, err, time.monotonic() - start,
-                        f"timeout after {self.timeout:g} s")
+            what = self.limits.describe_wall() if cpu_limited else f"timeout after {wall:g} s"
+            return Call(TIMEOUT, out, err, time.monotonic() - start, what)
         duration = time.monotonic() - start
         code = proc.returncode
-        kind = {EXIT_OK: OK, EXIT_REJECT: REJECT, EXIT_UNSUPPORTED: UNSUPPORTED}.get(code, CRASH)
-        return Call(kind, out, err, duration, _exit_description(code))
+        if code in lim.CPU_SIGNALS:
+            _kill_group(proc)  # helpers it started share the fate
+            return Call(TIMEOUT, out, err, duration, self.limits.describe_cpu())
+        return Call(KIND_OF_EXIT.get(code, CRASH), out, err, duration, exit_description(code))
 
     # The four protocol commands -------------------------------------------------------
 
     def read(self, path: Path, profile: str) -> Call:
+        if self.serving:
+            return self._request({"op": "read", "profile": profile, "file": str(path)},
+                                 path.read_bytes())
         return self.call(["read", str(path), "--profile", profile])
 
     def write(self, dump: bytes) -> Call:
+        if self.serving:
+            return self._request({"op": "write", "file": "<stdin>"}, dump)
         return self.call(["write"], stdin=dump)
 
     def migrate(self, v1: bytes, profile: str) -> Call:
+        if self.serving:
+            return self._request({"op": "migrate", "profile": profile, "file": "<stdin>"}, v1)
         return self.call(["migrate", "--profile", profile], stdin=v1)
+
+    # Persistent servers ---------------------------------------------------------------
+
+    def _request(self, header: dict, body: bytes) -> Call:
+        from . import serve  # noqa: PLC0415 - only adapters that serve need it
+        with self._lock:
+            server = self._idle.pop() if self._idle else None
+        if server is None:
+            server = serve.Server(self.argv, self.limits)
+        call = server.request(header, body)
+        if server.usable:
+            with self._lock:
+                self._idle.append(server)
+        else:
+            server.discard()  # the next request starts a fresh one
+        return call
+
+    def close(self) -> None:
+        """End every idle server (EOF on its stdin; it must exit 0)."""
+        with self._lock:
+            servers, self._idle = self._idle, []
+        for server in servers:
+            problem = server.finish()
+            if problem:
+                self.warnings.append(f"{self.name}: {problem}")
 
     def load_capabilities(self) -> Capabilities:
         """Ask `ADAPTER capabilities` and validate the answer (AdapterError if unusable)."""
@@ -191,6 +248,10 @@ def parse_capabilities(obj: object) -> Capabilities:
     caps.profiles = profiles
     name = obj.get("name")
     caps.name = name if isinstance(name, str) and name else None
+    serve = obj.get("serve", False)
+    if not isinstance(serve, bool):
+        raise AdapterError("capabilities: `serve` must be true or false")
+    caps.serve = serve
     return caps
 
 

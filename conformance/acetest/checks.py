@@ -14,7 +14,8 @@ from typing import Callable
 from . import adapter as ad
 from .corpus import Case
 from .dumpcheck import MiniSchema, describe_difference, dump_errors
-from .results import (CRASH, PASS, ROUNDTRIP_MISMATCH, ROUNDTRIP_PROFILE, SHOULD_HAVE_ACCEPTED,
+from .results import (ADAPTER_ERROR, CRASH, PASS, REJECTED_WITHOUT_DIAGNOSTIC,
+                      ROUNDTRIP_MISMATCH, ROUNDTRIP_PROFILE, SHOULD_HAVE_ACCEPTED,
                       SHOULD_HAVE_REJECTED, SKIPPED, TIMEOUT, UNSUPPORTED, WRITE_PROFILE,
                       WRONG_OUTPUT, Result)
 
@@ -26,6 +27,7 @@ Verdict = tuple[str, str]
 class Checker:
     schema: MiniSchema
     workdir: Path
+    defined_rules: frozenset[str]   # every rule id the spec defines (corpus/rules.json)
 
     # --- entry point -------------------------------------------------------------------
 
@@ -52,7 +54,8 @@ class Checker:
             call = adapter.read(case.path, profile)
             if call.kind == ad.OK:
                 own_dumps[profile] = call.stdout
-            status, detail = judge(call, verdict, lambda c: self._check_dump(c.stdout, case.dump))
+            status, detail = judge(call, verdict, lambda c: self._check_dump(c.stdout, case.dump),
+                                   self.defined_rules)
             row = Result.make(adapter.name, case.id, profile, status, detail, call.duration,
                               must_accept=verdict == "accept")
             row.rule_mismatch = rule_mismatch(call, case) if status == PASS else ""
@@ -132,7 +135,8 @@ class Checker:
             call = adapter.migrate(case.path.read_bytes(), profile)
             extra: list[float] = []
             status, detail = judge(call, verdict,
-                                   lambda c: self._check_output(adapter, c.stdout, case, extra))
+                                   lambda c: self._check_output(adapter, c.stdout, case, extra),
+                                   self.defined_rules)
             row = Result.make(adapter.name, case.id, profile, status, detail,
                               call.duration + sum(extra), must_accept=verdict == "accept")
             row.rule_mismatch = rule_mismatch(call, case) if status == PASS else ""
@@ -150,7 +154,8 @@ class Checker:
         call = adapter.write(source)
         extra: list[float] = []
         status, detail = judge(call, verdict,
-                               lambda c: self._check_output(adapter, c.stdout, case, extra, source))
+                               lambda c: self._check_output(adapter, c.stdout, case, extra, source),
+                               self.defined_rules, diagnostic_required=False)
         row = Result.make(adapter.name, case.id, WRITE_PROFILE, status, detail,
                           call.duration + sum(extra), must_accept=verdict == "accept")
         row.rule_mismatch = rule_mismatch(call, case) if status == PASS else ""
@@ -199,6 +204,9 @@ def _abnormal(call: ad.Call) -> Verdict | None:
     """Crash, timeout and unsupported end a check whatever the case expects."""
     if call.kind == ad.TIMEOUT:
         return TIMEOUT, call.exit_desc
+    if call.kind == ad.ADAPTER_ERROR:
+        line = call.stderr_line()
+        return ADAPTER_ERROR, "internal error of the adapter (exit 4)" + (f": {line}" * bool(line))
     if call.kind == ad.CRASH:
         line = call.stderr_line()
         return CRASH, call.exit_desc + (f": {line}" if line else "")
@@ -208,7 +216,8 @@ def _abnormal(call: ad.Call) -> Verdict | None:
     return None
 
 
-def judge(call: ad.Call, verdict: str, on_accept: Callable[[ad.Call], Verdict]) -> Verdict:
+def judge(call: ad.Call, verdict: str, on_accept: Callable[[ad.Call], Verdict],
+          defined_rules: frozenset[str], diagnostic_required: bool = True) -> Verdict:
     """Status of a read/migrate/write call against the expected verdict."""
     problem = _abnormal(call)
     if problem:
@@ -216,10 +225,31 @@ def judge(call: ad.Call, verdict: str, on_accept: Callable[[ad.Call], Verdict]) 
     if call.kind == ad.REJECT:
         if verdict == "accept":
             return SHOULD_HAVE_ACCEPTED, "rejected: " + (call.stderr_line() or "(no message)")
+        missing = diagnostic_problem(call, defined_rules, diagnostic_required)
+        if missing:
+            return REJECTED_WITHOUT_DIAGNOSTIC, missing
         return PASS, "rejected" + (f" ({call.rule()})" if call.rule() else "")
     if verdict == "reject":
         return SHOULD_HAVE_REJECTED, "accepted (exit 0)"
     return on_accept(call)
+
+
+def diagnostic_problem(call: ad.Call, defined_rules: frozenset[str], required: bool) -> str:
+    """Why exit 1 does not count as a rejection ('' when it does). A crashing program in most
+    languages exits 1 too (an uncaught exception in Python, Node, Ruby...), so exit 1 is a
+    rejection only with the line `FILE:OFFSET: RULE-ID: message` naming a rule the spec
+    defines. For write the stderr format is free (required=False), but a line that claims a
+    rule must claim a defined one."""
+    found = call.rejection()
+    if found is None:
+        if not required:
+            return ""
+        line = call.stderr_line()
+        return ("exit 1 without a `FILE:OFFSET: RULE-ID: message` line on stderr"
+                + (f"; stderr: {line}" if line else "; stderr empty"))
+    if found[0] not in defined_rules:
+        return f"exit 1 naming {found[0]}, a rule the spec does not define"
+    return ""
 
 
 def compare_offset(row: Result, call: ad.Call, case: Case) -> None:

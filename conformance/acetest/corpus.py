@@ -51,6 +51,7 @@ class Corpus:
     spec_version: str
     cases: list[Case]          # selected by the filter, sorted by id
     all_ids: frozenset[str]    # every case of the manifest
+    rules: frozenset[str]      # every rule id the spec defines (rules.json)
 
 
 def expand_rules(rules: list[str]) -> tuple[str, ...]:
@@ -122,6 +123,24 @@ def _verify_hash(raw: dict, path: Path) -> None:
                           "(corrupted checkout? see .gitattributes)")
 
 
+def load_rules(root: Path) -> frozenset[str]:
+    """rules.json, written by tools/gen_corpus.py from spec/ACEPACK.md: the rule ids a
+    rejection may name. It travels with the corpus, so the runner needs no Markdown parser."""
+    path = root / "rules.json"
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CorpusError(f"no {path}: the corpus must list the rules its spec defines "
+                          "(tools/gen_corpus.py writes it)") from None
+    except ValueError as e:
+        raise CorpusError(f"{path}: not JSON: {e}") from None
+    rules = doc.get("rules") if isinstance(doc, dict) else None
+    if not isinstance(rules, dict) or not rules or not all(
+            isinstance(r, str) and re.fullmatch(r"[A-Z]+(?:-[A-Z0-9]+)*-\d+", r) for r in rules):
+        raise CorpusError(f"{path}: expected {{\"rules\": {{RULE-ID: {{...}}, ...}}}}")
+    return frozenset(rules)
+
+
 def load(root: Path, id_filter: str | None = None) -> Corpus:
     manifest = root / "manifest.json"
     try:
@@ -149,4 +168,4 @@ def load(root: Path, id_filter: str | None = None) -> Corpus:
         cases.append(case)
     cases.sort(key=lambda c: c.id)
     return Corpus(root=root, spec_version=str(doc.get("spec_version", "?")), cases=cases,
-                  all_ids=frozenset(seen))
+                  all_ids=frozenset(seen), rules=load_rules(root))

@@ -14,8 +14,12 @@ from . import adapter as ad
 from .corpus import Case
 from .dumpcheck import describe_difference
 from .parallel import ordered_map
-from .results import (CRASH, KNOWN_FAILURE, MATRIX_PROFILE, PASS, SHOULD_HAVE_ACCEPTED,
-                      TIMEOUT, UNSUPPORTED, WRONG_OUTPUT, Result)
+from .results import (ADAPTER_ERROR, CRASH, KNOWN_FAILURE, MATRIX_PROFILE, PASS,
+                      SHOULD_HAVE_ACCEPTED, TIMEOUT, UNSUPPORTED, WRONG_OUTPUT, Result)
+
+# A writer or reader call that did not succeed, as a matrix status.
+_STATUS = {ad.TIMEOUT: TIMEOUT, ad.CRASH: CRASH, ad.UNSUPPORTED: UNSUPPORTED,
+           ad.ADAPTER_ERROR: ADAPTER_ERROR, ad.REJECT: SHOULD_HAVE_ACCEPTED}
 
 
 @dataclass(frozen=True)
@@ -53,9 +57,7 @@ def _row(writer: ad.Adapter, reader: ad.Adapter, case: Case, status: str, detail
 
 
 def _writer_failure(call: ad.Call) -> tuple[str, str]:
-    status = {ad.TIMEOUT: TIMEOUT, ad.CRASH: CRASH, ad.UNSUPPORTED: UNSUPPORTED,
-              ad.REJECT: SHOULD_HAVE_ACCEPTED}[call.kind]
-    return status, f"writer {call.exit_desc}: {call.stderr_line()}"
+    return _STATUS[call.kind], f"writer {call.exit_desc}: {call.stderr_line()}"
 
 
 def _cell_rows(writer: ad.Adapter, readers: list[ad.Adapter], item: Item,
@@ -91,9 +93,7 @@ def _read_back(writer: ad.Adapter, reader: ad.Adapter, item: Item, path: Path,
             return _row(writer, reader, item.case, PASS, "", duration)
         return _row(writer, reader, item.case, WRONG_OUTPUT,
                     describe_difference(expected, call.stdout, what), duration)
-    status = {ad.TIMEOUT: TIMEOUT, ad.CRASH: CRASH, ad.UNSUPPORTED: UNSUPPORTED,
-              ad.REJECT: SHOULD_HAVE_ACCEPTED}[call.kind]
-    return _row(writer, reader, item.case, status,
+    return _row(writer, reader, item.case, _STATUS[call.kind],
                 f"reader {call.exit_desc}: {call.stderr_line()}", duration)
 
 

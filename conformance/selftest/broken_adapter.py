@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shlex
+import struct
 import subprocess
 import sys
 import time
@@ -129,12 +130,52 @@ def sloppy_dump(args: list[str]) -> int:
 
 
 def wrong_rule(args: list[str]) -> int:
-    """Rejections name a rule that no case lists: a RULE_MISMATCH warning."""
+    """Rejections name a rule the spec defines but no read case lists (D-1, a dump rule): a
+    RULE_MISMATCH warning, a failure with --strict-rules."""
     result = run_inner(args, stdin_if_needed(args))
     if result.returncode == 1:
-        result.stderr = re.sub(rb": [A-Z]+(-[A-Z0-9]+)*-\d+: ", b": R-XXX-99: ", result.stderr,  # check_rules: ignore
-                               count=1)
+        result.stderr = re.sub(rb":(\d+): [A-Z]+(?:-[A-Z0-9]+)*-\d+: ", rb":\1: D-1: ",
+                               result.stderr, count=1)
     return pass_through(result)
+
+
+def undefined_rule(args: list[str]) -> int:
+    """Every rejection (write ones included) claims a rule the spec does not define:
+    REJECTED_WITHOUT_DIAGNOSTIC, also for write cases."""
+    result = run_inner(args, stdin_if_needed(args))
+    if result.returncode == 1:
+        result.stderr = b"<stdin>:0: W-XXX-99: made up\n" + re.sub(  # check_rules: ignore
+            rb":(\d+): [A-Z]+(?:-[A-Z0-9]+)*-\d+: ", rb":\1: R-XXX-99: ",  # check_rules: ignore
+            result.stderr, count=1)
+        if args[0] != "write":
+            result.stderr = result.stderr.split(b"\n", 1)[1]
+    return pass_through(result)
+
+
+def crash_exit_1(args: list[str]) -> int:
+    """Where the real adapter rejects, this one dies of an uncaught exception, and Python
+    exits 1 for it (so do Node, Ruby...): REJECTED_WITHOUT_DIAGNOSTIC, never a PASS."""
+    result = run_inner(args, stdin_if_needed(args))
+    if result.returncode == 1:
+        raise IndexError("list index out of range (planted crash)")
+    return pass_through(result)
+
+
+def internal_error(args: list[str]) -> int:
+    """Reads fail with the protocol's internal-error status 4: ADAPTER_ERROR."""
+    data = stdin_if_needed(args)
+    if args[0] == "read":
+        print("Traceback (most recent call last): ... (planted internal error)", file=sys.stderr)
+        return 4
+    return pass_through(run_inner(args, data))
+
+
+def spins(args: list[str]) -> int:
+    """Reads compute forever: TIMEOUT through the CPU-time limit (not the wall clock)."""
+    if args[0] == "read":
+        while True:
+            pass
+    return pass_through(run_inner(args, stdin_if_needed(args)))
 
 
 def wrong_offset(args: list[str]) -> int:
@@ -147,6 +188,50 @@ def wrong_offset(args: list[str]) -> int:
     return pass_through(result)
 
 
+# --- a persistent server with a planted fault (serve protocol) -----------------------------
+
+U32 = struct.Struct(">I")
+
+
+def _read_exact(n: int) -> bytes | None:
+    data = sys.stdin.buffer.read(n)
+    return data if len(data) == n else None
+
+
+def serve_faulty(fault: str) -> int:
+    """`serve`: answers each request by running the good adapter per call, except the read of
+    a file whose name contains $ACEPACK_SELFTEST_TRIGGER: there it writes half a response and
+    dies (fault "die") or spins (fault "spin"). Each start appends a line to
+    $ACEPACK_SELFTEST_LOG, so the test can count restarts."""
+    trigger = os.environ.get("ACEPACK_SELFTEST_TRIGGER", "\0")
+    log = os.environ.get("ACEPACK_SELFTEST_LOG")
+    if log:
+        with open(log, "a", encoding="utf-8") as f:
+            f.write(f"start {os.getpid()}\n")
+    out = sys.stdout.buffer
+    while True:
+        size = _read_exact(4)
+        if size is None:
+            return 0
+        header = json.loads(_read_exact(U32.unpack(size)[0]) or b"{}")
+        body = _read_exact(U32.unpack(_read_exact(4) or b"\0\0\0\0")[0]) or b""
+        op, profile = header.get("op"), header.get("profile", "strict")
+        if op == "read" and trigger in header.get("file", ""):
+            out.write(U32.pack(0) + U32.pack(1000) + b"{partial")
+            out.flush()
+            if fault == "die":
+                os._exit(1)
+            while True:
+                pass
+        args = {"read": ["read", "/dev/stdin", "--profile", profile], "write": ["write"],
+                "migrate": ["migrate", "--profile", profile]}[op]
+        result = run_inner(args, body)
+        stderr = result.stderr.replace(b"/dev/stdin", header.get("file", "").encode())
+        out.write(U32.pack(result.returncode) + U32.pack(len(result.stdout)) + result.stdout
+                  + U32.pack(len(stderr)) + stderr)
+        out.flush()
+
+
 MODES = {
     "accept-everything": accept_everything,
     "always-crash": always_crash,
@@ -155,19 +240,38 @@ MODES = {
     "hangs": hangs,
     "wrong-exit-code": wrong_exit_code,
     "wrong-rule": wrong_rule,
+    "undefined-rule": undefined_rule,
+    "crash-exit-1": crash_exit_1,
+    "internal-error": internal_error,
+    "spins": spins,
     "wrong-offset": wrong_offset,
     "sloppy-dump": sloppy_dump,
 }
 
 
+SERVE_MODES = {"serve-dies": "die", "serve-spins": "spin"}
+
+
 def main(argv: list[str]) -> int:
-    if len(argv) < 3 or argv[0] not in MODES or argv[1] != "adapter":
-        print(f"usage: broken_adapter.py {{{','.join(MODES)}}} adapter COMMAND ...",
+    if len(argv) < 3 or argv[0] not in {**MODES, **SERVE_MODES} or argv[1] != "adapter":
+        print(f"usage: broken_adapter.py {{{','.join([*MODES, *SERVE_MODES])}}} adapter "
+              "COMMAND ...",
               file=sys.stderr)
         return 2
     args = argv[2:]
+    if argv[0] in SERVE_MODES:
+        if args[0] == "capabilities":
+            caps = json.loads(run_inner(args).stdout)
+            sys.stdout.write(json.dumps({**caps, "serve": True}))
+            return 0
+        if args[0] == "serve":
+            return serve_faulty(SERVE_MODES[argv[0]])
+        return pass_through(run_inner(args, stdin_if_needed(args)))
     if args[0] == "capabilities":
-        return pass_through(run_inner(args))
+        caps = json.loads(run_inner(args).stdout)
+        caps.pop("serve", None)  # the wrappers above speak the per-call protocol only
+        sys.stdout.write(json.dumps(caps))
+        return 0
     return MODES[argv[0]](args)
 
 

@@ -18,6 +18,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -29,7 +30,10 @@ CONFORMANCE = HERE.parent
 REPO = CONFORMANCE.parent
 RUNNER = CONFORMANCE / "run.py"
 BROKEN = HERE / "broken_adapter.py"
-RUNNER_LIMIT = 900  # seconds; a runner that does not kill a hanging adapter fails here
+# A backstop only (a runner that does not kill a hanging adapter fails here); generous, so
+# that a busy machine cannot trip it: the runner's own limits are CPU time.
+RUNNER_LIMIT = 3600
+EXAMPLES = CONFORMANCE / "examples"
 
 sys.path.insert(0, str(CONFORMANCE))
 from acetest import corpus as corpus_mod  # noqa: E402
@@ -104,13 +108,13 @@ class SelfTest:
         return ok
 
     def expect_caught(self, mode: str, status: str, *extra: str,
-                      cases: str | None = None) -> Outcome:
+                      cases: str | None = None, detail: str = "") -> Outcome:
         out = self.runner({mode: self.broken(mode)}, *extra, env=self.inner_env,
                           cases=cases or self.sample)
-        hits = out.rows(status, mode)
+        hits = [r for r in out.rows(status, mode) if detail in r["detail"]]
         self.check(out.code == 1 and bool(hits),
-                   f"{mode}: exit {out.code} (want 1), {len(hits)} {status} row(s) (want >= 1)",
-                   out)
+                   f"{mode}: exit {out.code} (want 1), {len(hits)} {status} row(s)"
+                   f"{f' saying {detail!r}' if detail else ''} (want >= 1)", out)
         self.outcomes[mode] = out
         return out
 
@@ -133,8 +137,29 @@ class SelfTest:
         else:
             self.skip("lossy-round-trip: the good adapter does not write")
         self.expect_caught("wrong-exit-code", "CRASH")
-        self.expect_caught("hangs", "TIMEOUT", "--timeout", "1", cases=hang_cases)
+        # A sleeping adapter is caught by the wall-clock backstop, a spinning one by the CPU
+        # limit even with a huge backstop (so a busy machine is never mistaken for a hang).
+        self.expect_caught("hangs", "TIMEOUT", "--timeout", "1", "--wall-timeout", "3",
+                           cases=hang_cases, detail="wall-clock")
+        self.expect_caught("spins", "TIMEOUT", "--timeout", "1", "--wall-timeout", "120",
+                           cases=hang_cases, detail="CPU time")
         self.expect_caught("sloppy-dump", "WRONG_OUTPUT")
+        # Exit 1 is a rejection only with a diagnostic naming a defined rule.
+        crash = self.expect_caught("crash-exit-1", "REJECTED_WITHOUT_DIAGNOSTIC",
+                                   detail="without a `FILE:OFFSET: RULE-ID: message` line")
+        # (write rejections may keep a free-form stderr, README: so only read and migrate)
+        faked = [r for r in crash.rows("PASS", "crash-exit-1")
+                 if r["detail"].startswith("rej") and r["profile"] != "write"]
+        self.check(not faked, f"crash-exit-1: no read/migrate crash is scored as a rejection "
+                              f"({len(faked)} PASS rows say 'rejected')", crash)
+        undefined = self.expect_caught("undefined-rule", "REJECTED_WITHOUT_DIAGNOSTIC",
+                                       detail="does not define")
+        if writes:
+            rows = [r for r in undefined.rows("REJECTED_WITHOUT_DIAGNOSTIC", "undefined-rule")
+                    if r["profile"] == "write"]
+            self.check(bool(rows), f"undefined-rule: write rejections claiming an undefined "
+                                   f"rule fail too ({len(rows)} rows)", undefined)
+        self.expect_caught("internal-error", "ADAPTER_ERROR")
 
     def dump_validity(self, source: corpus_mod.Case) -> None:
         """Accepted cases without an expected dump are checked for being a valid dump: a
@@ -150,6 +175,7 @@ class SelfTest:
                 "dump": None, "output": None, "roundtrip": "none",
                 "description": f"{source.id} without its expected dump (run_selftest.py)"}
         (root / "manifest.json").write_text(json.dumps({"spec_version": "0", "cases": [case]}))
+        shutil.copyfile(self.corpus / "rules.json", root / "rules.json")
         saved, self.corpus = self.corpus, root
         try:
             good = self.runner({"good": self.good})
@@ -232,20 +258,84 @@ class SelfTest:
                    f"({len(clean)} rows)", out)
 
     def readme_example(self) -> None:
-        """The example adapter of README.md must pass: documentation that is tested."""
+        """The example adapter shown in README.md is examples/adapter.py, and it passes:
+        documentation that is tested."""
         text = (CONFORMANCE / "README.md").read_text(encoding="utf-8")
         section = text[text.find("### Writing an adapter"):]
         m = re.search(r"```python\n(.*?)```", section, re.S)
-        if not self.check(m is not None, "README.md has an example adapter"):
+        script = EXAMPLES / "adapter.py"
+        if not self.check(m is not None and m.group(1) == script.read_text(encoding="utf-8"),
+                          "README.md shows examples/adapter.py verbatim"):
             return
-        script = self.workdir / "example_adapter.py"
-        script.write_text(m.group(1), encoding="utf-8")
         out = self.runner({"example": [sys.executable, str(script)]}, cases=self.sample,
                           cwd=REPO)  # the example finds the library as ./tools
         bad = [r for r in out.rows() if r["failure"]]
         self.check(out.code == 0 and not bad and bool(out.rows("PASS")),
                    f"README example adapter passes the sample: exit {out.code}, "
                    f"{len(bad)} failures", out)
+
+    def node_example(self, node: str | None) -> None:
+        """examples/adapter.mjs around a deliberately incomplete library (fake_lib.mjs): its
+        rejections PASS, its limits are UNSUPPORTED (a failure where the file must be
+        accepted), what it does not declare is SKIPPED, and its planted TypeError is an
+        ADAPTER_ERROR, not a rejection."""
+        if node is None:
+            self.skip("node example adapter: no `node` on PATH")
+            return
+        cases = id_regex([f"header/{n}" for n in ("n_size_0", "n_size_1", "n_magic_byte0",
+                                                  "y_small_store", "n_version_0")])
+        out = self.runner({"node": [node, str(EXAMPLES / "adapter.mjs"),
+                                    str(HERE / "fake_lib.mjs")]}, cases=cases)
+        got = {(r["case"].split("/")[1], r["profile"]): (r["status"], r["failure"])
+               for r in out.rows()}
+        want = {("n_size_0", "strict"): ("PASS", False),
+                ("n_magic_byte0", "strict"): ("PASS", False),
+                ("n_size_1", "strict"): ("ADAPTER_ERROR", True),
+                ("y_small_store", "strict"): ("UNSUPPORTED", True),
+                ("n_version_0", "strict"): ("UNSUPPORTED", False),
+                ("y_small_store", "compat"): ("SKIPPED", False),
+                ("y_small_store", "roundtrip"): ("SKIPPED", False)}
+        wrong = {k: (got.get(k), v) for k, v in want.items() if got.get(k) != v}
+        self.check(out.code == 1 and not wrong,
+                   f"node example adapter + fake library scored as expected: exit {out.code}, "
+                   f"mismatches (got, want): {wrong or 'none'}", out)
+
+    def serve_faults(self, trigger_case: corpus_mod.Case) -> None:
+        """A server that dies (or spins) in the middle of one request: that request, and only
+        it, is a CRASH (TIMEOUT), the server is restarted and the run goes on."""
+        for mode, status, detail, extra in (
+                ("serve-dies", "CRASH", "server died", ()),
+                ("serve-spins", "TIMEOUT", "CPU time", ("--timeout", "1", "--wall-timeout",
+                                                        "120"))):
+            log = self.workdir / f"{mode}.log"
+            log.write_text("")
+            env = {**self.inner_env, "ACEPACK_SELFTEST_TRIGGER": "/" + trigger_case.path.name,
+                   "ACEPACK_SELFTEST_LOG": str(log)}
+            out = self.runner({mode: self.broken(mode)}, *extra, "-j1", env=env,
+                              cases=self.sample)
+            failed = [r for r in out.rows() if r["failure"]]
+            hit = [r for r in failed if r["case"] == trigger_case.id and r["status"] == status
+                   and detail in r["detail"]]
+            starts = log.read_text().count("start")
+            self.check(out.code == 1 and hit and len(hit) == len(failed)
+                       and len(out.rows("PASS")) > len(hit) and starts == len(hit) + 1,
+                       f"{mode}: {len(hit)} {status} row(s) of {trigger_case.id} only "
+                       f"({len(failed)} failures), {len(out.rows('PASS'))} PASS after "
+                       f"restarts, {starts} server starts (want {len(hit) + 1})", out)
+
+    def serve_equals_per_call(self) -> None:
+        """The good adapter gives the same results through `serve` as per call."""
+        if not self.capabilities().get("serve"):
+            self.skip("serve = per call: the good adapter does not serve")
+            return
+        key = lambda o: sorted((r["case"], r["profile"], r["status"], r["detail"])  # noqa: E731
+                               for r in o.rows())
+        served = self.runner({"good": self.good}, cases=self.sample)
+        per_call = self.runner({"good": self.good}, "--no-serve", cases=self.sample)
+        self.check(served.code == per_call.code == 0 and key(served) == key(per_call)
+                   and bool(served.rows()),
+                   f"serve and per-call results are identical ({len(served.rows())} rows)",
+                   served)
 
     def setup_errors(self) -> None:
         cmd = [sys.executable, str(RUNNER), "--corpus", str(self.corpus),
@@ -342,6 +432,11 @@ def main(argv: list[str]) -> int:
         else:
             test.skip("matrix: the good adapter does not write")
         test.readme_example()
+        test.node_example(shutil.which("node"))
+        test.serve_equals_per_call()
+        strict_rejects = [c for c in cases if c.id in ids and c.kind == "read"
+                          and c.expect.get("strict") == "reject"]
+        test.serve_faults(strict_rejects[0])
         test.setup_errors()
     if test.failures:
         print(f"self-test FAILED: {len(test.failures)} check(s)")

@@ -708,6 +708,75 @@ def group_adapter(t: Runner):
                            t.path(name), rules, offsets)
 
 
+def serve_frame(header: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(header)) + header + struct.pack(">I", len(body)) + body
+
+
+def serve_responses(out: bytes) -> list | None:
+    """[(status, stdout, stderr)] of a whole `adapter serve` output, None if malformed."""
+    got = []
+    while out:
+        if len(out) < 8:
+            return None
+        status, n = struct.unpack(">II", out[:8])
+        if len(out) < 12 + n:
+            return None
+        e = struct.unpack(">I", out[8 + n:12 + n])[0]
+        if len(out) < 12 + n + e:
+            return None
+        got.append((status, out[8:8 + n], out[12 + n:12 + n + e]))
+        out = out[12 + n + e:]
+    return got
+
+
+def group_serve(t: Runner):
+    """`adapter serve` answers each request exactly as the per-call command (conformance
+    README, "Persistent protocol"), ignores unknown header members, refuses malformed
+    headers with status 2 and goes on, exits 0 at the end of input and 2 on a truncated one."""
+    _rc, out, _err = t.run("adapter", "capabilities")
+    if not t.check("capabilities declare serve", b'"serve":true' in out, repr(out)):
+        return
+    example, reject = t.path("example.ace"), t.path(next(iter(REJECTIONS))[0])
+    v1 = FILES["v1.ace"]
+    requests = [  # (header, body, the per-call command it must equal, its stdin)
+        (b'{"op":"read","profile":"strict","file":"%s"}' % example.encode(),
+         EXAMPLE, ["adapter", "read", "example.ace", "--profile", "strict"], None),
+        (b'{"file":"%s","op":"read","profile":"compat","later":{"x":[1,"]"]}}' % reject.encode(),
+         read_file(reject), ["adapter", "read", reject, "--profile", "compat"], None),
+        (b'{"op":"write","file":"<stdin>"}', EXAMPLE_DUMP, ["adapter", "write"], EXAMPLE_DUMP),
+        (b'{"op":"write","file":"<stdin>"}', b"{}", ["adapter", "write"], b"{}"),
+        (b'{"op":"migrate","profile":"strict","file":"<stdin>"}', v1,
+         ["adapter", "migrate", "--profile", "strict"], v1),
+    ]
+    stream = b"".join(serve_frame(h, b) for h, b, _, _ in requests)
+    bad = [b'{"op":"read"', b'{"op":"frobnicate"}', b'{"op":"read","file":"\\udc00"}', b"[]"]
+    stream += b"".join(serve_frame(h, b"") for h in bad) + serve_frame(requests[0][0], EXAMPLE)
+    rc, out, err = t.run("adapter", "serve", stdin=stream)
+    got = serve_responses(out)
+    t.check("serve: exit 0 at the end of input, well-framed responses",
+            rc == 0 and got is not None and len(got) == len(requests) + len(bad) + 1,
+            f"exit {rc}, {len(got or [])} responses, stderr {err[:300]!r}")
+    if got is None or len(got) != len(requests) + len(bad) + 1:
+        return
+    for (header, _body, args, stdin), response in zip(requests, got):
+        want = t.run(*args, stdin=stdin)
+        t.check(f"serve {header.decode()[:60]} == per call", response == want,
+                f"serve {response!r:.300}, per call {want!r:.300}")
+    for header, response in zip(bad, got[len(requests):]):
+        t.check(f"serve: malformed header {header!r} -> status 2, the server goes on",
+                response[0] == 2 and response[1] == b"" and response[2] != b"", repr(response))
+    t.check("serve: a request after the malformed ones is answered",
+            got[-1] == got[0], repr(got[-1])[:200])
+    rc, out, err = t.run("adapter", "serve", stdin=serve_frame(requests[0][0], EXAMPLE)[:-3])
+    t.check("serve: a truncated request ends the server with exit 2, no response",
+            rc == 2 and out == b"" and b"truncated" in err, f"exit {rc}, {out[:80]!r}")
+
+
+def read_file(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
+
+
 def group_stdin(t: Runner):
     t.expect("validate -", ["validate", "-"], 0, stdout=b"<stdin>: valid (strict)\n", stdin=EXAMPLE)
     t.expect("dump -", ["dump", "-"], 0, stdout=EXAMPLE_DUMP, stdin=EXAMPLE)
@@ -733,7 +802,8 @@ def group_stdin(t: Runner):
 GROUPS = {
     "help": group_help, "usage": group_usage, "validate": group_validate, "dump": group_dump,
     "ls_get": group_ls_get, "events": group_events, "info": group_info,
-    "explain": group_explain, "adapter": group_adapter, "stdin": group_stdin,
+    "explain": group_explain, "adapter": group_adapter, "serve": group_serve,
+    "stdin": group_stdin,
 }
 
 

@@ -161,9 +161,10 @@ class CompareOffsets(unittest.TestCase):
 
     def test_timeout_is_a_crash_not_a_hang(self):
         code, out, err = self.run_tool(self.adapter("a"), self.adapter("b", {"n_b.ace@strict": "hang"}),
-                                       extra=["--timeout", "1", "--filter", "n_b"])
+                                       extra=["--timeout", "1", "--wall-timeout", "15",
+                                              "--filter", "n_b"])
         self.assertEqual(code, 1, err)
-        self.assertEqual(out[0], "header/n_b@strict  a: R-LAY-1@16  b: crash (timeout after 1 s)")
+        self.assertEqual(out[0], "header/n_b@strict  a: R-LAY-1@16  b: crash (timeout after 15 s)")
 
     def test_json_report(self):
         report = os.path.join(self.dir, "diff.json")

@@ -5,12 +5,14 @@
  *   adapter read FILE [--profile strict|compat]   dump (spec 11) on stdout
  *   adapter write                                 dump on stdin -> canonical file
  *   adapter migrate [--profile strict|compat]     v1 on stdin -> v2 on stdout
+ *   adapter serve                                 the three above, persistently
  */
 #include <string.h>
 
 #include "adapter.h"
 #include "commands.h"
 #include "cli.h"
+#include "serve.h"
 
 typedef struct adapter_op {
     const char *name;
@@ -23,6 +25,7 @@ static const adapter_op ops[] = {
     {"read", cli_adapter_read},
     {"write", cli_adapter_write},     /* cmd_write.c */
     {"migrate", cli_adapter_migrate}, /* cmd_write.c */
+    {"serve", cli_adapter_serve},     /* cmd_adapter_serve.c */
 };
 
 #define NOPS (sizeof ops / sizeof ops[0])
@@ -48,7 +51,7 @@ int cli_adapter_read(const cli_command *self, int argc, char **argv)
 static int run_adapter(const cli_command *self, int argc, char **argv)
 {
     if (argc < 2)
-        return cli_usage(self, "missing operation (capabilities, read, write or migrate)");
+        return cli_usage(self, "missing operation (capabilities, read, write, migrate or serve)");
     const char *op = argv[1];
     if (strcmp(op, "--help") == 0 || strcmp(op, "-h") == 0) {
         cli_print_help(self, stdout);
@@ -71,12 +74,13 @@ static int run_adapter(const cli_command *self, int argc, char **argv)
 
 const cli_command cli_cmd_adapter = {
     "adapter",
-    "capabilities | read FILE [--profile strict|compat] | write | migrate [--profile P]",
+    "capabilities | read FILE [--profile strict|compat] | write | migrate [--profile P] | serve",
     "the conformance adapter protocol (for conformance/run.py)",
     "Speaks the adapter protocol of the conformance runner:\n"
     "\n"
     "  adapter capabilities\n"
-    "      prints {\"read\":..,\"write\":..,\"migrate\":..,\"profiles\":[..]} (JSON), exit 0.\n"
+    "      prints {\"read\":..,\"write\":..,\"migrate\":..,\"serve\":..,\"profiles\":[..]}\n"
+    "      (JSON), exit 0.\n"
     "  adapter read FILE [--profile strict|compat]\n"
     "      full validation under the profile (default strict), then the conformance\n"
     "      dump (spec 11) on stdout, exit 0.  A rejected file: exit 1 and one line\n"
@@ -86,6 +90,10 @@ const cli_command cli_cmd_adapter = {
     "      a conformance dump on stdin -> the canonical file (spec 8.3) on stdout.\n"
     "  adapter migrate [--profile strict|compat]\n"
     "      a v1 file on stdin -> the migrated canonical v2 file (spec 10) on stdout.\n"
+    "  adapter serve\n"
+    "      the persistent protocol: length-prefixed read/write/migrate requests on\n"
+    "      stdin, one response each on stdout (conformance/README.md); exit 0 at\n"
+    "      the end of input.\n"
     "\n"
     "Operations this build does not implement exit 3; `capabilities` lists which\n"
     "ones it does.  FILE may be '-' for standard input.\n",

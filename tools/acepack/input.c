@@ -9,6 +9,15 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "serve.h"
+
+/* What "-" is called in messages; `adapter serve` names each request's body. */
+static const char *stdin_name = "<stdin>";
+
+void cli_input_set_stdin_name(const char *name)
+{
+    stdin_name = name;
+}
 
 /* Reads all of `f` into a heap buffer.  @return 0, or an errno value
  * (ENOMEM when the size does not fit the memory). */
@@ -51,7 +60,7 @@ int cli_input_load(cli_input *in, const char *arg)
 {
     memset(in, 0, sizeof *in);
     int is_stdin = strcmp(arg, "-") == 0;
-    in->name = is_stdin ? "<stdin>" : arg;
+    in->name = is_stdin ? stdin_name : arg;
     struct stat st;
     /* Only a regular file is mapped: anything else (a FIFO, a device) is
      * opened once and read as a stream, since opening it twice would lose

@@ -5,24 +5,28 @@
   acepack.py adapter read FILE [--profile strict|compat]   dump on stdout
   acepack.py adapter write                                 dump on stdin -> canonical file
   acepack.py adapter migrate [--profile strict|compat]     v1 on stdin -> v2 on stdout
+  acepack.py adapter serve                                 the persistent protocol (serve.py)
   acepack.py dump FILE [--profile strict|compat]
   acepack.py build DUMP OUT                                canonical file of a dump
   acepack.py migrate IN OUT [--profile strict|compat]      report (M-10) on stdout
 
-Exit codes: 0 ok, 1 invalid input (rejected / refused), 2 usage, 3 unsupported.
+Exit codes: 0 ok, 1 invalid input (rejected / refused), 2 usage, 3 unsupported, 4 internal
+error of the adapter (an exception nobody expected: never mistaken for a rejection).
 """
 
 import json
 import os
 import sys
+import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from pyacepack import Reject, Unsupported, build_v1, build_v2, dump, parse_dump, read  # noqa: E402
 from pyacepack.migrate import migrate  # noqa: E402
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_UNSUPPORTED = 0, 1, 2, 3
-CAPABILITIES = {"read": True, "write": True, "migrate": True, "profiles": ["strict", "compat"]}
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_UNSUPPORTED, EXIT_INTERNAL = 0, 1, 2, 3, 4
+CAPABILITIES = {"read": True, "write": True, "migrate": True, "profiles": ["strict", "compat"],
+                "serve": True}
 
 
 class Usage(Exception):
@@ -84,14 +88,18 @@ def cmd_read(args):
     profile, rest = _take_profile(args)
     if len(rest) != 1:
         raise Usage("read FILE [--profile strict|compat]")
-    data = _read_input(rest[0])
+    return read_bytes(rest[0], _read_input(rest[0]), profile)
+
+
+def read_bytes(name, data, profile):
+    """The protocol's read of `data` (diagnostics name it `name`): dump or rejection."""
     try:
         out = dump(read(data, profile))
     except Reject as e:
-        _reject_line(rest[0], e)
+        _reject_line(name, e)
         return EXIT_INVALID
     except Unsupported as e:
-        _unsupported_line(rest[0], e)
+        _unsupported_line(name, e)
         return EXIT_UNSUPPORTED
     _write_stdout(out)
     return EXIT_OK
@@ -100,8 +108,13 @@ def cmd_read(args):
 def cmd_adapter_write(args):
     if args:
         raise Usage("adapter write (dump on stdin)")
+    return write_bytes(sys.stdin.buffer.read())
+
+
+def write_bytes(data):
+    """The protocol's write: the canonical file of a dump, or a rejection."""
     try:
-        out = _canonical_of_dump(sys.stdin.buffer.read())
+        out = _canonical_of_dump(data)
     except ValueError as e:
         sys.stderr.write(f"<stdin>:0: {e}\n")
         return EXIT_INVALID
@@ -126,7 +139,12 @@ def cmd_adapter_migrate(args):
     profile, rest = _take_profile(args)
     if rest:
         raise Usage("adapter migrate [--profile strict|compat] (v1 file on stdin)")
-    code, out, _ = _migrate_bytes("<stdin>", sys.stdin.buffer.read(), profile)
+    return migrate_bytes("<stdin>", sys.stdin.buffer.read(), profile)
+
+
+def migrate_bytes(name, data, profile):
+    """The protocol's migrate: the v2 file, or a refusal."""
+    code, out, _ = _migrate_bytes(name, data, profile)
     if out is not None:
         _write_stdout(out)
     return code
@@ -147,6 +165,11 @@ def cmd_adapter(args):
         return cmd_adapter_write(rest)
     if sub == "migrate":
         return cmd_adapter_migrate(rest)
+    if sub == "serve":
+        if rest:
+            raise Usage("adapter serve")
+        from pyacepack.serve import serve  # noqa: PLC0415 - only servers need it
+        return serve(sys.modules[__name__])
     raise Usage(f"unknown adapter command {sub!r}")
 
 
@@ -187,14 +210,24 @@ def main(argv):
     if not argv or argv[0] not in COMMANDS:
         sys.stderr.write(__doc__)
         return EXIT_USAGE
+    return guarded(COMMANDS[argv[0]], argv[1:])
+
+
+def guarded(fn, *args):
+    """fn(*args) with every exception mapped to an exit code. Anything unexpected is exit 4
+    with the traceback: Python's own exit status for an uncaught exception is 1, which the
+    protocol reserves for a rejection with its diagnostic."""
     try:
-        return COMMANDS[argv[0]](argv[1:])
+        return fn(*args)
     except Usage as e:
         sys.stderr.write(f"usage: acepack.py {e}\n")
         return EXIT_USAGE
     except OSError as e:
         sys.stderr.write(f"error: {e}\n")
         return EXIT_USAGE
+    except Exception:  # noqa: BLE001 - the point is to catch everything
+        sys.stderr.write("acepack.py: internal error\n" + traceback.format_exc())
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":
