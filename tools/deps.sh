@@ -12,6 +12,9 @@ if [ "${1:-all}" = all ]; then
   want+=(clang-14 wasi-libc libclang-rt-14-dev-wasm32 nodejs chromium)
   # Debian's nodejs comes without npm (a package of its own); other builds bring it.
   command -v npm >/dev/null 2>&1 || want+=(npm)
+  # g++-multilib: 32-bit libstdc++ for the i386 libFuzzer build (tools/fuzz.sh i386);
+  # frama-c-base: the Eva proofs of the reader (tools/prove.sh); why3 + cvc4: its WP proofs.
+  want+=(g++-multilib frama-c-base why3 cvc4)
 fi
 missing=()
 for p in "${want[@]}"; do
