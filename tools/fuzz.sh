@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tools/fuzz.sh - one entry point for fuzzing libacepack (see fuzz/README.md).
 #
-#   tools/fuzz.sh build [libfuzzer|afl|cmplog|regression|coverage]   (default libfuzzer)
+#   tools/fuzz.sh build [libfuzzer|afl|cmplog|regression|coverage|msan|i386]
+#                                              (default libfuzzer)
 #   tools/fuzz.sh assets                       dictionaries, options, seed corpora
 #   tools/fuzz.sh list                         harnesses of the libFuzzer build
 #   tools/fuzz.sh run HARNESS [SECONDS] [--engine libfuzzer|afl]     (default 60 s)
@@ -11,6 +12,11 @@
 #                                                  fuzz/regressions/HARNESS/
 #   tools/fuzz.sh regress                      regression drivers (ASan+UBSan) + ctest -L fuzz
 #   tools/fuzz.sh coverage                     llvm-cov line/branch coverage of the reader
+#   tools/fuzz.sh msan [SECONDS]               MemorySanitizer libFuzzer build (as OSS-Fuzz's
+#                                              `memory` sanitizer): runs the regression corpora,
+#                                              then SECONDS (default 0) of fuzzing per harness
+#   tools/fuzz.sh i386 [SECONDS]               the same for the 32-bit x86 build (ASan+UBSan,
+#                                              as OSS-Fuzz's `i386` architecture)
 #   tools/fuzz.sh ci                           FUZZ_SECONDS (60) per harness + regress
 #   tools/fuzz.sh ossfuzz-check                run fuzz/oss-fuzz/build.sh and
 #                                              .clusterfuzzlite/build.sh as OSS-Fuzz would
@@ -56,6 +62,25 @@ cmd_build() {
         echo "built $kind harnesses in $dir/fuzz"
         return
         ;;
+    msan)
+        # OSS-Fuzz's MemorySanitizer build: everything instrumented (the
+        # harnesses use no library beyond libc, so nothing else needs an
+        # MSan build), origins tracked for readable reports.
+        need "$CLANG" "apt-get install clang"
+        CC=$CLANG cmake -S "$ROOT" -B "$dir" "${cmake_common[@]}" -DACEPACK_BUILD_TESTS=OFF \
+            -DACEPACK_BUILD_FUZZERS=ON -DACEPACK_FUZZ_ENGINE=libfuzzer \
+            -DACEPACK_SANITIZE=memory \
+            -DCMAKE_C_FLAGS="-fsanitize-memory-track-origins=2" >/dev/null
+        ;;
+    i386)
+        # OSS-Fuzz's i386 architecture: -m32, ASan (+UBSan here).  Needs the
+        # i386 compiler-rt of libclang-rt-14-dev and gcc-multilib/g++-multilib
+        # (32-bit libc and libstdc++ for libFuzzer).
+        need "$CLANG" "apt-get install clang"
+        CC=$CLANG cmake -S "$ROOT" -B "$dir" "${cmake_common[@]}" -DACEPACK_BUILD_TESTS=OFF \
+            -DACEPACK_BUILD_FUZZERS=ON -DACEPACK_FUZZ_ENGINE=libfuzzer \
+            -DCMAKE_C_FLAGS=-m32 -DCMAKE_EXE_LINKER_FLAGS=-m32 >/dev/null
+        ;;
     regression)
         CC=${CC:-$CLANG} cmake -S "$ROOT" -B "$dir" "${cmake_common[@]}" -DACEPACK_BUILD_TESTS=ON \
             -DACEPACK_SANITIZE=address,undefined >/dev/null
@@ -66,7 +91,7 @@ cmd_build() {
             -DCMAKE_BUILD_TYPE=Debug -DACEPACK_WERROR=OFF \
             -DCMAKE_C_FLAGS="-fprofile-instr-generate -fcoverage-mapping" >/dev/null
         ;;
-    *) die "build: unknown kind '$kind' (libfuzzer|afl|cmplog|regression|coverage)" ;;
+    *) die "build: unknown kind '$kind' (libfuzzer|afl|cmplog|regression|coverage|msan|i386)" ;;
     esac
     cmake --build "$dir" -j"$JOBS" >/dev/null
     echo "built $kind harnesses in $dir/fuzz"
@@ -254,6 +279,53 @@ print(f"\nreader coverage: lines {lines:.2f}% (target 95), branches {branches:.2
 EOF
 }
 
+# msan|i386: build, replay each harness's regression corpora (corpus/,
+# fuzz/regressions/H, fuzz/seeds/H) with the fuzzing binary, then fuzz each
+# for SECONDS (default 0: replay only, the CI step).
+cmd_variant() {
+    local kind=$1 secs=${2:-0} h bin failed=() n
+    cmd_build "$kind"
+    [ "$secs" -gt 0 ] && { [ -d "$ASSETS" ] || cmd_assets; }
+    for h in $(harnesses "$kind"); do
+        bin=$(builddir "$kind")/fuzz/$h
+        local inputs=() d
+        for d in "$ROOT/corpus" "$ROOT/fuzz/regressions/$h" "$ROOT/fuzz/seeds/$h"; do
+            [ -d "$d" ] && inputs+=("$d")
+        done
+        # Every file, not a libFuzzer corpus run: -runs=0 executes each input once.
+        n=$(find "${inputs[@]}" -type f | wc -l)
+        if "$bin" -runs=0 "${inputs[@]}" >"$WORK/$kind-$h.log" 2>&1; then
+            echo "$kind $h: $n inputs clean"
+        else
+            failed+=("$h")
+            tail -n 40 "$WORK/$kind-$h.log"
+            echo "$kind $h: FAILED on the regression corpora (log: $WORK/$kind-$h.log)"
+            continue
+        fi
+        if [ "$secs" -gt 0 ]; then
+            mkdir -p "$WORK/corpus-$kind/$h" "$WORK/artifacts/$kind-$h"
+            local max_len
+            max_len=$(option max_len "$h")
+            if "$bin" -dict="$ASSETS/$h.dict" ${max_len:+-max_len=$max_len} \
+                -max_total_time="$secs" -rss_limit_mb=2048 -print_final_stats=1 \
+                -artifact_prefix="$WORK/artifacts/$kind-$h/" "$WORK/corpus-$kind/$h" \
+                "$ASSETS/${h}_seed_corpus" >"$WORK/$kind-$h.fuzz.log" 2>&1; then
+                echo "$kind $h: ${secs}s fuzzing, $(grep -m1 '^stat::number_of_executed_units' \
+                    "$WORK/$kind-$h.fuzz.log" | sed 's/.*: *//') runs, no finding"
+            else
+                failed+=("$h")
+                tail -n 40 "$WORK/$kind-$h.fuzz.log"
+                echo "$kind $h: FINDING (artifacts in $WORK/artifacts/$kind-$h)"
+            fi
+        fi
+    done
+    if [ ${#failed[@]} -gt 0 ]; then
+        echo "fuzz $kind: failures in: ${failed[*]}"
+        return 1
+    fi
+    echo "fuzz $kind: clean"
+}
+
 cmd_ci() {
     local secs=${FUZZ_SECONDS:-60} h failed=()
     cmd_build libfuzzer
@@ -349,6 +421,7 @@ main() {
     regress) cmd_regress ;;
     coverage) cmd_coverage ;;
     ci) cmd_ci ;;
+    msan | i386) mkdir -p "$WORK"; cmd_variant "$cmd" "$@" ;;
     ossfuzz-check) cmd_ossfuzz_check ;;
     *) die "unknown command '$cmd' (run without arguments for help)" ;;
     esac

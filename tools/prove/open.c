@@ -6,7 +6,8 @@
 int main(void)
 {
     size_t size;
-    const uint8_t *data = prove_input(&size);
+    const uint8_t *data;
+    PROVE_INPUT(data, size);
     acepack_reader r;
     acepack_error e;
     acepack_status st = acepack_open(&r, data, size, (acepack_profile)PROVE_PROFILE, &e);

@@ -1,13 +1,16 @@
 /*
- * prove_input.h - the hostile input of every Eva driver (tools/prove/).
+ * prove_input.h - the hostile input and the caller memory of the Eva
+ * drivers (tools/prove/, run by tools/prove.sh).
  *
- * prove_input(&size) returns a pointer to `size` bytes of unknown content,
- * for every size in [0, PROVE_N].  The `split` annotation makes Eva analyse
- * each size as its own state, so `size` is exact in each, and the bytes
- * end exactly at the end of a PROVE_N-byte array: any read at or past
- * data + size leaves the array and is an alarm (an allocation of `size`
- * bytes would be the same for Eva's purposes, but a malloc of a non-exact
- * size is one base of imprecise validity and makes every access an alarm).
+ * PROVE_INPUT(data, size) sets data to `size` bytes of unknown content, for
+ * every size in [0, PROVE_N].  The `split` annotation makes Eva analyse each
+ * size as its own state, so `size` is exact in each, and the bytes end
+ * exactly at the end of a PROVE_N-byte array: a read at or past
+ * data + size leaves the array and is an alarm.  (A malloc of a size that
+ * is not exact would be one base of imprecise validity, and every access to
+ * it an alarm.)  Reads below `data` stay inside the array and are not
+ * caught: the reader computes no pointer below a base it was given (all
+ * offsets are unsigned), and an unsigned underflow lands far past the end.
  */
 #ifndef PROVE_INPUT_H
 #define PROVE_INPUT_H
@@ -22,13 +25,34 @@
 
 static uint8_t prove_bytes[PROVE_N];
 
-static const uint8_t *prove_input(size_t *size)
+/* In main itself: Eva merges a function's partitions when it returns. */
+#define PROVE_INPUT(data, size)                                    \
+    do {                                                           \
+        size_t prove_n_ = Frama_C_interval(0, PROVE_N);            \
+        /*@ split prove_n_; */                                     \
+        Frama_C_make_unknown((char *)prove_bytes, PROVE_N);        \
+        (size) = prove_n_;                                         \
+        (data) = prove_bytes + (PROVE_N - prove_n_);               \
+    } while (0)
+
+/* PROVE_BUFFER(ptr, need, storage): ptr = exactly `need` bytes, the last
+ * ones of the static array `storage`, one Eva state per value of need, so
+ * that an access at or past ptr + need leaves the array: caller memory
+ * sized as the API's size query says, not a byte more. */
+#define PROVE_BUFFER(ptr, need, storage)                           \
+    do {                                                           \
+        size_t prove_need_ = (need);                               \
+        /*@ split prove_need_; */                                  \
+        (ptr) = (void *)((storage) + (sizeof(storage) - prove_need_)); \
+    } while (0)
+
+/* An output callback that checks it is handed readable bytes, and stops
+ * the dump in some states (the ACEPACK_CALLBACK path). */
+static int prove_sink(void *ctx, const void *p, size_t n)
 {
-    size_t n = Frama_C_interval(0, PROVE_N);
-    /*@ split n; */
-    Frama_C_make_unknown((char *)prove_bytes, PROVE_N);
-    *size = n;
-    return prove_bytes + (PROVE_N - n);
+    (void)ctx;
+    /*@ assert \valid_read((const uint8_t *)p + (0 .. n - 1)); */
+    return Frama_C_interval(0, 1);
 }
 
 #endif
