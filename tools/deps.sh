@@ -5,6 +5,7 @@ set -euo pipefail
 want=(cmake make gcc python3)
 if [ "${1:-all}" = all ]; then
   # clang + compiler-rt: ASan/UBSan and libFuzzer; gcc-multilib: the -m32 build;
+  # g++-multilib: 32-bit libstdc++ for the i386 libFuzzer build (tools/fuzz.sh i386);
   # valgrind: memcheck runs; afl++: the AFL++ harness builds; llvm: llvm-cov/llvm-profdata.
   want+=(clang libclang-rt-14-dev llvm lld gcc-multilib valgrind afl++)
   # bindings/js: clang-14 + wasi-libc + the wasm32 builtins + lld build the WebAssembly

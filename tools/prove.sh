@@ -84,7 +84,7 @@ includes() {
 }
 mapfile -t SOURCES < <(reader_sources)
 [ ${#SOURCES[@]} -gt 0 ] || die "no reader sources found"
-PROVE_CPP="-DACEPACK_STATIC_DEFINE -I$ROOT/tools/prove $(includes | tr '\n' ' ')"
+PROVE_CPP="-CC -DACEPACK_STATIC_DEFINE -I$ROOT/tools/prove $(includes | tr '\n' ' ')"
 
 # One analysis: DRIVER MACHDEP -> $OUT/MACHDEP-N/NAME.{log,csv,time}
 run_one() {
