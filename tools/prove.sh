@@ -6,6 +6,8 @@
 #   tools/prove.sh --full             every driver, N = 4096 (PROVE_FULL_N), machdeps
 #                                     gcc_x86_64 and gcc_x86_32
 #   tools/prove.sh [--n N] [--machdep M[,M]] [DRIVER...]   a subset (no staleness check)
+#   tools/prove.sh --wp               WP (CVC4 through Why3) on the ACSL contracts of the
+#                                     bounds helpers (src/common/bytes.h)
 #
 # Each driver (tools/prove/*.c) runs Eva over every input of 0..N unknown
 # bytes (tools/prove/prove_input.h).  Every alarm (a property Eva cannot
@@ -46,12 +48,24 @@ while [ $# -gt 0 ]; do
     --n) N=$2; shift 2 ;;
     --machdep) MACHDEPS=$2; shift 2 ;;
     --report-only) report_only=1; shift ;; # re-read the last run's reports
+    --wp) wp=1; shift ;;
     -h | --help) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) die "unknown option $1" ;;
     *) selected+=("$1"); shift ;;
     esac
 done
 command -v frama-c >/dev/null || die "frama-c not found (apt-get install frama-c-base)"
+
+if [ -n "${wp:-}" ]; then
+    # WP: every goal of the contracts and of the helpers' own runtime checks.
+    [ -f "$HOME/.why3.conf" ] || why3 config detect >/dev/null
+    bytes_h=$(find "$ROOT/src" -name bytes.h | head -n1)
+    log=$(nice -n 15 frama-c -machdep gcc_x86_64 "$bytes_h" -wp -wp-rte -wp-prover qed,cvc4 \
+        -wp-fct ap_be32,ap_be64,ap_range_ok 2>&1)
+    echo "$log" | grep -E '^\[wp\] Proved goals|Unknown|Failed|Timeout' || true
+    echo "$log" | grep -qE 'Proved goals: +([0-9]+) / \1$' && { echo "prove --wp: ok"; exit 0; }
+    echo "prove --wp: FAILED"; exit 1
+fi
 
 drivers=()
 if [ ${#selected[@]} -eq 0 ]; then

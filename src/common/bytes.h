@@ -15,17 +15,26 @@
 
 #define AP_MAX_SAFE_INT 9007199254740991ull /* 2^53-1, spec 1.2 */
 
+/* The ACSL contracts below (comments to a compiler) are proven by Frama-C's
+ * WP with CVC4 (tools/prove.sh --wp): the loads read exactly their bytes,
+ * and ap_range_ok is exactly off + len <= size in mathematical integers. */
+/*@ requires \valid_read(p + (0 .. 3));
+    assigns \nothing; */
 static inline uint32_t ap_be32(const uint8_t *p)
 {
     return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | (uint32_t)p[3];
 }
 
+/*@ requires \valid_read(p + (0 .. 7));
+    assigns \nothing; */
 static inline uint64_t ap_be64(const uint8_t *p)
 {
     return ((uint64_t)ap_be32(p) << 32) | (uint64_t)ap_be32(p + 4);
 }
 
 /* 1 when [off, off + len) lies inside [0, size). */
+/*@ assigns \nothing;
+    ensures \result != 0 <==> off + len <= size; */
 static inline int ap_range_ok(uint64_t off, uint64_t len, uint64_t size)
 {
     return off <= size && len <= size - off;

@@ -438,6 +438,11 @@ acepack_status ap_scan_index(acepack_reader *r, acepack_error *err)
     s.d = r->data;
     s.end = begin + (size_t)r->index_length;
     s.err = err;
+    /* R-LAY-1 (header.c) holds; restated on the very bound every scan below
+     * compares with, so that `i < s.end` visibly keeps d[i] inside the file
+     * (for a reviewer, and for a non-relational analyser: tools/prove). */
+    if (s.end > r->size || s.end < begin)
+        return ap_fail(err, ACEPACK_TRUNCATED, "R-LAY-1", 16, "index extends past the end of the file");
     r->priv.index_end = s.end;
     bad = acepack_utf8_check(s.d + begin, s.end - begin);
     if (bad != s.end - begin)
