@@ -6,7 +6,9 @@
 #   2. clang ASan+UBSan build + ctest, without the tests that do not exercise C code under the
 #      sanitizers (label python: they ran in step 1 and would only repeat)
 #   3. 32-bit build (gcc -m32) + ctest, likewise
-#   4. short libFuzzer runs of every harness + the OSS-Fuzz build.sh check
+#   4. short libFuzzer runs of every harness + the OSS-Fuzz build.sh check + the MemorySanitizer
+#      and i386 builds on the regression corpora
+#   5. WP proofs of the bounds helpers; the Eva drivers with PROVE=1 (tools/prove.sh)
 # Stops at the first failure and prints the seconds of every step at the end.
 #
 # Time budget: <= 10 min on a quiet 2-core machine. Room is planned for the steps other work
@@ -48,6 +50,16 @@ if [ "${SKIP_FUZZ:-0}" != 1 ]; then
   step_run "fuzzing: ${FUZZ_SECONDS:-15} s per libFuzzer harness" \
     env FUZZ_SECONDS="${FUZZ_SECONDS:-15}" bash tools/fuzz.sh ci
   step_run "OSS-Fuzz build check" bash tools/fuzz.sh ossfuzz-check
+  # As OSS-Fuzz builds them (project.yaml): regression corpora only, no fuzzing.
+  step_run "fuzz harnesses under MemorySanitizer" bash tools/fuzz.sh msan
+  step_run "fuzz harnesses for i386" bash tools/fuzz.sh i386
+fi
+
+# Proofs: WP on the bounds helpers always; the Eva drivers (tools/prove.sh) only with
+# PROVE=1 until tools/prove/alarms-reviewed.txt covers every driver (README.md, "Proofs").
+step_run "proofs: WP on the bounds helpers" bash tools/prove.sh --wp
+if [ "${PROVE:-0}" = 1 ]; then
+  step_run "proofs: Eva drivers" bash tools/prove.sh
 fi
 
 # The conformance report of our implementation (the "main job", tools/main.sh) is the ctest
