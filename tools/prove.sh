@@ -153,7 +153,8 @@ def keys_of(csvf):
             if row["status"] in ok_status or row["property kind"] in skip_kinds:
                 continue
             fn = re.sub(r"_[0-9]+$", "", row["function"])
-            k = f'{row["file"]}|{fn}|{row["property kind"]}: {row["property"]}'
+            kind = re.sub(r"_[0-9]+$", "", row["property kind"])  # "precondition of ap_be32_0"
+            k = f'{row["file"]}|{fn}|{kind}: {row["property"]}'
             found[k] = found.get(k, 0) + 1
     return found
 reviewed = set()
