@@ -16,6 +16,8 @@ if [ "${1:-all}" = all ]; then
   # g++-multilib: 32-bit libstdc++ for the i386 libFuzzer build (tools/fuzz.sh i386);
   # frama-c-base: the Eva proofs of the reader (tools/prove.sh); why3 + cvc4: its WP proofs.
   want+=(g++-multilib frama-c-base why3 cvc4)
+  # qemu-user: runs the -m32 tests where the kernel refuses i386 programs (tools/i386_exec.sh).
+  want+=(qemu-user)
 fi
 missing=()
 for p in "${want[@]}"; do

@@ -287,9 +287,10 @@ EOF
 cmd_variant() {
     local kind=$1 secs=${2:-0} h bin failed=() n
     cmd_build "$kind"
-    if [ "$kind" = i386 ] && ! "$(builddir i386)/fuzz/$(harnesses i386 | head -n1)" -help=1 >/dev/null 2>&1; then
-        # A kernel without IA32 emulation (some VMs) cannot run them at all.
-        echo "fuzz i386: built, but this machine cannot execute i386 binaries: SKIPPED the runs"
+    if [ "$kind" = i386 ] && [ "$(bash "$ROOT/tools/i386_exec.sh" 2>/dev/null)" != native ]; then
+        # A kernel without IA32 emulation (some VMs) runs i386 programs only under
+        # qemu-i386, if at all, where ASan's start-up does not finish.
+        echo "fuzz i386: built, but this kernel does not run i386 programs natively: SKIPPED the runs"
         return 0
     fi
     [ "$secs" -gt 0 ] && { [ -d "$ASSETS" ] || cmd_assets; }

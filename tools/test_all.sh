@@ -44,7 +44,11 @@ build_and_test() {
 step_run "build + ctest: default (gcc)" build_and_test default
 # The Python-only tests (label "python") do not depend on the C build: run them once.
 step_run "build + ctest: asan (clang ASan+UBSan)" build_and_test asan -LE python
-step_run "build + ctest: m32 (gcc -m32)" build_and_test m32 -LE python
+# A kernel without ia32 emulation (this project's CI VMs) runs the 32-bit tests under
+# qemu-i386 (tools/i386_exec.sh registers it); valgrind cannot run there.
+m32_exclude=python
+[ "$(bash tools/i386_exec.sh)" = native ] || m32_exclude='python|valgrind'
+step_run "build + ctest: m32 (gcc -m32)" build_and_test m32 -LE "$m32_exclude"
 
 if [ "${SKIP_FUZZ:-0}" != 1 ]; then
   step_run "fuzzing: ${FUZZ_SECONDS:-15} s per libFuzzer harness" \
