@@ -23,5 +23,8 @@ int cli_adapter_read(const cli_command *self, int argc, char **argv);
 /* Provided by the writer's sources once they exist: */
 int cli_adapter_write(const cli_command *self, int argc, char **argv);
 int cli_adapter_migrate(const cli_command *self, int argc, char **argv);
+/* The persistent protocol: many requests of the three above over one process
+ * (cmd_adapter_serve.c). */
+int cli_adapter_serve(const cli_command *self, int argc, char **argv);
 
 #endif /* ACEPACK_CLI_ADAPTER_H */

@@ -23,6 +23,7 @@ static const adapter_op ops[] = {
     {"read", cli_adapter_read},
     {"write", cli_adapter_write},     /* cmd_write.c */
     {"migrate", cli_adapter_migrate}, /* cmd_write.c */
+    {"serve", cli_adapter_serve},     /* cmd_adapter_serve.c; capabilities "serve":true */
 };
 
 #define NOPS (sizeof ops / sizeof ops[0])
