@@ -69,10 +69,11 @@ class Session:
         return {"op": op, "profile": profile,
                 "file": name if op == "read" else "<stdin>"}, payload
 
-    def _work(self, data: bytes, base_dump: bytes | None, base: bytes | None
+    def _work(self, data: bytes, base_dump: bytes | None, base: bytes | None,
+              only: tuple[str, str] | None = None
               ) -> tuple[list[tuple[str, str, bytes]], dict, list[dict]]:
         """Every operation on one file with pyacepack's outcome (the writes of accepted
-        dumps depend on the reads)."""
+        dumps depend on the reads); `only` one (op, profile) of them (minimisation)."""
         work: list[tuple[str, str, bytes]] = []
         refs: dict[tuple[str, str], Outcome] = {}
         failures: list[dict] = []
@@ -82,26 +83,28 @@ class Session:
         work += [("read", p, data) for p in PROFILES]
         if genmutate.version(data) == 1:
             work += [("migrate", p, data) for p in PROFILES]
+        if only is not None:
+            work = [w for w in work if (w[0], w[1]) == only]
         seen_dumps = {base_dump}
         for op, profile, payload in work:    # grows while it runs
             ref = refs.get((op, profile)) or self._py(op, profile, payload)
             refs[(op, profile)] = ref
             self.stats[f"{op}@{profile}:{ref.kind}"] += 1
-            if op == "read" and ref.kind == ad.OK and ref.out not in seen_dumps:
+            if op == "read" and ref.kind == ad.OK and ref.out not in seen_dumps and not only:
                 seen_dumps.add(ref.out)    # the writer must take back what the reader gives
                 work.append(("write", f"dump-{profile}", ref.out))
             if ref.kind == ad.CRASH:
                 failures.append(_record("python", op, profile, "CRASH", ref.detail, payload))
         return work, refs, failures
 
-    def evaluate_many(self, items: list[tuple[bytes, str, bytes | None, bytes | None]]
-                      ) -> list[tuple[list[dict], dict]]:
+    def evaluate_many(self, items: list[tuple[bytes, str, bytes | None, bytes | None]],
+                      only: tuple[str, str] | None = None) -> list[tuple[list[dict], dict]]:
         """For each (data, name, base_dump, base): all failures and the reference outcomes
         {(op, profile): Outcome}. The calls of all items go to each adapter as one batch."""
         jobs = []   # (item number, op, profile, payload)
         per_item = []
         for n, (data, name, base_dump, base) in enumerate(items):
-            work, refs, failures = self._work(data, base_dump, base)
+            work, refs, failures = self._work(data, base_dump, base, only)
             per_item.append((failures, refs))
             jobs += [(n, op, profile, payload, name) for op, profile, payload in work]
         disputed = set()
@@ -176,7 +179,7 @@ class Session:
     # --- minimisation ----------------------------------------------------------------------
 
     def _still(self, data: bytes, key: tuple) -> bool:
-        failures, _ = self.evaluate(data, "min", None, None)
+        failures, _ = self.evaluate_many([(data, "min", None, None)], only=key[1:3])[0]
         return any(_key(f) == key for f in failures)
 
     def _minimize(self, gf, key: tuple, budget: int = 48) -> bytes:

@@ -50,7 +50,9 @@ def event_span(data: bytes) -> tuple[int, int] | None:
 
 # --- byte-level --------------------------------------------------------------------------
 
-def bit_flips(rng: random.Random, data: bytes, donor: bytes) -> Mutation:
+def bit_flips(rng: random.Random, data: bytes, donor: bytes) -> Mutation | None:
+    if not data:
+        return None
     b = bytearray(data)
     where = []
     for _ in range(rng.choice([1, 1, 1, 2, 3, 8])):
@@ -82,8 +84,10 @@ def header_field(rng: random.Random, data: bytes, donor: bytes) -> Mutation:
     return _put(data, off, size, new), f"header {name} {old} -> {new}", [hint]
 
 
-def reserved_byte(rng: random.Random, data: bytes, donor: bytes) -> Mutation:
+def reserved_byte(rng: random.Random, data: bytes, donor: bytes) -> Mutation | None:
     lo, hi, rule = (64, 128, "R-HDR-6") if version(data) == 2 else (32, 64, "R-V1-1")
+    if len(data) < hi:
+        return None
     i = rng.randrange(lo, hi)
     b = bytearray(data)
     b[i] = rng.randrange(1, 256)
@@ -92,7 +96,9 @@ def reserved_byte(rng: random.Random, data: bytes, donor: bytes) -> Mutation:
     return bytes(b), f"reserved byte {i} = {b[i]}, flags {_u(bytes(b), 12, 4):#x}", [rule]
 
 
-def truncate(rng: random.Random, data: bytes, donor: bytes) -> Mutation:
+def truncate(rng: random.Random, data: bytes, donor: bytes) -> Mutation | None:
+    if len(data) < 2:
+        return None
     marks = [0, 63, 64, 127, 128, len(data) - 1]
     for span in (index_span(data), event_span(data)):
         if span:
@@ -107,8 +113,10 @@ def append_tail(rng: random.Random, data: bytes, donor: bytes) -> Mutation:
     return data + tail, f"{len(tail)} tail bytes appended", ["R-LAY-5"]
 
 
-def splice(rng: random.Random, data: bytes, donor: bytes) -> Mutation:
+def splice(rng: random.Random, data: bytes, donor: bytes) -> Mutation | None:
     src = donor if rng.random() < 0.6 else data
+    if not src or not data:
+        return None
     a = rng.randrange(len(src))
     n = rng.randrange(1, min(64, len(src) - a) + 1)
     at = rng.randrange(len(data))
@@ -144,7 +152,7 @@ def _replace_index(data: bytes, new_index: bytes) -> bytes | None:
 
 def index_edit(rng: random.Random, data: bytes, donor: bytes) -> Mutation | None:
     span = index_span(data)
-    if span is None:
+    if span is None or len(data) < 40:
         return None
     text = data[span[0]:span[0] + span[1]]
     nums = list(_NUM.finditer(text))
@@ -248,7 +256,7 @@ def _swap(text: bytes, entries: list[tuple[int, int]], rng: random.Random) -> by
 
 def event_edit(rng: random.Random, data: bytes, donor: bytes) -> Mutation | None:
     span = event_span(data)
-    if span is None or span[1] < 8:
+    if span is None or span[1] < 8 or len(data) < 64:
         return None
     s, length = span
     n = _u(data, s, 4)
@@ -308,4 +316,4 @@ def mutate(rng: random.Random, data: bytes, donor: bytes) -> Mutation:
                 if again is not None:
                     return again[0], got[1] + "; " + again[1], got[2] + again[2]
             return got
-    return bit_flips(rng, data, donor)
+    return bit_flips(rng, data, donor) or (data + b"\x00", "one byte appended", ["R-LAY-5"])
