@@ -215,3 +215,45 @@ def random_v1(rng: random.Random) -> Content:
             kv["meta/log_entry_seq"] = rng.choice(
                 [str(seq), str(seq), f"{seq}.0", f" {seq}", str(2**53), "x", ""]).encode()
     return Content(1, 0, 0, kv, [])
+
+
+# --- JSON texts on the edge of the grammar (R-PAY-1..3, M-4 1) ----------------------------
+
+_TRICKY = [b'{"a":-}', b'{"a":01}', b'{"a":1.}', b'{"a":.5}', b'{"a":1e}', b'{"a":+1}',
+           b'{"a":"\x01"}', b'{"a":"\\x"}', b'{"a":"\\u12"}', b'{"a":"\\ud800"}',
+           b'{"a":"\\udc00\\ud800"}', b'{"a":1}{', b'{"a":1} ', b'\xef\xbb\xbf{}', b' {}',
+           b'{}\x00', b'{"a":[1,]}', b'{"a":tru}', b'{"a":nul}', b'{"a":1,}', b'{,}', b'{"a"}',
+           b'{"a":1 "b":2}', b'[]', b'"x"', b'1', b'null', b'{"\xff":1}',
+           b'{"a":"\xed\xa0\x80"}', b'{"a":"\xf4\x90\x80\x80"}', b'{"a":"\xc0\xaf"}',
+           b'{"a":1e999999999999}', b'{"a":-0.0e-0}', b'{"a":"\t"}', b'{"a":"\x7f"}',
+           b'{\n"a"\t:\r1 }', b'{"a":1}\n\n', b'{"a":1}\x0b', b'{"a":1}\xc2\xa0',
+           b'{"__proto__":1}', b'{"a":"\\u0000"}', b'{"a":"\\uD834\\uDD1E"}', b'{"a":"\\/"}',
+           b'{"a":"\\U0041"}', b'{"a":[]]}', b'{"a":{}}}', b'{"a":-01}', b'{"a":1E+2}',
+           b'{"a":0x10}', b'{"a":NaN}', b'{"a":Infinity}', b'{"a":\'x\'}', b'{a:1}', b'']
+
+
+def tricky_json(rng: random.Random) -> bytes:
+    r = rng.random()
+    if r < 0.15:   # nesting at the limit (512 levels, the top-level object is level 1)
+        depth = rng.choice([511, 512, 513, 600])
+        return b'{"a":' + b"[" * (depth - 1) + b"]" * (depth - 1) + b"}"
+    if r < 0.25:   # a JSON text in its exact form but not UTF-8 inside a string
+        return b'{"k":"' + bytes([rng.randrange(0x80, 0x100)]) + b'"}'
+    return rng.choice(_TRICKY)
+
+
+def with_tricky_json(rng: random.Random, c: Content) -> tuple[Content, str]:
+    """c with one payload (v2) or one log entry value (v1) replaced by an edge-case text."""
+    text = tricky_json(rng)
+    if c.format_version == 2 and c.events:
+        i = rng.randrange(len(c.events))
+        e = c.events[i]
+        events = list(c.events)
+        events[i] = Event(e.ts, e.kind, e.source, e.flags, text)
+        return Content(2, 0, c.evt_base_id, c.kv, events), f"payload {i} = {text[:40]!r}"
+    logs = [k for k in c.kv if k.startswith("core/log/")]
+    key = rng.choice(logs) if logs else "core/log/000000000001"
+    kv = dict(c.kv)
+    kv[key] = text[:-1] + b',"id":1,"ts":0,"kind":0,"content_source":0}' \
+        if rng.random() < 0.3 and text.endswith(b"}") else text
+    return Content(c.format_version, 0, 0, kv, []), f"value of {key!r} = {kv[key][:40]!r}"

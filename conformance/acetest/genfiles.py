@@ -90,6 +90,11 @@ def make(seed: int, index: int) -> GenFile:
     if r < 0.2:
         return GenFile(index, relayout(rng, content), base, base_dump, f"relaid {label}",
                        "valid, not canonical (shuffled chunks, dead space, tail)", ["R-CHK-4"])
+    if rng.random() < 0.1:
+        tricky, what = gencontent.with_tricky_json(rng, content)
+        data = build_v2(tricky, validate=False) if tricky.format_version == 2 \
+            else build_v1(tricky.kv)
+        return GenFile(index, data, base, base_dump, f"hostile {label}", what, ["R-PAY-2", "M-4"])
     donor = _canonical(gencontent.random_small(rng))
     start = relayout(rng, content) if rng.random() < 0.15 else base
     data, what, hints = genmutate.mutate(rng, start, donor)

@@ -135,10 +135,18 @@ _NUM = re.compile(rb"(?<=[:\[,])(0|[1-9][0-9]*)(?=[,}])")
 
 
 def _number_forms(v: int) -> list[bytes]:
+    """Spellings of v (or of near values) that lenient or double-based parsers get wrong:
+    exact value v in compat (R-IDX-10) but not strict, or not an integer in [0, 2^53-1]."""
     s = str(v).encode()
+    k = len(s)
     return [s + b".0", s + b"e0", s + b"0e-1", s + b"E+0", b"-" + s, b"0" + s, s + b".",
             b"1e400", str(MAX53 + 1).encode(), str(2**64).encode(), str(v + 2**32).encode(),
-            s + b".5", b"-0" if v == 0 else s + b".00", s + b"e" + b"0" * 400]
+            s + b".5", b"-0" if v == 0 else s + b".00", s + b"e" + b"0" * 400,
+            s + b"0" * 25 + b"e-25", b"0." + s + b"e" + str(k).encode(), s + b"." + b"0" * 60,
+            s + b"e+" + b"0" * 30 + b"1", b"0e99999999999999999999", b"-0.0e-99999999999999999999",
+            b"1e-99999999999999999999", s + b"e99999999999999999999", s + b".0000000000000000001",
+            str(MAX53).encode(), str(MAX53).encode() + b".0", b"9007199254740993",
+            b"4503599627370496.5", str(v + 2**53).encode(), s + b"e-0", b"+" + s, s + b"e"]
 
 
 def _replace_index(data: bytes, new_index: bytes) -> bytes | None:
@@ -183,6 +191,27 @@ def index_edit(rng: random.Random, data: bytes, donor: bytes) -> Mutation | None
         ws = rng.choice([b" ", b"\n", b"\t", b"\r", b"\xef\xbb\xbf"])
         at = 0 if ws.startswith(b"\xef") else rng.randrange(len(text) + 1)
         new, what, rule = text[:at] + ws + text[at:], f"{ws!r} inserted at {at}", "R-IDX-3"
+    elif r == 6 and quotes and rng.random() < 0.5:
+        # re-spell one character of a key as a \\u escape: the same key in compat (R-IDX-11),
+        # not the strict form (R-IDX-6); sometimes as a second member, so the keys collide
+        # after decoding (R-IDX-7 strict; the last one counts in compat, R-IDX-12)
+        members = _members(text)
+        if not members:
+            return None
+        a, b = rng.choice(members)
+        colon = text.index(b'":', a)
+        plain = [i for i in range(a + 1, colon) if 0x20 <= text[i] < 0x7F and text[i] not in
+                 b'"\\' and text[i - 1] != 0x5C]
+        if not plain:
+            return None
+        i = rng.choice(plain)
+        esc = rng.choice([b"\\u%04x", b"\\u%04X"]) % text[i]
+        respelt = text[a:i] + esc + text[i + 1:b]
+        if rng.random() < 0.5:
+            new, what, rule = text[:a] + respelt + text[b:], f"key char {i} as {esc!r}", "R-IDX-6"
+        else:
+            new, what, rule = text[:b] + b"," + respelt + text[b:], \
+                f"member repeated with key char {i} as {esc!r}", "R-IDX-7"
     elif r == 6 and quotes:
         at = rng.choice(quotes) + 1
         esc = rng.choice([b"\\u0061", b"\\u00E9", b"\\u00e9", b"\\/", b"\\ud800", b"\\udc00",
