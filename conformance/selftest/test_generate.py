@@ -21,6 +21,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
+sys.path.insert(0, str(REPO / "tools"))
+from corpus_cases.model import ACCEPT, Cases  # noqa: E402
 RUNNER = REPO / "conformance" / "run.py"
 PLANTED = HERE / "planted_adapter.py"
 BUILD = Path(os.environ.get("ACEPACK_BUILD_DIR", REPO / "build")).resolve()
@@ -68,7 +70,13 @@ class GenerateSelfTest(unittest.TestCase):
                            "roundtrip", "description"):
                 self.assertIn(member, entry)
             self.assertIn("--generate-from", doc["reproduce"])
-            self.assertTrue(doc["corpus_case"].startswith("C."))
+            self.assertRegex(entry["id"], r"^regression/[yni]_gen_8_[0-9]+$")
+            # the line for tools/corpus_cases/generated_regressions.py is a valid case
+            cases = Cases("regression")
+            eval(doc["corpus_case"], {"C": cases, "ACCEPT": ACCEPT})  # noqa: S307
+            self.assertEqual(cases[0].id, entry["id"])
+            self.assertEqual(cases[0].data, data)
+            self.assertEqual(cases[0].expect(), entry["expect"])
 
     def test_planted_verdict_is_caught(self):
         done = run("--generate", "4", "--seed", "8", "--generate-out", str(self.out),
