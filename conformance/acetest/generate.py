@@ -247,7 +247,7 @@ def _init_worker(config: dict) -> None:
     global _SESSION, _CONFIG
     _CONFIG = config
     sys.path[:0] = config["paths"]
-    workdir = Path(tempfile.mkdtemp(prefix="acepack-generate-"))
+    workdir = Path(tempfile.mkdtemp(prefix="worker-", dir=config["workdir"]))
     _SESSION = Session(config["c"], config["subjects"], config["serve"], config["spec"],
                        workdir, config["strict_rules"])
     _SESSION.save_dir = config.get("save")

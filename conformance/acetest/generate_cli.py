@@ -3,7 +3,9 @@ the work). Kept apart so that run.py only needs a two-line hook."""
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -103,8 +105,18 @@ def main(args: argparse.Namespace, argv: list[str], repo: Path, make_adapters) -
             print(f"generate: {n} files, {len(found)} failure(s), "
                   f"{n / (now - started):.0f} files/s", file=sys.stderr, flush=True)
 
-    stats, found = generate.run(config, args.generate_from, args.generate, args.jobs, progress)
-    generate.summarize(stats, found, time.monotonic() - started, sys.stdout)
+    with tempfile.TemporaryDirectory(prefix="acepack-generate-") as tmp:
+        config["workdir"] = tmp
+        stats, found = generate.run(config, args.generate_from, args.generate, args.jobs,
+                                    progress)
+    elapsed = time.monotonic() - started
+    generate.summarize(stats, found, elapsed, sys.stdout)
+    if args.json:
+        doc = {"generate": args.generate, "seed": args.seed, "from": args.generate_from,
+               "elapsed": round(elapsed, 3), "stats": dict(sorted(stats.items())),
+               "failures": found, "ok": not found}
+        args.json.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n",
+                             encoding="utf-8")
     if found:
         print(f"RESULT: FAIL, {len(found)} failure(s); reproducers in {out_dir}")
         return 1
