@@ -132,11 +132,13 @@ class RuleJudge:
 
     @staticmethod
     def _plausible(rule: str, broken: frozenset[str]) -> bool:
-        """The rule checker cannot look inside an index that is not JSON (R-IDX-1/2): then
-        any index or chunk rule may be the one an implementation meets first (spec 7.2)."""
+        """The rule checker stops at an index that is not JSON (R-IDX-1/2) or that has a
+        member name with a lone surrogate (R-IDX-11): then any index or chunk rule may be
+        the one an implementation meets first (spec 7.2)."""
         if rule in broken:
             return True
-        return bool(broken & {"R-IDX-1", "R-IDX-2"}) and rule.startswith(("R-IDX-", "R-CHK-"))
+        return bool(broken & {"R-IDX-1", "R-IDX-2", "R-IDX-11"}) and \
+            rule.startswith(("R-IDX-", "R-CHK-"))
 
 
 def judge(op: str, data: bytes, profile: str, ref: Outcome, got: Outcome, rules: RuleJudge
