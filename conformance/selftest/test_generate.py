@@ -95,6 +95,20 @@ class GenerateSelfTest(unittest.TestCase):
         self.assertEqual(done.returncode, 1, done.stdout + done.stderr)
         self.assertTrue((again / f"8-{doc['index']}" / "failure.json").is_file())
 
+    def test_crashing_server_is_restarted(self):
+        done = run("--generate", "4", "--seed", "8", "--generate-out", str(self.out),
+                   "--no-minimize", "--adapter", planted("serve-crash", good_adapter()),
+                   "--json", str(self.out / "r.json"))
+        self.assertEqual(done.returncode, 1, done.stdout + done.stderr)
+        self.assertIn("planted (serve)", done.stdout)
+        found = json.loads((self.out / "r.json").read_text())["failures"]
+        statuses = {f["status"] for f in found}
+        self.assertEqual(statuses, {"CRASH"}, found)   # only the requests in flight
+        self.assertTrue(all("server died" in f["detail"] for f in found))
+        requests = sum(v for k, v in json.loads((self.out / "r.json").read_text())["stats"]
+                       .items() if "@" in k)
+        self.assertEqual(len(found), requests // 5)
+
     @unittest.skipUnless(CLI.is_file(), "needs the C CLI")
     def test_reference_disagreement_is_ours(self):
         fake = self.out / "fakebuild"
