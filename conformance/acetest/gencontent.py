@@ -123,6 +123,13 @@ def random_event(rng: random.Random) -> Event:
 def random_kv(rng: random.Random, n: int) -> dict:
     kv: dict[str, bytes] = {}
     keys: list[str] = []
+    if rng.random() < 0.15:
+        # keys that differ in one character, U+E000..U+FFFF against an astral one: UTF-8
+        # order puts the astral key last, UTF-16 code unit order (surrogates) first (D-6)
+        stem = random_key(rng, [])
+        for ch in (chr(rng.randrange(0xE000, 0x10000)), chr(rng.randrange(0x10000, 0x110000))):
+            keys.append(stem + ch)
+            kv[stem + ch] = random_value(rng)
     for _ in range(n):
         key = random_key(rng, keys)
         if key in kv:
