@@ -20,7 +20,6 @@ import multiprocessing
 import os
 import sys
 import tempfile
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from . import adapter as ad
 from . import genfiles, genmutate, genreport
 from .gencompare import (REFERENCE_DISAGREEMENT, RULE_MISMATCH, Outcome, RuleJudge,
                          defined_rules, from_call, judge, python_ops)
-from .genserve import Caller, declares_serve
+from .genserve import Caller
 
 PROFILES = ("strict", "compat")
 REF = "c"   # the name of the C reference in failure records

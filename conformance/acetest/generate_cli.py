@@ -50,7 +50,6 @@ def _reproduce(argv: list[str]) -> list[str]:
 def main(args: argparse.Namespace, argv: list[str], repo: Path, make_adapters) -> int:
     sys.path.insert(0, str(repo / "tools"))
     from . import generate
-    from .dumpcheck import first_difference  # noqa: F401  (fail early if the package is broken)
 
     if args.generate < 1 or args.generate_from < 0:
         print("conformance: --generate N needs N >= 1 and --generate-from >= 0", file=sys.stderr)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import random
 import re
-import struct
 
 MAX53 = 2**53 - 1
 # v2 header: (name, offset, size); v1 header likewise.
