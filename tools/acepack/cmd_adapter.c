@@ -72,7 +72,7 @@ static int run_adapter(const cli_command *self, int argc, char **argv)
 
 const cli_command cli_cmd_adapter = {
     "adapter",
-    "capabilities | read FILE [--profile strict|compat] | write | migrate [--profile P]",
+    "capabilities | read FILE [--profile strict|compat] | write | migrate [--profile P] | serve",
     "the conformance adapter protocol (for conformance/run.py)",
     "Speaks the adapter protocol of the conformance runner:\n"
     "\n"
@@ -87,6 +87,10 @@ const cli_command cli_cmd_adapter = {
     "      a conformance dump on stdin -> the canonical file (spec 8.3) on stdout.\n"
     "  adapter migrate [--profile strict|compat]\n"
     "      a v1 file on stdin -> the migrated canonical v2 file (spec 10) on stdout.\n"
+    "  adapter serve\n"
+    "      the persistent protocol: framed read / write / migrate requests on stdin,\n"
+    "      each answered on stdout with the exit status, stdout and stderr that the\n"
+    "      per-call operation gives (conformance/README.md).\n"
     "\n"
     "Operations this build does not implement exit 3; `capabilities` lists which\n"
     "ones it does.  FILE may be '-' for standard input.\n",
