@@ -46,6 +46,7 @@ class Session:
         self.strict_rules = strict_rules
         self.stats: Counter = Counter()
         self.save_dir: Path | None = None
+        self.notes: list[str] = []   # informative C/Python offset differences (spec 7.2)
 
     def close(self) -> None:
         for caller in [self.c] + [c for _, c in self.subjects]:
@@ -102,6 +103,7 @@ class Session:
         {(op, profile): Outcome}. The calls of all items go to each adapter as one batch."""
         jobs = []   # (item number, op, profile, payload)
         per_item = []
+        names = [item[1] for item in items]
         for n, (data, name, base_dump, base) in enumerate(items):
             work, refs, failures = self._work(data, base_dump, base, only)
             per_item.append((failures, refs))
@@ -125,6 +127,8 @@ class Session:
                         self.stats["rule differs c (file breaks both)"] += 1
                     elif got.offset != ref.offset:
                         self.stats["offset mismatch c"] += 1
+                        self.notes.append(f"{names[n]} {op}@{profile} {ref.rule}: python at "
+                                          f"{ref.offset}, c at {got.offset}")
         for a, caller in self.subjects:
             mine = [j for j in jobs if (j[0], j[1], j[2]) not in disputed
                     and per_item[j[0]][1][(j[1], j[2])].kind != ad.CRASH
@@ -254,43 +258,50 @@ def _init_worker(config: dict) -> None:
         _SESSION.save_dir.mkdir(parents=True, exist_ok=True)
 
 
-def _run_range(bounds: tuple[int, int]) -> tuple[Counter, list[dict]]:
+def _run_range(bounds: tuple[int, int]) -> tuple[Counter, list[dict], list[str]]:
     assert _SESSION is not None
     _SESSION.stats = Counter()
+    _SESSION.notes = []
     found: list[dict] = []
     for a in range(bounds[0], bounds[1], 50):
         found += _SESSION.check_many(_CONFIG["seed"], range(a, min(a + 50, bounds[1])),
                                      _CONFIG["out"], _CONFIG["minimize"], _CONFIG["reproduce"])
-    return _SESSION.stats, found
+    return _SESSION.stats, found, _SESSION.notes[:20]
 
 
-def run(config: dict, start: int, count: int, jobs: int, progress) -> tuple[Counter, list[dict]]:
-    """Checks files start..start+count-1; returns the statistics and the failure records."""
+def run(config: dict, start: int, count: int, jobs: int, progress
+        ) -> tuple[Counter, list[dict], list[str]]:
+    """Checks files start..start+count-1; returns the statistics, the failure records and
+    notes on informative differences (offsets)."""
     chunk = max(1, min(500, count // (jobs * 8) or 1))
     ranges = [(a, min(a + chunk, start + count)) for a in range(start, start + count, chunk)]
     total: Counter = Counter()
     found: list[dict] = []
+    notes: list[str] = []
     if jobs <= 1:
         _init_worker(config)
         try:
             for r in ranges:
-                stats, f = _run_range(r)
+                stats, f, n = _run_range(r)
                 total.update(stats)
                 found += f
+                notes += n
                 progress(total, found)
         finally:
             _SESSION.close()
-        return total, found
+        return total, found, notes
     ctx = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with ctx.Pool(jobs, _init_worker, (config,)) as pool:
-        for stats, f in pool.imap(_run_range, ranges):
+        for stats, f, n in pool.imap(_run_range, ranges):
             total.update(stats)
             found += f
+            notes += n
             progress(total, found)
-    return total, found
+    return total, found, notes
 
 
-def summarize(stats: Counter, found: list[dict], elapsed: float, out) -> None:
+def summarize(stats: Counter, found: list[dict], notes: list[str], elapsed: float, out
+              ) -> None:
     files = stats["files"]
     rate = files / elapsed if elapsed > 0 else 0.0
     print(f"generate: {files} files in {elapsed:.1f} s ({rate:.0f} files/s)", file=out)
@@ -302,6 +313,8 @@ def summarize(stats: Counter, found: list[dict], elapsed: float, out) -> None:
     for k, v in sorted(stats.items()):
         if k.startswith(("offset mismatch", "rule mismatch", "rule differs")):
             print(f"  {k}: {v} (informative)", file=out)
+    for note in notes[:20]:
+        print(f"    offset: {note}", file=out)
     by = Counter((f["adapter"], f["status"]) for f in found)
     for (who, status), n in sorted(by.items()):
         print(f"  {who}: {status}: {n}", file=out)

@@ -106,14 +106,14 @@ def main(args: argparse.Namespace, argv: list[str], repo: Path, make_adapters) -
 
     with tempfile.TemporaryDirectory(prefix="acepack-generate-") as tmp:
         config["workdir"] = tmp
-        stats, found = generate.run(config, args.generate_from, args.generate, args.jobs,
-                                    progress)
+        stats, found, notes = generate.run(config, args.generate_from, args.generate,
+                                           args.jobs, progress)
     elapsed = time.monotonic() - started
-    generate.summarize(stats, found, elapsed, sys.stdout)
+    generate.summarize(stats, found, notes, elapsed, sys.stdout)
     if args.json:
         doc = {"generate": args.generate, "seed": args.seed, "from": args.generate_from,
                "elapsed": round(elapsed, 3), "stats": dict(sorted(stats.items())),
-               "failures": found, "ok": not found}
+               "failures": found, "offset_notes": notes, "ok": not found}
         args.json.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n",
                              encoding="utf-8")
     if found:
