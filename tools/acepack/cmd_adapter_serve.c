@@ -247,12 +247,12 @@ static int serve_one(const cli_command *self, serve_files *f)
     return ok ? 1 : -1;
 }
 
-static int temp_file(char *path, size_t size, int keep)
+static int temp_file(char *path, size_t size)
 {
     const char *dir = getenv("TMPDIR");
     snprintf(path, size, "%s/acepack-serve-XXXXXX", dir && *dir && strlen(dir) < 32 ? dir : "/tmp");
     int fd = mkstemp(path);
-    if (fd >= 0 && !keep)
+    if (fd >= 0)
         unlink(path);
     return fd;
 }
@@ -269,9 +269,13 @@ int cli_adapter_serve(const cli_command *self, int argc, char **argv)
     fflush(stdout);
     f.in = dup(0);
     f.out = dup(1);
-    f.body = temp_file(f.body_path, sizeof f.body_path, 1);
-    f.cap_out = temp_file(scratch, sizeof scratch, 0);
-    f.cap_err = temp_file(scratch, sizeof scratch, 0);
+    /* The body file is unlinked at once (nothing is left behind when the server is
+     * killed); reads name it by its descriptor, /dev/fd/N. */
+    f.body = temp_file(f.body_path, sizeof f.body_path);
+    if (f.body >= 0)
+        snprintf(f.body_path, sizeof f.body_path, "/dev/fd/%d", f.body);
+    f.cap_out = temp_file(scratch, sizeof scratch);
+    f.cap_err = temp_file(scratch, sizeof scratch);
     int saved_err = dup(2);
     if (f.in < 0 || f.out < 0 || f.body < 0 || f.cap_out < 0 || f.cap_err < 0 ||
         saved_err < 0 || dup2(f.body, 0) < 0 || dup2(f.cap_out, 1) < 0 ||
@@ -279,14 +283,11 @@ int cli_adapter_serve(const cli_command *self, int argc, char **argv)
         if (saved_err >= 0)
             dup2(saved_err, 2);
         fprintf(stderr, "acepack adapter serve: cannot set up: %s\n", strerror(errno));
-        if (f.body >= 0)
-            unlink(f.body_path);
         return CLI_EXIT_USAGE;
     }
     int r;
     while ((r = serve_one(self, &f)) == 1)
         ;
-    unlink(f.body_path);
     dup2(saved_err, 2);
     if (r < 0) {
         fputs("acepack adapter serve: broken request stream\n", stderr);
