@@ -20,7 +20,7 @@ from pathlib import Path
 
 from acetest import adapter as ad
 from acetest import corpus as corpus_mod
-from acetest import known, matrix, report
+from acetest import generate_cli, known, matrix, report
 from acetest.limits import Limits
 from acetest.checks import Checker
 from acetest.dumpcheck import MiniSchema, SchemaError
@@ -98,6 +98,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                    help="also cross-check every writer against every reader")
     p.add_argument("--json", type=Path, metavar="REPORT.json", help="write a JSON report")
     p.add_argument("-v", "--verbose", action="store_true", help="list every result")
+    generate_cli.add_arguments(p)
     args = p.parse_args(argv)
     if args.jobs < 1 or args.timeout <= 0 or (args.wall_timeout or 1) <= 0:
         p.error("-j must be >= 1, --timeout and --wall-timeout > 0")
@@ -210,6 +211,8 @@ def promote_rule_mismatches(rows: list[Result]) -> None:
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
+    if args.generate is not None:   # random differential testing: acetest/generate.py
+        return generate_cli.main(args, argv, REPO, make_adapters)
     started = time.monotonic()
     try:
         corpus_dir = (args.corpus or REPO / "corpus").resolve()

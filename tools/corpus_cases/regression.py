@@ -10,8 +10,9 @@ a description that names the bug and the fix, e.g.
 The verdict is read from the spec like every other case; pyacepack must agree.
 """
 
+from . import generated_regressions
 from .model import Cases
 
 
 def cases():
-    return Cases("regression")
+    return generated_regressions.add(Cases("regression"))
