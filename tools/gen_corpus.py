@@ -8,8 +8,9 @@
 Case definitions live in tools/corpus_cases/<area>.py. Every verdict there is read from
 spec/ACEPACK.md by hand; every expected output (dump, migrated bytes, canonical bytes) comes
 from the independent Python implementation tools/pyacepack, never from the C code. Generation
-fails when pyacepack disagrees with a declared verdict, or rejects a file with a rule the case
-does not list: such a disagreement is a bug in one of the two, to be settled from the spec.
+fails when pyacepack disagrees with a declared verdict, rejects a file with a rule the case
+does not list, or reports another (rule, offset) than the one a case works out by hand from
+spec 7.2 (`at=`): such a disagreement is a bug in one of the two, to be settled from the spec.
 It also fails when our own rule checker (corpus_cases/rulecheck.py, which evaluates every
 reader rule separately) finds a rule broken that the case does not list, so that each invalid
 file breaks only what it claims to, or when our canonical builder and pyacepack's disagree.
