@@ -70,7 +70,7 @@ extern "C" {
 #define ACEPACK_VERSION_PATCH 0
 #define ACEPACK_VERSION_STRING "0.1.0"
 /* Version of spec/ACEPACK.md this library implements. */
-#define ACEPACK_SPEC_VERSION "1.0.0"
+#define ACEPACK_SPEC_VERSION "1.0.1"
 
 /*! acepack_version_string() :
  *  @return the library version, ACEPACK_VERSION_STRING of the built library

@@ -8,8 +8,9 @@
 Case definitions live in tools/corpus_cases/<area>.py. Every verdict there is read from
 spec/ACEPACK.md by hand; every expected output (dump, migrated bytes, canonical bytes) comes
 from the independent Python implementation tools/pyacepack, never from the C code. Generation
-fails when pyacepack disagrees with a declared verdict, or rejects a file with a rule the case
-does not list: such a disagreement is a bug in one of the two, to be settled from the spec.
+fails when pyacepack disagrees with a declared verdict, rejects a file with a rule the case
+does not list, or reports another (rule, offset) than the one a case works out by hand from
+spec 7.2 (`at=`): such a disagreement is a bug in one of the two, to be settled from the spec.
 It also fails when our own rule checker (corpus_cases/rulecheck.py, which evaluates every
 reader rule separately) finds a rule broken that the case does not list, so that each invalid
 file breaks only what it claims to, or when our canonical builder and pyacepack's disagree.
@@ -107,6 +108,18 @@ def _check_verdict(case, profile, verdict, exc, fails, profiles):
         case.rejections[profile] = (exc.rule, exc.offset)
 
 
+def _check_at(case, profile, exc, fails):
+    """The rejection (rule, offset) the case works out from spec 7.2, if it gives one, must be
+    exactly pyacepack's."""
+    want = case.expect_at.get(profile)
+    if want is None:
+        return
+    got = None if exc is None else (getattr(exc, "rule", None), exc.offset)
+    if got != tuple(want):
+        fails.add(case, f"{profile}: pyacepack reports {got}, the case expects {tuple(want)} "
+                        "(spec 7.2)")
+
+
 def _static_checks(case, fails, profiles):
     for r in case.rules:
         if r not in profiles:
@@ -141,8 +154,10 @@ def evaluate_read(case, fails, profiles):
             c = pyacepack.read(case.data, profile)
         except (pyacepack.Reject, pyacepack.Unsupported) as e:
             _check_verdict(case, profile, verdict, e, fails, profiles)
+            _check_at(case, profile, e, fails)
             continue
         _check_verdict(case, profile, verdict, None, fails, profiles)
+        _check_at(case, profile, None, fails)
         contents[profile] = c
     if not contents:
         return
@@ -177,8 +192,14 @@ def evaluate_read(case, fails, profiles):
 def evaluate_migrate(case, fails, profiles):
     outputs = {}
     for profile, verdict in case.verdicts.items():
-        # The input must be a valid v1 file unless the case is about invalid input (M-1).
-        if not (isinstance(verdict, tuple) and "M-1" in verdict):
+        # The input must be a valid v1 file unless the case is about invalid input (M-1):
+        # refused under M-1 (a valid file of another version) or under the reader rules it
+        # breaks, which our rule checker must confirm (spec 7.2: the reader's rule is reported).
+        reader_rules = {r for r in verdict if r.startswith("R-")} if isinstance(verdict, tuple) \
+            else set()
+        if reader_rules:
+            _second_opinion(case, profile, tuple(reader_rules), fails)
+        elif not (isinstance(verdict, tuple) and "M-1" in verdict):
             broken = broken_rules(case.data, profile)
             if broken or case.data[8:12] != b"\x00\x00\x00\x01":
                 fails.add(case, f"{profile}: the input is not a valid v1 file ({sorted(broken)})")
@@ -186,8 +207,10 @@ def evaluate_migrate(case, fails, profiles):
             out, _report = pyacepack.migrate(case.data, profile)
         except (pyacepack.Reject, pyacepack.Unsupported) as e:
             _check_verdict(case, profile, verdict, e, fails, profiles)
+            _check_at(case, profile, e, fails)
             continue
         _check_verdict(case, profile, verdict, None, fails, profiles)
+        _check_at(case, profile, None, fails)
         outputs[profile] = out
     if not outputs:
         return

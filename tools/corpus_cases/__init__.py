@@ -1,10 +1,10 @@
 """Case definitions of the ACEPACK golden corpus, one module per area (see gen_corpus.py)."""
 
-SPEC_VERSION = "1.0.0"
+SPEC_VERSION = "1.0.1"
 
 # Areas in manifest order. Each module defines cases() -> Cases.
 AREAS = ["header", "layout", "chunks", "index", "events", "payload", "v1", "migration",
-         "writer", "js", "large", "regression"]
+         "writer", "js", "large", "regression", "clarify_101"]
 
 
 def collect(only=None):

@@ -210,20 +210,21 @@ def cases():
               "and the malformed entries stay", ACCEPT, ACCEPT, ["M-4", "M-6", "M-7"], base=2,
               n_events=0, kv_keys=keys_agent | {lk(1), lk(2)})
 
-    # M-1: the input must validate (strict, or compat when asked).
+    # M-1: the input must validate (strict, or compat when asked). A refusal reports the
+    # reader's rule (spec 7.2, 1.0.1); M-1 itself only for a valid file of version 2.
     bad_ws = B.V1()
     bad_ws.chunk(log_value(1), key=lk(1))
     bad_ws.index('{ "%s": {"offset":64,"length":%d} }' % (lk(1), len(log_value(1))))
     C.migrate("input_index_whitespace", bad_ws.build(), "a v1 file whose index has whitespace: "
-              "strict refuses it, compat migrates it", ("M-1", "R-IDX-3"), ACCEPT,
+              "strict refuses it (R-IDX-3, not M-1), compat migrates it", "R-IDX-3", ACCEPT,
               base=0, n_events=1, kv_keys=set())
     C.migrate("input_reserved_nonzero", B.patch(canon_v1(entries([1], "1")), 40, b"\x01"),
-              "a v1 file with a nonzero reserved byte", ("M-1", "R-V1-1"), ACCEPT, base=0,
+              "a v1 file with a nonzero reserved byte", "R-V1-1", ACCEPT, base=0,
               n_events=1, kv_keys=keys_agent)
     C.migrate("input_bad_magic", B.patch(canon_v1(entries([1])), 0, b"X"), "a v1 file with a "
-              "bad magic", ("M-1", "R-HDR-2"), ("M-1", "R-HDR-2"))
+              "bad magic", "R-HDR-2", "R-HDR-2")
     C.migrate("input_truncated", canon_v1(entries([1]))[:-1], "a v1 file without its last "
-              "byte", ("M-1", "R-LAY-1"), ("M-1", "R-LAY-1"))
+              "byte", "R-LAY-1", "R-LAY-1")
     from .common import small
     C.migrate("input_is_v2", small(), "a valid v2 file: not a v1 file", "M-1", "M-1")
     C.migrate("input_compatible_flag", B.patch_u32(canon_v1(entries([1, 2], "2")),

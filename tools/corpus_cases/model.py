@@ -54,6 +54,7 @@ class Case:
         self.rejections = {}   # profile -> (rule, offset) of pyacepack's rejection (spec 7.2)
         self.expect_kv = None
         self.expect_n_events = None
+        self.expect_at = {}    # profile -> (rule, offset) we expect from spec 7.2, checked
 
     def expect(self):
         out = {}
@@ -80,26 +81,33 @@ class Cases(list):
         self.append(case)
         return case
 
-    def read(self, name, data, description, strict, compat, rules=(), kv=None, n_events=None):
+    def read(self, name, data, description, strict, compat, rules=(), kv=None, n_events=None,
+             at=None):
         """A file to read under both profiles (compat=None: strict only).
 
         kv / n_events: the content we expect from our own reading of the spec; the generator
-        checks pyacepack's content against them (a second, independent opinion on meaning)."""
+        checks pyacepack's content against them (a second, independent opinion on meaning).
+        at: {profile: (rule, offset)}, the rejection spec 7.2 names, worked out by hand; the
+        generator checks that pyacepack reports exactly it (the offset the manifest records
+        then rests on the spec, not only on pyacepack)."""
         c = self._add(Case(self.area, name, "read", data, description, strict, compat, rules))
         c.expect_kv = kv
         c.expect_n_events = n_events
+        c.expect_at = dict(at or {})
         return c
 
     def migrate(self, name, data, description, strict, compat, rules=(), base=None,
-                n_events=None, kv_keys=None, gaps=None):
+                n_events=None, kv_keys=None, gaps=None, at=None):
         """A v1 file to migrate; ACCEPT means it migrates (output computed by pyacepack).
 
         base / n_events / kv_keys / gaps: what we expect of the output from our own reading of
         section 10 (evt_base_id, number of events, the set of keys left in the KV map, number
-        of gap events); the generator checks pyacepack's output against them."""
+        of gap events); the generator checks pyacepack's output against them. at: as for
+        read()."""
         c = self._add(Case(self.area, name, "migrate", data, description, strict, compat,
                            rules))
         c.expect_migration = dict(base=base, n_events=n_events, kv_keys=kv_keys, gaps=gaps)
+        c.expect_at = dict(at or {})
         return c
 
     def write(self, name, dump_bytes, description, verdict, rules=()):

@@ -6,9 +6,10 @@ additionalProperties (false), items, minItems, uniqueItems, minProperties, minim
 $ref (#/$defs/..).
 """
 
+from . import AREAS
+
 RULE_PATTERN = r"^([RW]-[A-Z0-9]+-[0-9]+|[MD]-[0-9]+)$"
-AREA_PATTERN = ("(header|layout|chunks|index|events|payload|v1|migration|writer|js|large|"
-                "regression)")
+AREA_PATTERN = "(" + "|".join(AREAS) + ")"   # every area of corpus_cases, in manifest order
 
 MANIFEST_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -227,7 +227,7 @@ def _bytes_with_utf8(m, hex_name, utf8_name, what):
     if utf8_name in m:
         u = _string(m[utf8_name], f"{what}.{utf8_name}")
         if not valid or u.encode("utf-8") != b:
-            _fail(f"{what}.{utf8_name} does not match {hex_name}")
+            _fail(f"{what}.{utf8_name} does not match {hex_name} (D-2)")
     elif valid:
         _fail(f"{what}.{utf8_name} is missing for valid UTF-8 bytes (D-2)")
     return b
@@ -255,7 +255,9 @@ def _content_of(rec) -> Content:
         m = _members(item, ("id", "ts", "kind", "source", "flags", "payload_hex"),
                      ("payload_utf8",), what)
         if _u64str(m["id"], what + ".id") != base + i + 1:
-            _fail(f"{what}.id is not evt_base_id + {i + 1} (R-EVT-10)")
+            # The id follows from the position (R-EVT-10); a dump that says otherwise
+            # breaks D-6 and is the dump of no content (W-CAN-4).
+            _fail(f"{what}.id is not evt_base_id + {i + 1} (D-6)")
         events.append(Event(_u64str(m["ts"], what + ".ts"),
                             _int(m["kind"], U8_MAX, what + ".kind"),
                             _int(m["source"], U8_MAX, what + ".source"),
