@@ -680,7 +680,7 @@ class TestCli(unittest.TestCase):
     def test_adapter(self):
         r = self.run_cli("adapter", "capabilities")
         self.assertEqual(r.returncode, 0)
-        self.assertEqual(r.stdout, b'{"read":true,"write":true,"migrate":true,"profiles":["strict","compat"]}\n')
+        self.assertEqual(r.stdout, b'{"read":true,"write":true,"migrate":true,"profiles":["strict","compat"],"serve":true}\n')
         import tempfile
         with tempfile.TemporaryDirectory() as d:
             good = os.path.join(d, "good.ace")
