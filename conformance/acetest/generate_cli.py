@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from . import adapter as ad
+from .limits import Limits
 from .genserve import declares_serve
 
 
@@ -55,7 +56,8 @@ def main(args: argparse.Namespace, argv: list[str], repo: Path, make_adapters) -
         print("conformance: --generate N needs N >= 1 and --generate-from >= 0", file=sys.stderr)
         return 2
     exe = (repo / args.build_dir / "acepack").resolve()
-    c_ref = ad.Adapter("c", [str(exe), "adapter"], args.timeout) if exe.is_file() else None
+    limits = Limits(args.timeout, args.wall_timeout)
+    c_ref = ad.Adapter("c", [str(exe), "adapter"], limits) if exe.is_file() else None
     if c_ref is None:
         print(f"conformance: warning: no C CLI at {exe}: the reference is pyacepack alone "
               "(build it to compare C with Python)", file=sys.stderr)

@@ -7,7 +7,8 @@ framing is the one of the team's shared protocol (conformance/README.md, "serve"
     response = u32 STATUS, u32 O, O bytes stdout, u32 E, E bytes stderr     (big-endian)
 
 A server that dies before a complete response makes the request in flight a CRASH; one that
-takes longer than the timeout has its process group killed and the request is a TIMEOUT. Either
+does not answer within the wall-clock backstop (--wall-timeout; unlike the corpus run, no CPU
+limit is polled here) has its process group killed and the request is a TIMEOUT. Either
 way the next request starts a fresh server. Adapters that do not declare `"serve": true` are
 called once per operation through acetest.adapter (the body goes through a temporary file).
 """
@@ -158,7 +159,7 @@ class Caller:
     def _response(self, start: float) -> ad.Call:
         """Reads one response; a dead or late server makes it a CRASH or TIMEOUT call (and
         the server is gone: self.proc is None)."""
-        deadline = start + self.adapter.timeout
+        deadline = start + self.adapter.limits.wall
         try:
             status, = struct.unpack(">I", self._take(4, deadline))
             out = self._take(struct.unpack(">I", self._take(4, deadline))[0], deadline)
@@ -170,7 +171,7 @@ class Caller:
             self.close()
             self.restarts += 1
             code = proc.returncode
-            desc = (f"timeout after {self.adapter.timeout:g} s" if timeout else
+            desc = (self.adapter.limits.describe_wall() if timeout else
                     "server died: " + (ad._exit_description(code) if code is not None
                                        else "end of stream"))
             return ad.Call(ad.TIMEOUT if timeout else ad.CRASH, b"", b"",
