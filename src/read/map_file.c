@@ -7,7 +7,9 @@
  * the tail: a reader that must survive that should copy the file instead.
  */
 #define _POSIX_C_SOURCE 200809L
+#ifndef _FILE_OFFSET_BITS
 #define _FILE_OFFSET_BITS 64
+#endif
 
 #include <errno.h>
 #include <fcntl.h>
