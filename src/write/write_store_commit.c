@@ -11,7 +11,7 @@
  */
 #include <errno.h>
 
-#include "write_store.h"
+#include "write_store_commit.h"
 
 /* Everything a commit computes before it writes. */
 typedef struct commit_plan {
