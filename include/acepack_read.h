@@ -22,6 +22,25 @@
  *     which must stay valid and unchanged while the reader is used.
  *   - Every error is (status, rule id, byte offset): see acepack_error.
  *
+ * Compatibility policy (what a program built against this header may rely
+ * on across versions with the same ACEPACK_VERSION_MAJOR):
+ *   - Functions and their signatures stay; new ones are added.  Status codes
+ *     are never renumbered (ACEPACK_STATUS_LAST is the highest one).
+ *   - Opaque objects (acepack_store) are only ever used through pointers:
+ *     their layout may change at any release.
+ *   - Structs the caller allocates (acepack_reader, acepack_table,
+ *     acepack_index_iter, acepack_mapping) may only be filled by the library;
+ *     their size may change at a major version only.  Their fields that are
+ *     not documented as readable are private and may change meaning at any
+ *     release.
+ *   - Option and description structs the caller fills (acepack_content,
+ *     acepack_migrate_options, acepack_store_options, acepack_io, ...) must
+ *     be zeroed before use (memset or `= {0}`), so that a field added at the
+ *     end in a later version reads as 0 = the old behaviour.
+ *   - Memory the caller provides is asked for by a size query first
+ *     (acepack_table_size, acepack_validate_workspace_size,
+ *     acepack_dump_workspace_size; the writer's acepack_build_size).
+ *
  * Typical use:
  *
  *     acepack_mapping m; acepack_reader r; acepack_error e;
@@ -101,6 +120,10 @@ typedef enum acepack_status {
     ACEPACK_LOCKED = 11,             /* W-LOCK-1: another writer holds the lock */
     ACEPACK_CALLBACK = 12            /* a caller callback reported failure */
 } acepack_status;
+
+/* The highest status code of this version (loops over every code use it, so
+ * that an appended code is not missed).  A later version may raise it. */
+#define ACEPACK_STATUS_LAST ACEPACK_CALLBACK
 
 /*! acepack_status_name() :
  *  @return a short lowercase name ("ok", "truncated", "bad_magic", ...) in

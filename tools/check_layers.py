@@ -108,7 +108,7 @@ def layers(edges):
     """Nodes by level: 0 uses nothing of the folder, n uses only levels < n."""
     level = {}
 
-    def lvl(n, seen=()):
+    def lvl(n):
         if n not in level:
             level[n] = 1 + max((lvl(m) for m in edges.get(n, ())), default=-1)
         return level[n]
@@ -145,17 +145,18 @@ def main():
                 if name.endswith(".c"):
                     by_name.setdefault(name, []).append(os.path.join(d, name))
 
-        def src_of(obj):
-            # CMake names objects <file>.c.o (or <file>.o elsewhere).
+        def name_of(obj):
+            # CMake names objects <file>.c.o (other builds <file>.o).
             base = os.path.basename(obj)
-            name = base[:-2] if base.endswith(".c.o") else base[:-2] + ".c"
-            cands = by_name.get(name, [])
+            return base[:-2] if base.endswith(".c.o") else base[:-2] + ".c"
+
+        def src_of(obj):
+            cands = by_name.get(name_of(obj), [])
             if len(cands) != 1:
                 sys.exit(f"check_layers: cannot tell the source of {obj} ({cands})")
             return os.path.normpath(cands[0])
 
-        objs = [o for o in args.objects if os.path.basename(o)[:-2].rstrip(".c") + ".c" in by_name
-                or os.path.basename(o).endswith(".c.o") and os.path.basename(o)[:-2] in by_name]
+        objs = [o for o in args.objects if name_of(o) in by_name]
         if not objs:
             sys.exit("check_layers: no object file matches a source of " + ", ".join(srcs))
         edges = include_edges(srcs)

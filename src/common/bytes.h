@@ -1,5 +1,5 @@
 /*
- * bytes.h - byte-level helpers shared by the reader sources.
+ * bytes.h - byte-level helpers shared by the reader and the writer.
  *
  * Loads are big-endian by byte shifts: no field of an ACEPACK file is aligned
  * (spec 3.3.2), so nothing here casts a byte pointer to a wider type.
@@ -30,6 +30,20 @@ static inline uint32_t ap_be32(const uint8_t *p)
 static inline uint64_t ap_be64(const uint8_t *p)
 {
     return ((uint64_t)ap_be32(p) << 32) | (uint64_t)ap_be32(p + 4);
+}
+
+static inline void ap_put_be32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+static inline void ap_put_be64(uint8_t *p, uint64_t v)
+{
+    ap_put_be32(p, (uint32_t)(v >> 32));
+    ap_put_be32(p + 4, (uint32_t)v);
 }
 
 /* 1 when [off, off + len) lies inside [0, size). */
@@ -87,6 +101,18 @@ static inline int ap_is_ws(uint8_t c)
 static inline int ap_is_digit(uint8_t c)
 {
     return c >= '0' && c <= '9';
+}
+
+/* The value of a hex digit (either case), or -1. */
+static inline int ap_hex_value(uint8_t c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
 }
 
 #endif /* ACEPACK_BYTES_H */

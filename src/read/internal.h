@@ -59,10 +59,11 @@ ap_json_fault ap_json_value(const uint8_t *d, size_t i, size_t end, unsigned dep
 ap_json_fault ap_json_string(const uint8_t *d, size_t i, size_t end, int no_lone_surrogates,
                              size_t *out, int *has_escapes);
 
-/* Skips whitespace. */
+/* Skips whitespace.  Whitespace is rare between the tokens of most texts:
+ * one compare rules most bytes out. */
 static inline size_t ap_skip_ws(const uint8_t *d, size_t i, size_t end)
 {
-    while (i < end && ap_is_ws(d[i]))
+    while (i < end && d[i] <= 0x20 && ap_is_ws(d[i]))
         i++;
     return i;
 }

@@ -56,14 +56,6 @@ static inline ap_json_fault string_at(const uint8_t *d, size_t *pi, size_t end, 
     return ap_json_string(d, j, end, unicode, pi, &esc); /* escapes, UTF-8, faults */
 }
 
-/* Whitespace is rare between the tokens of most texts: test that first. */
-static inline size_t skip_ws(const uint8_t *d, size_t i, size_t end)
-{
-    while (i < end && d[i] <= 0x20 && ap_is_ws(d[i]))
-        i++;
-    return i;
-}
-
 /* A byte that cannot start the expected token: a UTF-8 fault when it is not
  * even valid UTF-8 there (R-PAY-1 / R-IDX-1 win over the grammar rule). */
 static ap_json_fault bad_byte(const uint8_t *d, size_t i, size_t end)
@@ -105,7 +97,7 @@ value:
         }
         depth++;
         BIT_SET(is_obj, depth);
-        i = skip_ws(d, i + 1, end);
+        i = ap_skip_ws(d, i + 1, end);
         if (i < end && d[i] == '}') {
             i++;
             depth--;
@@ -119,7 +111,7 @@ value:
         }
         depth++;
         BIT_CLR(is_obj, depth);
-        i = skip_ws(d, i + 1, end);
+        i = ap_skip_ws(d, i + 1, end);
         if (i < end && d[i] == ']') {
             i++;
             depth--;
@@ -176,10 +168,10 @@ key:
             return f;
         }
     }
-    i = skip_ws(d, i, end);
+    i = ap_skip_ws(d, i, end);
     if (i >= end || d[i] != ':')
         goto syntax;
-    i = skip_ws(d, i + 1, end);
+    i = ap_skip_ws(d, i + 1, end);
     goto value;
 
 after:
@@ -187,11 +179,11 @@ after:
         *out = i;
         return AP_JSON_OK;
     }
-    i = skip_ws(d, i, end);
+    i = ap_skip_ws(d, i, end);
     if (i >= end)
         goto syntax;
     if (d[i] == ',') {
-        i = skip_ws(d, i + 1, end);
+        i = ap_skip_ws(d, i + 1, end);
         if (BIT_GET(is_obj, depth))
             goto key;
         goto value;

@@ -8,17 +8,6 @@
  */
 #include "internal.h"
 
-static int hex_value(uint8_t c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Reads the 4 hex digits at d[i..i+3]; returns the code unit or -1 with *bad
  * at the first byte that is not a hex digit (or end). */
 static long hex4(const uint8_t *d, size_t i, size_t end, size_t *bad)
@@ -31,7 +20,7 @@ static long hex4(const uint8_t *d, size_t i, size_t end, size_t *bad)
             *bad = end;
             return -1;
         }
-        h = hex_value(d[i + k]);
+        h = ap_hex_value(d[i + k]);
         if (h < 0) {
             *bad = i + k;
             return -1;

@@ -94,14 +94,6 @@ static acepack_status malformed(acepack_error *err, uint64_t at, const char *msg
     return ap_fail(err, ACEPACK_INVALID, "M-4", at, msg);
 }
 
-/* Whitespace is rare in log entries: one compare rules most bytes out. */
-static inline size_t skip_ws(const uint8_t *d, size_t i, size_t end)
-{
-    while (i < end && d[i] <= 0x20 && ap_is_ws(d[i]))
-        i++;
-    return i;
-}
-
 /* Which field of M-4 the member name body [p, p+n) names (a name with
  * escapes is compared after decoding, so "\u0069d" is "id").  Only names
  * known_name() did not recognise get here: rare, so a loop suffices. */
@@ -201,12 +193,12 @@ static int scan_value(const uint8_t *d, size_t end, member *m)
  * for the rule and offset to report, so faults read exactly as before. */
 static int walk_entry(const uint8_t *d, size_t end, member m[F_COUNT])
 {
-    size_t i = skip_ws(d, 0, end);
+    size_t i = ap_skip_ws(d, 0, end);
     if (i >= end || d[i] != '{')
         return 0;
-    i = skip_ws(d, i + 1, end);
+    i = ap_skip_ws(d, i + 1, end);
     if (i < end && d[i] == '}')
-        return skip_ws(d, i + 1, end) == end;
+        return ap_skip_ws(d, i + 1, end) == end;
     for (;;) {
         member tmp, *x;
         size_t nb, ne;
@@ -216,25 +208,25 @@ static int walk_entry(const uint8_t *d, size_t end, member m[F_COUNT])
         nb = i + 1;
         if (!scan_name(d, nb, end, &ne, &f))
             return 0;
-        i = skip_ws(d, ne, end);
+        i = ap_skip_ws(d, ne, end);
         if (i >= end || d[i] != ':')
             return 0;
         /* the first occurrence of a field keeps its value; the others only
          * count (M-4 (2)) */
         x = f != F_OTHER && m[f].count == 0 ? &m[f] : &tmp;
-        x->vs = skip_ws(d, i + 1, end);
+        x->vs = ap_skip_ws(d, i + 1, end);
         if (!scan_value(d, end, x))
             return 0;
         if (f != F_OTHER && ++m[f].count <= 2)
             m[f].name = nb - 1; /* the second occurrence is reported */
-        i = skip_ws(d, x->ve, end);
+        i = ap_skip_ws(d, x->ve, end);
         if (i >= end)
             return 0;
         if (d[i] == '}')
-            return skip_ws(d, i + 1, end) == end;
+            return ap_skip_ws(d, i + 1, end) == end;
         if (d[i] != ',')
             return 0;
-        i = skip_ws(d, i + 1, end);
+        i = ap_skip_ws(d, i + 1, end);
     }
 }
 

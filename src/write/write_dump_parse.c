@@ -65,13 +65,10 @@ static int dec_string(dparse *p, uint64_t *v)
     return lit(p, "\"") && digits(p, UINT64_MAX, v) && lit(p, "\"");
 }
 
+/* D-4: lowercase only. */
 static int hexval(uint8_t c)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
+    return c >= 'A' && c <= 'F' ? -1 : ap_hex_value(c);
 }
 
 /* D-4: lowercase hex, two digits per byte; decoded into the arena. */

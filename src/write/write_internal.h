@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "acepack_write.h"
+#include "../common/common.h"
 
 #define AW_MAX_SAFE 9007199254740991ull /* 2^53-1: largest offset or length (spec 3.6) */
 #define AW_U32_MAX 4294967295ull
@@ -30,37 +31,22 @@ static inline int aw_gt(uint64_t v, uint64_t max)
 
 /* ---- errors (write_util.c) ---- */
 
-/* Stores the error when err is not NULL; returns status. */
-acepack_status aw_fail(acepack_error *err, acepack_status status, const char *rule,
-                       uint64_t offset, const char *message);
+/* Stores the error when err is not NULL; returns status.  The one error
+ * helper of both libraries (src/common/status.c). */
+static inline acepack_status aw_fail(acepack_error *err, acepack_status status, const char *rule,
+                                     uint64_t offset, const char *message)
+{
+    return ap_fail(err, status, rule, offset, message);
+}
 /* ACEPACK_IO with sys_errno = e. */
 acepack_status aw_fail_io(acepack_error *err, int e, const char *message);
 
-/* ---- big-endian stores (write_util.c has none: these are inline) ---- */
+/* ---- big-endian loads and stores: src/common/bytes.h ---- */
 
-static inline void aw_put32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-}
-
-static inline void aw_put64(uint8_t *p, uint64_t v)
-{
-    aw_put32(p, (uint32_t)(v >> 32));
-    aw_put32(p + 4, (uint32_t)v);
-}
-
-static inline uint32_t aw_get32(const uint8_t *p)
-{
-    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | (uint32_t)p[3];
-}
-
-static inline uint64_t aw_get64(const uint8_t *p)
-{
-    return ((uint64_t)aw_get32(p) << 32) | (uint64_t)aw_get32(p + 4);
-}
+#define aw_put32 ap_put_be32
+#define aw_put64 ap_put_be64
+#define aw_get32 ap_be32
+#define aw_get64 ap_be64
 
 /* ---- allocation (write_alloc.c) ---- */
 

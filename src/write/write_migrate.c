@@ -29,6 +29,8 @@ typedef struct mig {
     acepack_event_in *events;   /* the event list with gaps (M-6), when logs is not */
     size_t n_events;
     acepack_kv *out_kv;         /* the KV map of the output (M-7), n_kv entries */
+    size_t *malformed;          /* M-10: malformed entries (kv indexes) in key order */
+    size_t n_malformed;
     void *ws;                   /* validation (strict) or table (compat) memory */
     size_t ws_size;
 } mig;
@@ -44,6 +46,7 @@ static void mig_free(mig *m)
     aw_free(a, m->idx, n * sizeof(size_t));
     aw_free(a, m->events, m->n_events * sizeof(acepack_event_in));
     aw_free(a, m->out_kv, m->n_kv * sizeof(acepack_kv));
+    aw_free(a, m->malformed, m->n_malformed * sizeof(size_t));
     aw_free(a, m->ws, m->ws_size);
 }
 
@@ -249,6 +252,30 @@ static acepack_status event_list(mig *m, uint64_t lo, uint64_t top, int in_order
     return ACEPACK_OK;
 }
 
+/* M-10: the malformed entries kept in the KV map (is_malformed), as indexes
+ * of m->kv in key byte order, in m->malformed.  Prepared before anything is
+ * written, so that a migration that cannot report them fails with
+ * ACEPACK_NOMEM instead of succeeding without the report. */
+static acepack_status malformed_list(mig *m, int sorted, acepack_error *err)
+{
+    size_t nm = 0;
+    for (size_t k = 0; k < m->n_kv; k++)
+        nm += (size_t)is_malformed(&m->kv[k]);
+    m->n_malformed = nm;
+    if (!sorted || nm == 0)
+        return ACEPACK_OK;
+    m->malformed = aw_malloc(m->a, nm * sizeof(size_t));
+    if (!m->malformed)
+        return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
+    size_t i = 0;
+    for (size_t k = 0; k < m->n_kv; k++)
+        if (is_malformed(&m->kv[k]))
+            m->malformed[i++] = k;
+    if (aw_sort(m->a, m->malformed, nm, kv_bytes_cmp, m->kv) != 0)
+        return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
+    return ACEPACK_OK;
+}
+
 static acepack_status migrate_core(const void *v1, size_t n, const acepack_migrate_options *o,
                                    aw_out *out, acepack_migrate_report *report,
                                    acepack_error *err)
@@ -264,10 +291,8 @@ static acepack_status migrate_core(const void *v1, size_t n, const acepack_migra
     acepack_status st = open_input(&m, &r, &t, v1, n, profile, err);
     if (st == ACEPACK_OK)
         st = collect(&m, &r, &t, profile, err);
-    if (st != ACEPACK_OK) {
-        mig_free(&m);
-        return st;
-    }
+    if (st != ACEPACK_OK)
+        goto out;
 
     /* M-6: S, the sequence value, when it is a uint >= every well-formed id. */
     int have_seq = 0;
@@ -288,14 +313,14 @@ static acepack_status migrate_core(const void *v1, size_t n, const acepack_migra
     if (!in_order) {
         m.idx = aw_malloc(m.a, m.cap * sizeof(size_t));
         if (!m.idx) {
-            mig_free(&m);
-            return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
+            st = aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
+            goto out;
         }
         for (size_t i = 0; i < m.n_logs; i++)
             m.idx[i] = i;
         if (aw_sort(m.a, m.idx, m.n_logs, log_cmp, m.ids) != 0) {
-            mig_free(&m);
-            return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
+            st = aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
+            goto out;
         }
     }
     uint64_t base = 0, total = 0, gaps = 0;
@@ -308,39 +333,37 @@ static acepack_status migrate_core(const void *v1, size_t n, const acepack_migra
         uint64_t top = have_seq ? seq : hi;
         base = lo - 1;
         if (base > AW_U32_MAX) {
-            mig_free(&m);
-            return aw_fail(err, ACEPACK_INVALID, "M-8", n,
-                           "the first log id - 1 does not fit evt_base_id (u32)");
+            st = aw_fail(err, ACEPACK_INVALID, "M-8", n,
+                         "the first log id - 1 does not fit evt_base_id (u32)");
+            goto out;
         }
         total = top - lo + 1;
         if (total > AW_U32_MAX) {
-            mig_free(&m);
-            return aw_fail(err, ACEPACK_INVALID, "M-8", n, "more than 2^32-1 events");
+            st = aw_fail(err, ACEPACK_INVALID, "M-8", n, "more than 2^32-1 events");
+            goto out;
         }
         gaps = total - m.n_logs;
         uint64_t limit = (uint64_t)ACEPACK_GAP_LIMIT_FACTOR * m.n_logs;
         if (limit < ACEPACK_GAP_LIMIT_MIN)
             limit = ACEPACK_GAP_LIMIT_MIN;
         if (gaps > limit) {
-            mig_free(&m);
-            return aw_fail(err, ACEPACK_UNSUPPORTED, "M-8", n,
-                           "more gap events than the limit of this implementation");
+            st = aw_fail(err, ACEPACK_UNSUPPORTED, "M-8", n,
+                         "more gap events than the limit of this implementation");
+            goto out;
         }
         if (total > (uint64_t)(SIZE_MAX / sizeof(acepack_event_in))) {
-            mig_free(&m);
-            return aw_fail(err, ACEPACK_UNSUPPORTED, NULL, n, "too many events for this platform");
+            st = aw_fail(err, ACEPACK_UNSUPPORTED, NULL, n, "too many events for this platform");
+            goto out;
         }
         st = event_list(&m, lo, top, in_order, &events, err);
-        if (st != ACEPACK_OK) {
-            mig_free(&m);
-            return st;
-        }
+        if (st != ACEPACK_OK)
+            goto out;
     } else {
         base = have_seq ? seq : 0;
         if (base > AW_U32_MAX) {
-            mig_free(&m);
-            return aw_fail(err, ACEPACK_INVALID, "M-8", n,
-                           "meta/log_entry_seq does not fit evt_base_id (u32)");
+            st = aw_fail(err, ACEPACK_INVALID, "M-8", n,
+                         "meta/log_entry_seq does not fit evt_base_id (u32)");
+            goto out;
         }
     }
 
@@ -348,8 +371,8 @@ static acepack_status migrate_core(const void *v1, size_t n, const acepack_migra
      * (not in kv) and the consumed meta/log_entry_seq. */
     m.out_kv = aw_malloc(m.a, m.n_kv * sizeof(acepack_kv));
     if (!m.out_kv) {
-        mig_free(&m);
-        return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
+        st = aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
+        goto out;
     }
     size_t n_out = 0;
     for (size_t k = 0; k < m.n_kv; k++) {
@@ -357,6 +380,9 @@ static acepack_status migrate_core(const void *v1, size_t n, const acepack_migra
             continue;
         m.out_kv[n_out++] = m.kv[k];
     }
+    st = malformed_list(&m, o && o->malformed_key, err);
+    if (st != ACEPACK_OK)
+        goto out;
     acepack_content c;
     memset(&c, 0, sizeof c);
     c.format_version = 2;
@@ -365,52 +391,36 @@ static acepack_status migrate_core(const void *v1, size_t n, const acepack_migra
     c.kv_count = n_out;
     c.events = events;
     c.event_count = (size_t)total;
-    acepack_error local;
-    memset(&local, 0, sizeof local);
-    acepack_error *ep = err ? err : &local;
     /* M-9: canonical, flags 0.  Every payload is a well-formed entry's
      * value, which M-4 (1) has checked against R-PAY-1..3, or the gap
      * payload: W-EVT-4 holds without a second check. */
-    st = aw_build_stream_checked_payloads(&c, m.a, out, ep);
-    if (st == ACEPACK_UNSUPPORTED && ep->rule && ep->rule[0] == 'W')
-        /* The builder refuses sizes beyond 3.6 (payloads over 2^32-1 bytes)
-         * before it writes anything: the result cannot be represented. */
+    st = aw_build_stream_checked_payloads(&c, m.a, out, err);
+    if (st == ACEPACK_UNSUPPORTED)
+        /* Every refusal of the builder that is not about the content's
+         * validity is a size beyond spec 3.6 (W-CHK-1, W-EVT-3, 2^32-1 keys,
+         * 2^53-1 bytes), checked before it writes anything: the result
+         * cannot be represented. */
         st = aw_fail(err, ACEPACK_INVALID, "M-8", n, "the result exceeds the limits of spec 3.6");
-    if (st != ACEPACK_OK) {
-        mig_free(&m);
-        return st;
-    }
+    if (st != ACEPACK_OK)
+        goto out;
 
-    uint64_t malformed = 0;
-    size_t nm = 0;
-    for (size_t k = 0; k < m.n_kv; k++)
-        if (is_malformed(&m.kv[k]))
-            m.out_kv[nm++] = m.kv[k]; /* out_kv is free again: reuse it for the report */
-    malformed = nm;
-    if (o && o->malformed_key && nm > 0) {
-        size_t *order = aw_malloc(m.a, nm * sizeof(size_t));
-        if (order) {
-            for (size_t i = 0; i < nm; i++)
-                order[i] = i;
-            if (aw_sort(m.a, order, nm, kv_bytes_cmp, m.out_kv) == 0)
-                for (size_t i = 0; i < nm; i++)
-                    o->malformed_key(o->malformed_ctx, m.out_kv[order[i]].key,
-                                     m.out_kv[order[i]].key_len);
-            aw_free(m.a, order, nm * sizeof(size_t));
-        }
+    for (size_t i = 0; m.malformed && i < m.n_malformed; i++) {
+        const acepack_kv *kv = &m.kv[m.malformed[i]];
+        o->malformed_key(o->malformed_ctx, kv->key, kv->key_len);
     }
     if (report) {
         memset(report, 0, sizeof *report);
         report->events_from_entries = m.n_logs;
         report->gap_events = gaps;
-        report->malformed_entries = malformed;
+        report->malformed_entries = m.n_malformed;
         report->log_entry_seq_consumed = have_seq;
         report->evt_base_id = (uint32_t)base;
         report->events = total;
         report->kv_count = n_out;
     }
+out:
     mig_free(&m);
-    return ACEPACK_OK;
+    return st;
 }
 
 acepack_status acepack_migrate_bytes(const void *v1, size_t n, const acepack_migrate_options *opts,

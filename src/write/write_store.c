@@ -5,7 +5,8 @@
  */
 #include <errno.h>
 
-#include "write_store.h"
+#include "write_store_commit.h"
+#include "write_store_load.h"
 
 /* W-LOCK-2: how many times the file may be replaced under us before we give up. */
 #define OPEN_ATTEMPTS 32

@@ -11,7 +11,7 @@
  */
 #include <errno.h>
 
-#include "write_store.h"
+#include "write_store_commit.h"
 
 /* Everything a commit computes before it writes. */
 typedef struct commit_plan {
@@ -196,24 +196,20 @@ static acepack_status compact(acepack_store *s, commit_plan *p, acepack_error *e
     }
     uint64_t chunk_end = pos;
     acepack_status st = make_index(s, p, 0, offsets, err);
-    if (st != ACEPACK_OK) {
-        aw_free(&s->a, offsets, off_bytes);
-        return st;
-    }
+    if (st != ACEPACK_OK)
+        goto out;
     uint64_t idx_off = chunk_end + p->evt_len;
     uint64_t size = idx_off + p->index.len;
     if (size > AW_MAX_SAFE) {
-        aw_free(&s->a, offsets, off_bytes);
-        return aw_fail(err, ACEPACK_UNSUPPORTED, NULL, 0, "store would exceed 2^53-1 bytes");
+        st = aw_fail(err, ACEPACK_UNSUPPORTED, NULL, 0, "store would exceed 2^53-1 bytes");
+        goto out;
     }
 
     int tfd = -1;
     char *tmp = NULL;
     st = aw_create_temp(&s->a, &s->io, s->path, s->mode, &tfd, &tmp, err);
-    if (st != ACEPACK_OK) {
-        aw_free(&s->a, offsets, off_bytes);
-        return st;
-    }
+    if (st != ACEPACK_OK)
+        goto out;
     aw_fd_sink fs = {&s->io, tfd, 0, 0};
     aw_out o;
     size_t copy_cap = (size_t)1 << 20;
@@ -263,15 +259,13 @@ static acepack_status compact(acepack_store *s, commit_plan *p, acepack_error *e
     aw_strfree(&s->a, tmp);
     if (!renamed) {
         s->io.close(s->io.ctx, tfd);
-        aw_free(&s->a, offsets, off_bytes);
-        return st;
+        goto out;
     }
     /* The new file is at the path (even if the directory fsync failed, in
      * which case st reports it): from now on it is the store. */
     s->io.close(s->io.ctx, s->fd);
     s->fd = tfd;
     apply(s, p, 0, offsets);
-    aw_free(&s->a, offsets, off_bytes);
     s->index_off = idx_off;
     s->index_len = s->index.len;
     s->evt_off = chunk_end;
@@ -279,6 +273,8 @@ static acepack_status compact(acepack_store *s, commit_plan *p, acepack_error *e
     s->extent = s->floor = s->file_end = size;
     s->compactions++;
     aw_keys_gc(s);
+out:
+    aw_free(&s->a, offsets, off_bytes);
     return st;
 }
 
@@ -295,18 +291,15 @@ acepack_status aw_store_commit(acepack_store *s, int force_compact, acepack_erro
 
     if (force_compact) {
         st = compact(s, &p, err);
-        plan_free(s, &p);
-        return st;
+        goto out;
     }
 
     /* After the committed extent and after any chunk staged by put_stream. */
     uint64_t base = s->stage_end > s->floor ? s->stage_end : s->floor;
     if (s->n_pend > 0) {
         st = make_index(s, &p, base, NULL, err);
-        if (st != ACEPACK_OK) {
-            plan_free(s, &p);
-            return st;
-        }
+        if (st != ACEPACK_OK)
+            goto out;
     } else {
         p.reuse_index = 1;
     }
@@ -319,13 +312,11 @@ acepack_status aw_store_commit(acepack_store *s, int force_compact, acepack_erro
     /* W-COMPACT-2: compact instead of appending when the file would exceed R
      * times its live size (or the format's size limit). */
     if (end > AW_MAX_SAFE || (double)end > s->ratio * (double)live) {
-        if (p.reuse_index) {
-            p.reuse_index = 0;
-        }
+        /* The compacted file has other offsets: compact() makes its index. */
+        p.reuse_index = 0;
         aw_buf_free(&s->a, &p.index);
         st = compact(s, &p, err);
-        plan_free(s, &p);
-        return st;
+        goto out;
     }
 
     /* Step 1: chunks, event section, index, all after the committed extent
@@ -333,10 +324,8 @@ acepack_status aw_store_commit(acepack_store *s, int force_compact, acepack_erro
     aw_fd_sink fs = {&s->io, s->fd, base, 0};
     aw_out o;
     st = aw_out_init(&o, &s->a, aw_sink_pwrite, &fs, err);
-    if (st != ACEPACK_OK) {
-        plan_free(s, &p);
-        return st;
-    }
+    if (st != ACEPACK_OK)
+        goto out;
     aw_out_put(&o, s->pend.p, s->pend.len);
     put_section(&o, s);
     aw_out_put(&o, index->p, index->len);
@@ -344,15 +333,13 @@ acepack_status aw_store_commit(acepack_store *s, int force_compact, acepack_erro
     aw_out_free(&o, &s->a);
     if (fs.off > s->file_end)
         s->file_end = fs.off;
-    if (st != ACEPACK_OK) {
-        plan_free(s, &p); /* W-COMMIT-3: nothing references these bytes: tail */
-        return st;
-    }
+    if (st != ACEPACK_OK)
+        goto out; /* W-COMMIT-3: nothing references these bytes: tail */
     /* Step 2. */
     int e = s->io.fdatasync(s->io.ctx, s->fd);
     if (e) {
-        plan_free(s, &p);
-        return aw_fail_io(err, e, "fdatasync before the header write failed");
+        st = aw_fail_io(err, e, "fdatasync before the header write failed");
+        goto out;
     }
     /* Step 3: the header, one write call. */
     uint8_t h[128];
@@ -368,11 +355,10 @@ acepack_status aw_store_commit(acepack_store *s, int force_compact, acepack_erro
          * references [base, end), so no later commit may write there.  The
          * model stays at the last commit (W-COMMIT-3). */
         s->floor = end;
-        plan_free(s, &p);
-        return aw_fail_io(err, e, "header write or its fdatasync failed");
+        st = aw_fail_io(err, e, "header write or its fdatasync failed");
+        goto out;
     }
     apply(s, &p, base, NULL);
-    plan_free(s, &p);
     s->index_off = idx_off;
     s->index_len = s->index.len;
     s->evt_off = evt_off;
@@ -381,5 +367,7 @@ acepack_status aw_store_commit(acepack_store *s, int force_compact, acepack_erro
     /* W-COMMIT-4: drop a tail left by failed commits (harmless if it fails). */
     if (s->file_end > end && s->io.ftruncate(s->io.ctx, s->fd, end) == 0)
         s->file_end = end;
-    return ACEPACK_OK;
+out:
+    plan_free(s, &p);
+    return st;
 }

@@ -3,7 +3,7 @@
  * the keys from the index, the event columns copied as they are (no per-event
  * decoding), the index text kept for commits that change no key.
  */
-#include "write_store.h"
+#include "write_store_load.h"
 
 static int copy_col(acepack_store *s, aw_buf *b, const uint8_t *p, size_t n)
 {

@@ -11,7 +11,7 @@
  */
 #include <errno.h>
 
-#include "write_store.h"
+#include "write_store_model.h"
 
 #define STREAM_BUF ((size_t)1 << 20)
 /* Start writeback every this many bytes (acepack_io.writeback), so that

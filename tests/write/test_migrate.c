@@ -609,6 +609,90 @@ static void test_payload_checks(void)
     }
 }
 
+/* Allocation failures (M-10): every allocation of a migration in turn
+ * fails.  The migration then either refuses with ACEPACK_NOMEM, having
+ * written nothing, or succeeds and reports every malformed entry kept in the
+ * KV map, in key byte order.  More than 16 malformed keys, so that sorting
+ * them needs memory of its own (write_sort.c sorts runs of 16 in place). */
+typedef struct failing_alloc {
+    long n, fail_at;
+} failing_alloc;
+
+static void *fa_alloc(void *ctx, size_t n)
+{
+    failing_alloc *f = ctx;
+    return ++f->n == f->fail_at ? NULL : malloc(n);
+}
+
+static void *fa_realloc(void *ctx, void *p, size_t o, size_t n)
+{
+    failing_alloc *f = ctx;
+    (void)o;
+    return ++f->n == f->fail_at ? NULL : realloc(p, n);
+}
+
+static void fa_free(void *ctx, void *p, size_t n)
+{
+    (void)ctx;
+    (void)n;
+    free(p);
+}
+
+static void test_allocation_failures(void)
+{
+    enum { N_BAD = 20 };
+    static char keys[N_BAD][32];
+    kvs in;
+    memset(&in, 0, sizeof in);
+    char want_list[1024] = "";
+    /* Listed in reverse so that the report's order is the sort's doing. */
+    for (int i = N_BAD - 1; i >= 0; i--) {
+        snprintf(keys[i], sizeof keys[i], "core/log/%012d", i + 1);
+        add(&in, keys[i], "not json");
+    }
+    for (int i = 0; i < N_BAD; i++) {
+        strcat(want_list, keys[i]);
+        strcat(want_list, ";");
+    }
+    add(&in, "other", "v");
+    size_t n = 0;
+    uint8_t *v1 = v1_of(&in, &n);
+    long points = 0;
+    for (long k = 1; k < 10000; k++) {
+        failing_alloc f = {0, k};
+        acepack_allocator a = {fa_alloc, fa_realloc, fa_free, &f};
+        acepack_migrate_options o;
+        memset(&o, 0, sizeof o);
+        o.alloc = &a;
+        o.malformed_key = on_malformed;
+        keys_seen seen;
+        memset(&seen, 0, sizeof seen);
+        o.malformed_ctx = &seen;
+        buf out = {NULL, 0, 0};
+        acepack_migrate_report rep;
+        acepack_status st = acepack_migrate_bytes(v1, n, &o, buf_write, &out, &rep, NULL);
+        if (st == ACEPACK_OK) {
+            CHECK_U64(rep.malformed_entries, N_BAD);
+            if (strcmp(seen.list, want_list) != 0)
+                w_fail(__FILE__, __LINE__, "allocation %ld failed: malformed keys reported: "
+                       "\"%s\"", k, seen.list);
+        } else {
+            CHECK_ST(st, ACEPACK_NOMEM);
+            if (out.n != 0)
+                w_fail(__FILE__, __LINE__, "allocation %ld failed: NOMEM after %zu bytes written",
+                       k, out.n);
+        }
+        free(out.p);
+        if (f.n < k) { /* the fault was never reached: every allocation was covered */
+            points = k - 1;
+            break;
+        }
+    }
+    CHECK(points > 3);
+    printf("allocation failures: %ld allocation points covered\n", points);
+    free(v1);
+}
+
 int main(int argc, char **argv)
 {
     static const w_test tests[] = {
@@ -620,6 +704,7 @@ int main(int argc, char **argv)
         {"paths", test_paths},
         {"index_order_chunks_escapes", test_index_order_chunks_escapes},
         {"payload_checks", test_payload_checks},
+        {"allocation_failures", test_allocation_failures},
         {NULL, NULL},
     };
     return w_main(tests, argc, argv);

@@ -114,8 +114,11 @@ static int send_file(FILE *f)
     }
 }
 
-/* The child: the per-call command with fds 0/1/2 on the request's files. */
-static void run_child(const serve_header *h, FILE *in, FILE *out, FILE *err)
+/* The child: the per-call command with fds 0/1/2 on the request's files.
+ * adapter_cmd is `acepack adapter` itself (the `self` serve was run with):
+ * naming it here would make this file and cmd_adapter.c use each other. */
+static void run_child(const cli_command *adapter_cmd, const serve_header *h, FILE *in, FILE *out,
+                      FILE *err)
 {
     char op[sizeof h->op], profile[sizeof h->profile], dash[] = "-", popt[] = "--profile";
     char adapter[] = "adapter";
@@ -132,7 +135,7 @@ static void run_child(const serve_header *h, FILE *in, FILE *out, FILE *err)
     if (dup2(fileno(in), 0) < 0 || dup2(fileno(out), 1) < 0 || dup2(fileno(err), 2) < 0)
         _exit(CLI_EXIT_USAGE);
     cli_input_set_stdin_name(h->file);
-    int rc = cli_cmd_adapter.run(&cli_cmd_adapter, argc, argv);
+    int rc = adapter_cmd->run(adapter_cmd, argc, argv);
     /* As main() does: output that could not be written is not a success. */
     if ((fflush(stdout) != 0 || ferror(stdout)) && rc == CLI_EXIT_OK)
         rc = CLI_EXIT_USAGE;
@@ -149,7 +152,7 @@ static int answer_error(uint32_t status, const char *msg)
 
 /* One request.  @return SERVE_NEXT, SERVE_END (end of input) or
  * SERVE_BROKEN (a truncated request or a failed write: stop). */
-static int one_request(FILE *in, FILE *out, FILE *err)
+static int one_request(const cli_command *adapter_cmd, FILE *in, FILE *out, FILE *err)
 {
     uint8_t len[4];
     ssize_t r = read_exact(len, 4);
@@ -179,7 +182,7 @@ static int one_request(FILE *in, FILE *out, FILE *err)
                    ? SERVE_NEXT : SERVE_BROKEN;
     pid_t pid = fork();
     if (pid == 0)
-        run_child(&h, in, out, err);
+        run_child(adapter_cmd, &h, in, out, err);
     int status = 0;
     if (pid < 0)
         return answer_error(CLI_EXIT_UNSUPPORTED, "fork failed (a limit of this machine)")
@@ -206,7 +209,7 @@ int cli_adapter_serve(const cli_command *self, int argc, char **argv)
     }
     signal(SIGPIPE, SIG_IGN); /* a runner that went away: write() fails, we stop */
     int step;
-    while ((step = one_request(in, out, err)) == SERVE_NEXT)
+    while ((step = one_request(self, in, out, err)) == SERVE_NEXT)
         continue;
     fclose(in);
     fclose(out);

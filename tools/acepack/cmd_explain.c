@@ -29,15 +29,17 @@ static int explain(const cli_input *in, acepack_profile profile, int full)
     cli_analysis_run(&a, in->data, in->size, profile);
     ex_ctx x;
     memset(&x, 0, sizeof x);
-    x.f = stdout;
+    x.o.f = stdout;
+    x.o.error_block = ex_error_block;
+    x.o.error_ctx = &x;
     x.a = &a;
     x.L = &a.L;
-    x.profile = profile;
-    x.full = full;
+    x.o.profile = profile;
+    x.o.full = full;
     acepack_status st = a.status[profile];
-    x.has_err = acepack_status_is_invalid(st) || (st == ACEPACK_UNSUPPORTED && a.err[profile].rule);
-    if (x.has_err)
-        x.err = a.err[profile];
+    x.o.has_err = acepack_status_is_invalid(st) || (st == ACEPACK_UNSUPPORTED && a.err[profile].rule);
+    if (x.o.has_err)
+        x.o.err = a.err[profile];
     if (a.entries_ok)
         x.by_chunk_ok = cli_entries_copy_by_chunk(&a.entries, &x.by_chunk);
 
@@ -47,16 +49,16 @@ static int explain(const cli_input *in, acepack_profile profile, int full)
     printf("map:    checked under %s; offsets in decimal; ok / BAD / n/a (a [strict] rule that\n"
            "        compat does not apply) per rule of spec/ACEPACK.md\n",
            cli_profile_name(profile));
-    if (st != ACEPACK_OK && !x.has_err)
+    if (st != ACEPACK_OK && !x.o.has_err)
         printf("\n(%s: %s; the map below is complete)\n", acepack_status_name(st),
                a.err[profile].message ? a.err[profile].message : "no location");
 
-    ex_blank(&x);
+    ex_blank(&x.o);
     ex_header(&x);
     ex_regions(&x);
-    ex_finish(&x);
+    ex_finish(&x.o);
     if (st == ACEPACK_OK) {
-        ex_blank(&x);
+        ex_blank(&x.o);
         printf("valid under %s.\n", cli_profile_name(profile));
     }
 

@@ -220,14 +220,14 @@ void ex_header(ex_ctx *x)
     const cli_layout *L = x->L;
     size_t n;
     const hdr_field *fs = fields_of(L, &n);
-    if (!ex_line(x, 0))
+    if (!ex_line(&x->o, 0))
         return;
-    fprintf(x->f, "HEADER  [0, %zu)  %s%s\n", L->header_size,
+    fprintf(x->o.f, "HEADER  [0, %zu)  %s%s\n", L->header_size,
             L->v1                ? "version 1 header (spec 6)"
             : L->version == 2    ? "version 2 header (spec 3.2)"
                                  : "header, shown with the version 2 layout (spec 3.2)",
             L->size < L->header_size ? "; the file ends inside it" : "");
-    fprintf(x->f, "  offset  size  %-16s %-23s  %-24s checks\n", "field", "raw bytes", "value");
+    fprintf(x->o.f, "  offset  size  %-16s %-23s  %-24s checks\n", "field", "raw bytes", "value");
     /* The header is one fixed structure: it is always shown whole, and an
      * error inside it is pointed at after it. */
     for (size_t i = 0; i < n; i++) {
@@ -238,13 +238,13 @@ void ex_header(ex_ctx *x)
         ex_checks cs;
         ex_checks_init(&cs);
         field_checks(x, fd, &cs);
-        fprintf(x->f, "  %6llu  %4llu  %-16s %-23s  %-24s ", (unsigned long long)fd->off,
+        fprintf(x->o.f, "  %6llu  %4llu  %-16s %-23s  %-24s ", (unsigned long long)fd->off,
                 (unsigned long long)fd->size, fd->name, raw, value);
-        ex_put_checks(x, &cs, 0);
+        ex_put_checks(&x->o, &cs, 0);
         if (fd->off + fd->size > L->size) {
-            fprintf(x->f, "  (the file ends at %zu)\n", L->size);
+            fprintf(x->o.f, "  (the file ends at %zu)\n", L->size);
             break;
         }
     }
-    ex_blank(x);
+    ex_blank(&x->o);
 }

@@ -1,12 +1,12 @@
 /*
- * explain_out.c - the machinery of `acepack explain`: gating map lines at
- * the error, the error block (rule, location, hex dump with a caret), the
- * locator that names what a byte belongs to, and the check column.
+ * explain_out.c - the output layer of `acepack explain`: gating map lines at
+ * the error, blank lines, list elision and the check column.  It knows
+ * nothing of the file's regions: the error block is printed by the
+ * function the caller put in ex_out (explain_error.c).
  */
-#include <stdlib.h>
 #include <string.h>
 
-#include "explain.h"
+#include "explain_out.h"
 
 /* ---- checks ---- */
 
@@ -33,14 +33,14 @@ void ex_check(ex_checks *cs, const char *rule, int strict_only, int ok, const ch
 }
 
 /* "ok", "BAD", or "n/a" for a failed [strict] rule read under compat. */
-static const char *check_state(const ex_ctx *x, int k, const ex_checks *cs)
+static const char *check_state(const ex_out *x, int k, const ex_checks *cs)
 {
     if (cs->c[k].ok)
         return "ok";
     return cs->c[k].strict_only && x->profile == ACEPACK_COMPAT ? "n/a" : "BAD";
 }
 
-int ex_checks_bad(const ex_ctx *x, const ex_checks *cs)
+int ex_checks_bad(const ex_out *x, const ex_checks *cs)
 {
     for (int k = 0; k < cs->n; k++)
         if (strcmp(check_state(x, k, cs), "BAD") == 0)
@@ -48,7 +48,7 @@ int ex_checks_bad(const ex_ctx *x, const ex_checks *cs)
     return 0;
 }
 
-void ex_checks_text(const ex_ctx *x, const ex_checks *cs, int compact, char *buf, size_t cap)
+void ex_checks_text(const ex_out *x, const ex_checks *cs, int compact, char *buf, size_t cap)
 {
     int all_ok = 1;
     size_t k = 0;
@@ -73,7 +73,7 @@ void ex_checks_text(const ex_ctx *x, const ex_checks *cs, int compact, char *buf
     }
 }
 
-void ex_put_notes(ex_ctx *x, const ex_checks *cs)
+void ex_put_notes(ex_out *x, const ex_checks *cs)
 {
     for (int k = 0; k < cs->n; k++) {
         if (cs->c[k].ok)
@@ -87,7 +87,7 @@ void ex_put_notes(ex_ctx *x, const ex_checks *cs)
     }
 }
 
-void ex_put_checks(ex_ctx *x, const ex_checks *cs, int compact)
+void ex_put_checks(ex_out *x, const ex_checks *cs, int compact)
 {
     char buf[160];
     ex_checks_text(x, cs, compact, buf, sizeof buf);
@@ -95,247 +95,17 @@ void ex_put_checks(ex_ctx *x, const ex_checks *cs, int compact)
     ex_put_notes(x, cs);
 }
 
-int ex_shown(const ex_ctx *x, uint64_t i, uint64_t n, uint64_t few)
+int ex_shown(const ex_out *x, uint64_t i, uint64_t n, uint64_t few)
 {
     return x->full || n <= 2u * few || i < few || i >= n - few;
 }
 
-/* ---- the locator ---- */
-
-/* The member (in index order) whose text holds `off`, or NULL. */
-static const cli_entry *member_at(const ex_ctx *x, uint64_t off)
-{
-    const cli_entries *es = &x->a->entries;
-    const cli_entry *best = NULL;
-    if (!x->a->entries_ok)
-        return NULL;
-    for (size_t i = 0; i < es->n && es->v[i].e.entry_offset <= off; i++)
-        best = &es->v[i];
-    return best;
-}
-
-static void put_key(ex_ctx *x, const acepack_entry *e)
-{
-    size_t len = 0;
-    uint8_t *k = cli_key_dup(e, &len);
-    fputc('"', x->f);
-    if (k != NULL)
-        cli_put_display(x->f, k, len, 40);
-    fputc('"', x->f);
-    free(k);
-}
-
-/* The event whose column element or payload holds `off`; -1 when none. */
-static int64_t event_at(const ex_ctx *x, uint64_t off, const char **what, uint64_t *byte)
-{
-    const cli_layout *L = x->L;
-    if (!L->cols_fit)
-        return -1;
-    struct {
-        const char *name;
-        uint64_t start, width;
-    } cols[] = {{"ts", L->p_ts, 8},           {"kind", L->p_kind, 1},
-                {"source", L->p_source, 1},   {"flags", L->p_flags, 1},
-                {"pay_off", L->p_pay_off, 4}, {"pay_len", L->p_pay_len, 4}};
-    for (size_t c = 0; c < sizeof cols / sizeof cols[0]; c++) {
-        uint64_t end = cols[c].start + cols[c].width * L->n;
-        if (off >= cols[c].start && off < end) {
-            *what = cols[c].name;
-            *byte = (off - cols[c].start) % cols[c].width;
-            return (int64_t)((off - cols[c].start) / cols[c].width);
-        }
-    }
-    uint64_t pool_room = L->evt_len - L->cols_end;
-    if (off >= L->p_pool) {
-        for (uint32_t i = 0; i < L->n; i++) {
-            uint64_t po = cli_layout_pay_off(L, i), pl = cli_layout_pay_len(L, i);
-            if (po + pl > pool_room)
-                continue;
-            /* A payload "holds" its own first byte even when empty. */
-            if (off - L->p_pool >= po && (off - L->p_pool < po + pl || (pl == 0 && off - L->p_pool == po))) {
-                *what = "payload";
-                *byte = off - L->p_pool - po;
-                return (int64_t)i;
-            }
-        }
-    }
-    return -1;
-}
-
-void ex_locate(ex_ctx *x, uint64_t off)
-{
-    const cli_layout *L = x->L;
-    FILE *f = x->f;
-    if (off >= L->size) {
-        if (off == L->size)
-            fprintf(f, "the end of the file (the file is %zu bytes long)", L->size);
-        else
-            fprintf(f, "past the end of the file (the file is %zu bytes long)", L->size);
-        return;
-    }
-    uint64_t start = 0, size = 0;
-    if (off < L->header_size) {
-        const char *name = ex_header_field_at(L, off, &start, &size);
-        fprintf(f, "header field %s (bytes %llu..%llu), byte %llu of it", name,
-                (unsigned long long)start, (unsigned long long)(start + size - 1),
-                (unsigned long long)(off - start));
-        return;
-    }
-    if (!L->complete) {
-        fprintf(f, "byte %llu", (unsigned long long)off);
-        return;
-    }
-    if (!L->v1 && L->evt_in_file && off >= L->evt_off && off - L->evt_off < L->evt_len) {
-        uint64_t pos = off - L->evt_off;
-        fprintf(f, "event section, section position %llu: ", (unsigned long long)pos);
-        const char *what = NULL;
-        uint64_t byte = 0;
-        int64_t i = event_at(x, off, &what, &byte);
-        if (i >= 0) {
-            fprintf(f, "%s of event %lld (id %llu), byte %llu", what, (long long)i,
-                    (unsigned long long)L->base_id + (uint64_t)i + 1u, (unsigned long long)byte);
-        } else if (pos < 4) {
-            fprintf(f, "the count field");
-        } else if (L->cols_fit && off >= L->p_pad && off < L->p_pay_off) {
-            fprintf(f, "the pad, byte %llu", (unsigned long long)(off - L->p_pad));
-        } else if (L->cols_fit && off >= L->p_pool_len && off < L->p_pool) {
-            fprintf(f, "the pool_length field");
-        } else if (L->cols_fit) {
-            fprintf(f, "pool byte %llu, in no payload", (unsigned long long)(off - L->p_pool));
-        } else {
-            fprintf(f, "inside the columns, which do not fit the section");
-        }
-        return;
-    }
-    if (L->index_in_file && off >= L->index_off && off - L->index_off < L->index_len) {
-        fprintf(f, "index byte %llu", (unsigned long long)(off - L->index_off));
-        const cli_entry *m = member_at(x, off);
-        if (m != NULL) {
-            fprintf(f, ", in the member of key ");
-            put_key(x, &m->e);
-            fprintf(f, " (member at %llu)", (unsigned long long)m->e.entry_offset);
-        }
-        return;
-    }
-    if (x->by_chunk_ok) {
-        for (size_t i = 0; i < x->by_chunk.n; i++) {
-            const acepack_entry *e = &x->by_chunk.v[i].e;
-            if (off < e->chunk_offset || off - e->chunk_offset >= 4u + e->value_length)
-                continue;
-            if (off - e->chunk_offset < 4)
-                fprintf(f, "the length field of the chunk of key ");
-            else
-                fprintf(f, "value byte %llu of key ", (unsigned long long)(off - e->chunk_offset - 4u));
-            put_key(x, e);
-            fprintf(f, " (chunk at %llu)", (unsigned long long)e->chunk_offset);
-            return;
-        }
-    }
-    if (off >= L->chunk_begin && off < L->chunk_end) {
-        fprintf(f, "%s in the chunk region", x->by_chunk_ok ? "dead space" : "a byte");
-        return;
-    }
-    if (off >= L->regions_end)
-        fprintf(f, "the tail (bytes after the last region)");
-    else
-        fprintf(f, "bytes between regions");
-}
-
-/* ---- the error block ---- */
-
-static void hex_row(ex_ctx *x, uint64_t row, uint64_t caret)
-{
-    const cli_layout *L = x->L;
-    char line[160], mark[160];
-    int n = snprintf(line, sizeof line, "    %08llx  ", (unsigned long long)row);
-    size_t prefix = n > 0 ? (size_t)n : 0;
-    size_t width = prefix + 50u + 16u + 1u;
-    memset(mark, ' ', sizeof mark);
-    size_t pos = prefix;
-    for (uint64_t j = 0; j < 16; j++) {
-        if (j == 8)
-            line[pos++] = ' ';
-        uint64_t at = row + j;
-        if (at < L->size) {
-            static const char hx[] = "0123456789abcdef";
-            line[pos] = hx[L->data[at] >> 4];
-            line[pos + 1] = hx[L->data[at] & 15];
-        } else {
-            line[pos] = line[pos + 1] = ' ';
-        }
-        line[pos + 2] = ' ';
-        if (at == caret) {
-            mark[pos] = mark[pos + 1] = '^';
-            if (at >= L->size)
-                memcpy(mark + pos + 3, "end of file", 11);
-        }
-        pos += 3;
-    }
-    line[pos++] = '|';
-    for (uint64_t j = 0; j < 16 && row + j < L->size; j++) {
-        uint8_t b = L->data[row + j];
-        if (row + j == caret)
-            mark[pos] = '^';
-        line[pos++] = (b >= 0x20 && b < 0x7F) ? (char)b : '.';
-    }
-    line[pos++] = '|';
-    line[pos] = '\0';
-    fprintf(x->f, "%s\n", line);
-    if (caret >= row && caret < row + 16) {
-        size_t end = width < sizeof mark ? width : sizeof mark - 1;
-        while (end > 0 && mark[end - 1] == ' ')
-            end--;
-        fprintf(x->f, "%.*s\n", (int)end, mark);
-    }
-}
-
-static void hex_dump(ex_ctx *x, uint64_t off)
-{
-    const cli_layout *L = x->L;
-    if (L->size == 0) {
-        fprintf(x->f, "    (the file is empty)\n");
-        return;
-    }
-    uint64_t caret = off > L->size ? L->size : off;
-    uint64_t row = caret & ~(uint64_t)15;
-    uint64_t start = (caret % 16u < 8u && row >= 16u) ? row - 16u : row;
-    for (uint64_t r = start; r < start + 32u; r += 16u) {
-        if (r > L->size || (r == L->size && caret != L->size))
-            break;
-        hex_row(x, r, caret);
-    }
-}
-
-static void error_block(ex_ctx *x)
-{
-    const acepack_error *e = &x->err;
-    ex_blank(x);
-    fprintf(x->f, ">>> %llu: %s: %s\n", (unsigned long long)e->offset,
-            e->rule ? e->rule : acepack_status_name(e->status),
-            e->message ? e->message : acepack_status_name(e->status));
-    fprintf(x->f, "    at %llu (0x%llx): ", (unsigned long long)e->offset,
-            (unsigned long long)e->offset);
-    ex_locate(x, e->offset);
-    fputc('\n', x->f);
-    const char *what = NULL;
-    uint64_t byte = 0;
-    if (!x->L->v1 && x->L->evt_in_file && event_at(x, e->offset, &what, &byte) >= 0) {
-        int64_t i = event_at(x, e->offset, &what, &byte);
-        ex_event_row_heading(x);
-        ex_event_row(x, (uint32_t)i);
-    }
-    fputc('\n', x->f);
-    hex_dump(x, e->offset);
-    fprintf(x->f, "\n(the map stops at the error: what follows it is not described)\n");
-    x->blank = 0;
-}
-
-int ex_line(ex_ctx *x, uint64_t off)
+int ex_line(ex_out *x, uint64_t off)
 {
     if (x->stopped)
         return 0;
     if (x->has_err && off > x->err.offset) {
-        error_block(x);
+        x->error_block(x->error_ctx);
         x->stopped = 1;
         return 0;
     }
@@ -343,17 +113,17 @@ int ex_line(ex_ctx *x, uint64_t off)
     return 1;
 }
 
-void ex_blank(ex_ctx *x)
+void ex_blank(ex_out *x)
 {
     if (!x->blank)
         fputc('\n', x->f);
     x->blank = 1;
 }
 
-void ex_finish(ex_ctx *x)
+void ex_finish(ex_out *x)
 {
     if (x->has_err && !x->stopped) {
-        error_block(x);
+        x->error_block(x->error_ctx);
         x->stopped = 1;
     }
 }

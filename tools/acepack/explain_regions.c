@@ -15,7 +15,7 @@
 
 static int err_in(const ex_ctx *x, uint64_t begin, uint64_t end)
 {
-    return x->has_err && x->err.offset >= begin && x->err.offset < end;
+    return x->o.has_err && x->o.err.offset >= begin && x->o.err.offset < end;
 }
 
 static void put_quoted(FILE *f, const uint8_t *p, size_t n, size_t max)
@@ -41,18 +41,18 @@ static void put_key(FILE *f, const acepack_entry *e)
 
 static void put_skip(ex_ctx *x, uint64_t at, uint64_t count, const char *what, uint64_t dead)
 {
-    if (count == 0 || !ex_line(x, at))
+    if (count == 0 || !ex_line(&x->o, at))
         return;
-    fprintf(x->f, "     ... %llu more %s", (unsigned long long)count, what);
+    fprintf(x->o.f, "     ... %llu more %s", (unsigned long long)count, what);
     if (dead)
-        fprintf(x->f, " and %llu dead bytes", (unsigned long long)dead);
-    fprintf(x->f, " (--full lists them)\n");
+        fprintf(x->o.f, " and %llu dead bytes", (unsigned long long)dead);
+    fprintf(x->o.f, " (--full lists them)\n");
 }
 
 static void put_dead(ex_ctx *x, uint64_t from, uint64_t to)
 {
-    if (to > from && ex_line(x, from))
-        fprintf(x->f, "  %6llu  dead space [%llu, %llu): %llu bytes\n", (unsigned long long)from,
+    if (to > from && ex_line(&x->o, from))
+        fprintf(x->o.f, "  %6llu  dead space [%llu, %llu): %llu bytes\n", (unsigned long long)from,
                 (unsigned long long)from, (unsigned long long)to, (unsigned long long)(to - from));
 }
 
@@ -60,26 +60,26 @@ static void chunk_region(ex_ctx *x)
 {
     const cli_layout *L = x->L;
     uint64_t H = L->chunk_begin, E = L->chunk_end;
-    if (!ex_line(x, H))
+    if (!ex_line(&x->o, H))
         return;
-    fprintf(x->f, "CHUNK REGION  [%llu, %llu)", (unsigned long long)H, (unsigned long long)E);
+    fprintf(x->o.f, "CHUNK REGION  [%llu, %llu)", (unsigned long long)H, (unsigned long long)E);
     if (E < H) {
-        fprintf(x->f, "  empty: it ends before it starts (R-LAY-3)\n");
+        fprintf(x->o.f, "  empty: it ends before it starts (R-LAY-3)\n");
         E = H;
     } else {
-        fprintf(x->f, "  %llu bytes", (unsigned long long)(E - H));
+        fprintf(x->o.f, "  %llu bytes", (unsigned long long)(E - H));
     }
     if (!x->by_chunk_ok) {
-        fprintf(x->f, "\n  (no profile could read the index, so the chunks are not known)\n");
-        ex_blank(x);
+        fprintf(x->o.f, "\n  (no profile could read the index, so the chunks are not known)\n");
+        ex_blank(&x->o);
         return;
     }
     const cli_entries *es = &x->by_chunk;
     uint64_t live = cli_entries_live_bytes(es, H, E);
-    fprintf(x->f, ": %zu chunk%s, %llu live bytes, %llu dead\n", es->n, es->n == 1 ? "" : "s",
+    fprintf(x->o.f, ": %zu chunk%s, %llu live bytes, %llu dead\n", es->n, es->n == 1 ? "" : "s",
             (unsigned long long)live, (unsigned long long)(E - H - live));
     if (es->n > 0)
-        fprintf(x->f, "  offset  length   index  check       key = value\n");
+        fprintf(x->o.f, "  offset  length   index  check       key = value\n");
 
     uint64_t covered = H;  /* end of the bytes described so far */
     uint64_t live_end = H; /* end of the last current chunk, for R-CHK-4 */
@@ -120,37 +120,37 @@ static void chunk_region(ex_ctx *x)
                      "it overlaps the previous chunk, which ends at %llu",
                      (unsigned long long)live_end);
         }
-        int flagged = ex_checks_bad(x, &cs) || err_in(x, o, end) ||
-                      (x->has_err && x->err.offset == c->e.entry_offset);
-        if (ex_shown(x, i, es->n, FEW_CHUNKS) || flagged) {
+        int flagged = ex_checks_bad(&x->o, &cs) || err_in(x, o, end) ||
+                      (x->o.has_err && x->o.err.offset == c->e.entry_offset);
+        if (ex_shown(&x->o, i, es->n, FEW_CHUNKS) || flagged) {
             put_skip(x, skip_at, skipped, "chunks", skipped_dead);
             skipped = skipped_dead = 0;
             put_dead(x, covered, dead_to);
-            if (ex_line(x, o)) {
+            if (ex_line(&x->o, o)) {
                 char field_text[16], checks[96];
                 if (have_field)
                     snprintf(field_text, sizeof field_text, "%lu", (unsigned long)field);
                 else
                     snprintf(field_text, sizeof field_text, "-");
                 if (c->current)
-                    ex_checks_text(x, &cs, 1, checks, sizeof checks);
+                    ex_checks_text(&x->o, &cs, 1, checks, sizeof checks);
                 else
                     snprintf(checks, sizeof checks, "superseded");
-                fprintf(x->f, "  %6llu  %6s  %6llu  %-11s ", (unsigned long long)o, field_text,
+                fprintf(x->o.f, "  %6llu  %6s  %6llu  %-11s ", (unsigned long long)o, field_text,
                         (unsigned long long)len, checks);
-                put_key(x->f, &c->e);
-                fputs(" = ", x->f);
+                put_key(x->o.f, &c->e);
+                fputs(" = ", x->o.f);
                 acepack_span v;
                 if (cli_range_in(o + 4u, len, L->size)) {
                     v.ptr = L->data + (size_t)(o + 4u);
                     v.len = (size_t)len;
-                    put_quoted(x->f, v.ptr, v.len, 32);
+                    put_quoted(x->o.f, v.ptr, v.len, 32);
                 }
-                fputc('\n', x->f);
+                fputc('\n', x->o.f);
                 if (!c->current)
-                    fprintf(x->f, "          (a later index member has the same key: this chunk "
+                    fprintf(x->o.f, "          (a later index member has the same key: this chunk "
                                   "is dead, R-IDX-12)\n");
-                ex_put_notes(x, &cs);
+                ex_put_notes(&x->o, &cs);
             }
         } else {
             if (skipped == 0)
@@ -169,8 +169,8 @@ static void chunk_region(ex_ctx *x)
     }
     put_skip(x, skip_at, skipped, "chunks", skipped_dead);
     put_dead(x, covered, E);
-    if (ex_line(x, E))
-        ex_blank(x);
+    if (ex_line(&x->o, E))
+        ex_blank(&x->o);
 }
 
 /* ---- event section ---- */
@@ -221,25 +221,25 @@ static void find_faults(const cli_layout *L, event_faults *ff)
 
 void ex_event_row_heading(ex_ctx *x)
 {
-    fprintf(x->f, "      %8s  %16s  kind  source  flags  payload\n", "id", "ts");
+    fprintf(x->o.f, "      %8s  %16s  kind  source  flags  payload\n", "id", "ts");
 }
 
 void ex_event_row(ex_ctx *x, uint32_t i)
 {
     const cli_layout *L = x->L;
     uint64_t po = cli_layout_pay_off(L, i), pl = cli_layout_pay_len(L, i);
-    fprintf(x->f, "      %8llu  %16llu  %4u  %6u   0x%02x  ",
+    fprintf(x->o.f, "      %8llu  %16llu  %4u  %6u   0x%02x  ",
             (unsigned long long)L->base_id + i + 1u, (unsigned long long)cli_layout_ts(L, i),
             (unsigned)L->data[(size_t)L->p_kind + i], (unsigned)L->data[(size_t)L->p_source + i],
             (unsigned)L->data[(size_t)L->p_flags + i]);
     if (payload_in(L, i)) {
         uint64_t at = L->p_pool + po;
-        fprintf(x->f, "[%llu, %llu) %llu bytes ", (unsigned long long)at,
+        fprintf(x->o.f, "[%llu, %llu) %llu bytes ", (unsigned long long)at,
                 (unsigned long long)(at + pl), (unsigned long long)pl);
-        put_quoted(x->f, L->data + (size_t)at, (size_t)pl, 60);
-        fputc('\n', x->f);
+        put_quoted(x->o.f, L->data + (size_t)at, (size_t)pl, 60);
+        fputc('\n', x->o.f);
     } else {
-        fprintf(x->f, "pay_off %llu + pay_len %llu is past the section's pool (%llu bytes)\n",
+        fprintf(x->o.f, "pay_off %llu + pay_len %llu is past the section's pool (%llu bytes)\n",
                 (unsigned long long)po, (unsigned long long)pl,
                 (unsigned long long)(L->evt_len - L->cols_end));
     }
@@ -250,14 +250,14 @@ static int field_line(ex_ctx *x, uint64_t at, const char *name, const char *fmt,
     CLI_PRINTF(4, 5);
 static int field_line(ex_ctx *x, uint64_t at, const char *name, const char *fmt, ...)
 {
-    if (!ex_line(x, at))
+    if (!ex_line(&x->o, at))
         return 0;
     char value[160];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(value, sizeof value, fmt, ap);
     va_end(ap);
-    fprintf(x->f, "  %6llu  %6llu  %-12s %-48s ", (unsigned long long)at,
+    fprintf(x->o.f, "  %6llu  %6llu  %-12s %-48s ", (unsigned long long)at,
             (unsigned long long)(at - x->L->evt_off), name, value);
     return 1;
 }
@@ -266,28 +266,28 @@ static void list_events(ex_ctx *x, const event_faults *ff)
 {
     const cli_layout *L = x->L;
     uint32_t n = L->n;
-    if (n == 0 || !ex_line(x, L->p_pool))
+    if (n == 0 || !ex_line(&x->o, L->p_pool))
         return;
-    if (n <= 2u * FEW_EVENTS || x->full)
-        fprintf(x->f, "  events (%lu):\n", (unsigned long)n);
+    if (n <= 2u * FEW_EVENTS || x->o.full)
+        fprintf(x->o.f, "  events (%lu):\n", (unsigned long)n);
     else
-        fprintf(x->f, "  events (the first %u and the last %u of %lu):\n", FEW_EVENTS, FEW_EVENTS,
+        fprintf(x->o.f, "  events (the first %u and the last %u of %lu):\n", FEW_EVENTS, FEW_EVENTS,
                 (unsigned long)n);
     ex_event_row_heading(x);
     uint64_t skipped = 0, skip_at = 0;
     for (uint32_t i = 0; i < n; i++) {
         uint64_t at = payload_in(L, i) ? L->p_pool + cli_layout_pay_off(L, i) : L->p_pool;
         int flagged = i == ff->bounds || i == ff->packed || i == ff->payload ||
-                      (i == ff->ts && x->profile == ACEPACK_STRICT) ||
+                      (i == ff->ts && x->o.profile == ACEPACK_STRICT) ||
                       (payload_in(L, i) && err_in(x, at, at + cli_layout_pay_len(L, i)));
-        if (!ex_shown(x, i, n, FEW_EVENTS) && !flagged) {
+        if (!ex_shown(&x->o, i, n, FEW_EVENTS) && !flagged) {
             if (skipped++ == 0)
                 skip_at = at;
             continue;
         }
         put_skip(x, skip_at, skipped, "events", 0);
         skipped = 0;
-        if (!ex_line(x, at))
+        if (!ex_line(&x->o, at))
             return;
         ex_event_row(x, i);
     }
@@ -300,14 +300,14 @@ static void list_events(ex_ctx *x, const event_faults *ff)
 static int region_heading(ex_ctx *x, const char *name, uint64_t off, uint64_t len, int in_file,
                           const char *rule)
 {
-    if (!ex_line(x, off))
+    if (!ex_line(&x->o, off))
         return 0;
     char end[32];
-    fprintf(x->f, "%s  [%llu, %s)  %llu bytes", name, (unsigned long long)off,
+    fprintf(x->o.f, "%s  [%llu, %s)  %llu bytes", name, (unsigned long long)off,
             cli_range_end(end, sizeof end, off, len), (unsigned long long)len);
     if (!in_file) {
-        fprintf(x->f, ": past the end of the file (%s), not shown\n", rule);
-        ex_blank(x);
+        fprintf(x->o.f, ": past the end of the file (%s), not shown\n", rule);
+        ex_blank(&x->o);
         return 0;
     }
     return 1;
@@ -316,20 +316,20 @@ static int region_heading(ex_ctx *x, const char *name, uint64_t off, uint64_t le
 static void event_section(ex_ctx *x)
 {
     const cli_layout *L = x->L;
-    int strict = x->profile == ACEPACK_STRICT;
+    int strict = x->o.profile == ACEPACK_STRICT;
     if (!region_heading(x, "EVENT SECTION", L->evt_off, L->evt_len, L->evt_in_file, "R-LAY-2"))
         return;
     if (!L->sec_count) {
-        fprintf(x->f, ": too short for the count field\n");
-        fprintf(x->f, strict ? "          !! R-EVT-1 [strict]: evt_length must be at least 8\n"
+        fprintf(x->o.f, ": too short for the count field\n");
+        fprintf(x->o.f, strict ? "          !! R-EVT-1 [strict]: evt_length must be at least 8\n"
                              : "          (compat: a section under 4 bytes has no events, R-EVT-2)\n");
-        ex_blank(x);
+        ex_blank(&x->o);
         return;
     }
-    fprintf(x->f, ": %lu event%s", (unsigned long)L->n, L->n == 1 ? "" : "s");
+    fprintf(x->o.f, ": %lu event%s", (unsigned long)L->n, L->n == 1 ? "" : "s");
     if (L->cols_fit)
-        fprintf(x->f, ", pool_length %lu", (unsigned long)L->pool_len);
-    fprintf(x->f, "\n  offset     pos  %-12s %-48s checks\n", "field", "value");
+        fprintf(x->o.f, ", pool_length %lu", (unsigned long)L->pool_len);
+    fprintf(x->o.f, "\n  offset     pos  %-12s %-48s checks\n", "field", "value");
 
     ex_checks cs;
     ex_checks_init(&cs);
@@ -340,15 +340,15 @@ static void event_section(ex_ctx *x)
                  (unsigned long)L->n, (unsigned long long)L->pad, (unsigned long long)L->cols_end,
                  (unsigned long long)L->evt_len);
     if (field_line(x, L->evt_off, "count", "%lu", (unsigned long)L->n)) {
-        ex_put_checks(x, &cs, 0);
+        ex_put_checks(&x->o, &cs, 0);
         if (L->n == 0 && !strict)
-            fprintf(x->f, "          (compat: a count of 0 means no events, R-EVT-2)\n");
+            fprintf(x->o.f, "          (compat: a count of 0 means no events, R-EVT-2)\n");
     }
     if (!L->cols_fit) {
-        if (L->n == 0 && ex_line(x, L->evt_off + 4))
-            fprintf(x->f, "          (no room for pool_length: evt_length is below 8)\n");
-        if (ex_line(x, L->evt_off + L->evt_len))
-            ex_blank(x);
+        if (L->n == 0 && ex_line(&x->o, L->evt_off + 4))
+            fprintf(x->o.f, "          (no room for pool_length: evt_length is below 8)\n");
+        if (ex_line(&x->o, L->evt_off + L->evt_len))
+            ex_blank(&x->o);
         return;
     }
 
@@ -362,13 +362,13 @@ static void event_section(ex_ctx *x)
         else
             ex_check(&cs, "R-EVT-8", 1, 1, " ");
         if (field_line(x, L->p_ts, "ts[]", "%lu x u64", (unsigned long)L->n))
-            ex_put_checks(x, &cs, 0);
+            ex_put_checks(&x->o, &cs, 0);
         if (field_line(x, L->p_kind, "kind[]", "%lu x u8", (unsigned long)L->n))
-            fputc('\n', x->f);
+            fputc('\n', x->o.f);
         if (field_line(x, L->p_source, "source[]", "%lu x u8", (unsigned long)L->n))
-            fputc('\n', x->f);
+            fputc('\n', x->o.f);
         if (field_line(x, L->p_flags, "flags[]", "%lu x u8", (unsigned long)L->n))
-            fputc('\n', x->f);
+            fputc('\n', x->o.f);
         if (L->pad > 0) {
             char bytes[16] = "";
             int64_t nz = -1;
@@ -382,7 +382,7 @@ static void event_section(ex_ctx *x)
             ex_check(&cs, "R-EVT-5", 1, nz < 0, "pad byte %lld is not zero", (long long)nz);
             if (field_line(x, L->p_pad, "pad", "(4 - N mod 4) mod 4 = %llu: %s",
                            (unsigned long long)L->pad, bytes))
-                ex_put_checks(x, &cs, 0);
+                ex_put_checks(&x->o, &cs, 0);
         }
         ex_checks_init(&cs);
         if (ff.bounds != UINT32_MAX)
@@ -402,9 +402,9 @@ static void event_section(ex_ctx *x)
         if (field_line(x, L->p_pay_off, "pay_off[]", "%s in section (3.3.2), %s in file",
                        spos % 4u ? "unaligned" : "aligned",
                        L->p_pay_off % 4u ? "unaligned" : "aligned"))
-            ex_put_checks(x, &cs, 0);
+            ex_put_checks(&x->o, &cs, 0);
         if (field_line(x, L->p_pay_len, "pay_len[]", "%lu x u32", (unsigned long)L->n))
-            fputc('\n', x->f);
+            fputc('\n', x->o.f);
     }
     ex_checks_init(&cs);
     ex_check(&cs, "R-EVT-4", 1, L->evt_len == L->cols_end + L->pool_len,
@@ -414,7 +414,7 @@ static void event_section(ex_ctx *x)
         ex_check(&cs, "R-EVT-6", 1, ff.sum == L->pool_len,
                  "the payload lengths add up to %llu", (unsigned long long)ff.sum);
     if (field_line(x, L->p_pool_len, "pool_length", "%lu", (unsigned long)L->pool_len))
-        ex_put_checks(x, &cs, 0);
+        ex_put_checks(&x->o, &cs, 0);
     ex_checks_init(&cs);
     if (ff.payload != UINT32_MAX)
         ex_check(&cs, ff.payload_err.rule ? ff.payload_err.rule : "R-PAY-2", 1, 0,
@@ -426,10 +426,10 @@ static void event_section(ex_ctx *x)
         ex_check(&cs, "R-PAY-1..3", 1, 1, " ");
     if (field_line(x, L->p_pool, "pool", "%llu bytes",
                    (unsigned long long)(L->evt_len - L->cols_end)))
-        ex_put_checks(x, &cs, 0);
+        ex_put_checks(&x->o, &cs, 0);
     list_events(x, &ff);
-    if (ex_line(x, L->evt_off + L->evt_len))
-        ex_blank(x);
+    if (ex_line(&x->o, L->evt_off + L->evt_len))
+        ex_blank(&x->o);
 }
 
 /* ---- index ---- */
@@ -441,53 +441,53 @@ static void index_region(ex_ctx *x)
     if (!region_heading(x, "INDEX", L->index_off, L->index_len, L->index_in_file, "R-LAY-1"))
         return;
     if (!a->entries_ok) {
-        fprintf(x->f, ": no profile could parse it; it starts with\n          ");
-        put_quoted(x->f, L->data + (size_t)L->index_off, (size_t)L->index_len, 64);
-        fprintf(x->f, "\n");
-        ex_blank(x);
+        fprintf(x->o.f, ": no profile could parse it; it starts with\n          ");
+        put_quoted(x->o.f, L->data + (size_t)L->index_off, (size_t)L->index_len, 64);
+        fprintf(x->o.f, "\n");
+        ex_blank(&x->o);
         return;
     }
     const cli_entries *es = &a->entries;
-    fprintf(x->f, ": %zu member%s", es->n, es->n == 1 ? "" : "s");
+    fprintf(x->o.f, ": %zu member%s", es->n, es->n == 1 ? "" : "s");
     if (a->table_mem)
-        fprintf(x->f, ", %llu distinct key%s", (unsigned long long)a->table.key_count,
+        fprintf(x->o.f, ", %llu distinct key%s", (unsigned long long)a->table.key_count,
                 a->table.key_count == 1 ? "" : "s");
     if (a->patched)
-        fprintf(x->f, " (as compat parses it when the header and events are ignored)");
-    else if (a->r_profile != x->profile)
-        fprintf(x->f, " (as the %s profile parses it)", cli_profile_name(a->r_profile));
-    fputc('\n', x->f);
+        fprintf(x->o.f, " (as compat parses it when the header and events are ignored)");
+    else if (a->r_profile != x->o.profile)
+        fprintf(x->o.f, " (as the %s profile parses it)", cli_profile_name(a->r_profile));
+    fputc('\n', x->o.f);
     if (es->n > 0)
-        fprintf(x->f, "  offset     chunk    length  key\n");
+        fprintf(x->o.f, "  offset     chunk    length  key\n");
     uint64_t skipped = 0, skip_at = 0;
     for (size_t i = 0; i < es->n; i++) {
         const cli_entry *c = &es->v[i];
         uint64_t next = i + 1 < es->n ? es->v[i + 1].e.entry_offset : L->index_off + L->index_len;
         int flagged = !c->current || err_in(x, c->e.entry_offset, next);
-        if (!ex_shown(x, i, es->n, FEW_MEMBERS) && !flagged) {
+        if (!ex_shown(&x->o, i, es->n, FEW_MEMBERS) && !flagged) {
             if (skipped++ == 0)
                 skip_at = c->e.entry_offset;
             continue;
         }
         put_skip(x, skip_at, skipped, "members", 0);
         skipped = 0;
-        if (!ex_line(x, c->e.entry_offset))
+        if (!ex_line(&x->o, c->e.entry_offset))
             return;
-        fprintf(x->f, "  %6llu  %8llu  %8llu  ", (unsigned long long)c->e.entry_offset,
+        fprintf(x->o.f, "  %6llu  %8llu  %8llu  ", (unsigned long long)c->e.entry_offset,
                 (unsigned long long)c->e.chunk_offset, (unsigned long long)c->e.value_length);
-        put_key(x->f, &c->e);
-        fputc('\n', x->f);
+        put_key(x->o.f, &c->e);
+        fputc('\n', x->o.f);
         if (!c->current) {
-            if (x->profile == ACEPACK_STRICT)
-                fprintf(x->f, "          !! R-IDX-7 [strict]: the same key occurs again later "
+            if (x->o.profile == ACEPACK_STRICT)
+                fprintf(x->o.f, "          !! R-IDX-7 [strict]: the same key occurs again later "
                               "in the index\n");
             else
-                fprintf(x->f, "          (superseded: a later member has the same key, R-IDX-12)\n");
+                fprintf(x->o.f, "          (superseded: a later member has the same key, R-IDX-12)\n");
         }
     }
     put_skip(x, skip_at, skipped, "members", 0);
-    if (ex_line(x, L->index_off + L->index_len))
-        ex_blank(x);
+    if (ex_line(&x->o, L->index_off + L->index_len))
+        ex_blank(&x->o);
 }
 
 /* ---- tail ---- */
@@ -498,19 +498,19 @@ static void tail(ex_ctx *x)
     uint64_t t = L->regions_end;
     if (t < L->header_size)
         t = L->header_size;
-    if (t > L->size || !ex_line(x, t))
+    if (t > L->size || !ex_line(&x->o, t))
         return;
     if (t == L->size) {
-        fprintf(x->f, "TAIL  none: the file ends with the last region\n");
+        fprintf(x->o.f, "TAIL  none: the file ends with the last region\n");
         return;
     }
-    fprintf(x->f, "TAIL  [%llu, %zu)  %llu bytes after the last region: unreferenced, allowed "
+    fprintf(x->o.f, "TAIL  [%llu, %zu)  %llu bytes after the last region: unreferenced, allowed "
                   "(spec 3.5), absent in the canonical form\n",
             (unsigned long long)t, L->size, (unsigned long long)(L->size - t));
-    fprintf(x->f, "  %6llu  ", (unsigned long long)t);
+    fprintf(x->o.f, "  %6llu  ", (unsigned long long)t);
     for (uint64_t i = t; i < L->size && i < t + 16u; i++)
-        fprintf(x->f, "%02x ", L->data[(size_t)i]);
-    fprintf(x->f, "%s\n", L->size - t > 16u ? "..." : "");
+        fprintf(x->o.f, "%02x ", L->data[(size_t)i]);
+    fprintf(x->o.f, "%s\n", L->size - t > 16u ? "..." : "");
 }
 
 /* ---- order ---- */

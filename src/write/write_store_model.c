@@ -1,10 +1,11 @@
 /*
- * write_store_keys.c - the key table of a store: an arena of key bytes, an
- * array of entries and an open-addressing hash table of entry numbers, plus
- * the W-CAN-1 order of the committed keys, which lets a commit emit its index
- * in canonical order with a merge instead of a sort.
+ * write_store_model.c - the bottom layer of a store: its key table (an arena
+ * of key bytes, an array of entries and an open-addressing hash table of
+ * entry numbers), the pending list, and the W-CAN-1 order of the committed
+ * keys, which lets a commit emit its index in canonical order with a merge
+ * instead of a sort.
  */
-#include "write_store.h"
+#include "write_store_model.h"
 
 static uint32_t key_hash(const uint8_t *p, size_t n, uint32_t seed)
 {

@@ -1,5 +1,9 @@
 /*
- * write_store.h - the in-memory model of an open store (private).
+ * write_store_model.h - the in-memory model of an open store (private): the
+ * bottom layer of the store.  write_store_model.c keeps the keys (entries,
+ * hash table, W-CAN-1 order) and the pending list; write_store_load.c and
+ * write_store_commit.c build on it; write_store.c (the public store
+ * operations) is on top.
  *
  * Lean by design: keys live in one arena with a hash table of entry numbers;
  * the event columns are kept exactly as the file's bytes (big-endian
@@ -9,8 +13,8 @@
  * chunks ([u32 length][bytes]) in one buffer that a commit writes in one
  * piece.
  */
-#ifndef ACEPACK_WRITE_STORE_H
-#define ACEPACK_WRITE_STORE_H
+#ifndef ACEPACK_WRITE_STORE_MODEL_H
+#define ACEPACK_WRITE_STORE_MODEL_H
 
 #include "write_internal.h"
 
@@ -76,7 +80,7 @@ struct acepack_store {
     uint64_t commits, compactions;
 };
 
-/* write_store_keys.c */
+/* write_store_model.c */
 const uint8_t *aw_key_bytes(const acepack_store *s, const aw_entry *e);
 /* Entry number of key, or SIZE_MAX. */
 size_t aw_key_find(const acepack_store *s, const uint8_t *k, size_t n);
@@ -105,11 +109,4 @@ int aw_order_after(acepack_store *s, size_t **out, size_t *n, size_t *cap);
 void aw_keys_gc(acepack_store *s);
 void aw_keys_free(acepack_store *s);
 
-/* write_store_commit.c */
-acepack_status aw_store_commit(acepack_store *s, int force_compact, acepack_error *err);
-
-/* write_store_load.c */
-/* Loads the validated v2 file `r` into the empty model s. */
-acepack_status aw_store_load(acepack_store *s, const acepack_reader *r, acepack_error *err);
-
-#endif /* ACEPACK_WRITE_STORE_H */
+#endif /* ACEPACK_WRITE_STORE_MODEL_H */
