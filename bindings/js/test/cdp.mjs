@@ -63,7 +63,7 @@ export async function launch(url) {
     if (r.exceptionDetails) throw new Error(`page: ${JSON.stringify(r.exceptionDetails).slice(0, 500)}`);
     return r.result.value;
   };
-  const waitFor = async (expression, ms = 60000) => {
+  const waitFor = async (expression, ms = 600000) => { // a backstop: a busy machine is slow, not hung
     const end = Date.now() + ms;
     for (;;) {
       const v = await evaluate(expression);
@@ -88,6 +88,6 @@ export async function chooseFile(b, file) {
   const { root } = await b.page('DOM.getDocument', { depth: 0 });
   const { nodeId } = await b.page('DOM.querySelector', { nodeId: root.nodeId, selector: '#file' });
   await b.page('DOM.setFileInputFiles', { nodeId, files: [file] });
-  const state = await b.waitFor("['done', 'error'].includes(document.body.dataset.state) && document.body.dataset.state", 120000);
+  const state = await b.waitFor("['done', 'error'].includes(document.body.dataset.state) && document.body.dataset.state", 600000);
   if (state === 'error') throw new Error(`page: ${await b.evaluate('document.body.dataset.error')}`);
 }
