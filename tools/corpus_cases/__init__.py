@@ -4,7 +4,7 @@ SPEC_VERSION = "1.0.0"
 
 # Areas in manifest order. Each module defines cases() -> Cases.
 AREAS = ["header", "layout", "chunks", "index", "events", "payload", "v1", "migration",
-         "writer", "js", "large", "regression"]
+         "writer", "js", "large", "regression", "mutation"]
 
 
 def collect(only=None):

@@ -71,6 +71,7 @@ class Worker:
     def __init__(self, root: Path, need_c: bool, log):
         self.tree, self.build = root / "tree", root / "build"
         self.exe = self.build / "acepack-mutant"
+        self.popular = ""  # regex of the cases that killed the most mutants so far
         self.need_c, self.log = need_c, log
 
     def prepare(self, files: list[str]) -> None:
@@ -175,11 +176,20 @@ class Worker:
         try:
             if m.lang == "c" and not self.build_mutant(m.file):
                 return BUILD_FAILED, "the mutated tree does not compile"
-            known = killers.get(m.id)
-            if known:
-                code, first = self.conformance(m.lang, ["--filter", f"^{re.escape(known)}$"])
+            # Cheap tries first: the case that killed this mutant last time, then the corpus
+            # areas of the file it mutates; the whole corpus decides.
+            tries = []
+            if killers.get(m.id):
+                tries.append(f"^{re.escape(killers[m.id])}$")
+            if self.popular:
+                tries.append(self.popular)
+            area = area_hint(m.file)
+            if area:
+                tries.append(area)
+            for rx in tries:
+                code, first = self.conformance(m.lang, ["--filter", rx])
                 if code == 1:
-                    return KILLED, first or known
+                    return KILLED, first
             code, first = self.conformance(m.lang, [])
             if code == 1:
                 return KILLED, first
@@ -190,11 +200,41 @@ class Worker:
             target.write_text(original, encoding="utf-8")
 
 
+# Corpus areas most likely to kill a mutant of a file (a first, cheap try; see run_mutant).
+AREA_HINTS = [
+    (r"header|v1read|v2read", r"^(header|layout|mutation)/"),
+    (r"events|evtsection|bytesutil", r"^(events|mutation)/"),
+    (r"index_scan|index_iter|index\.py|chunks|number|decnum", r"^(index|chunks|mutation)/"),
+    (r"json_check|payload|validate|table", r"^(payload|events|index|chunks|mutation)/"),
+    (r"utf8|json_string|jsonscan|keys\.c|bytes\.h", r"^(index|payload|mutation)/"),
+    (r"dump\.c|heapsort|keyorder", r"^(index|js|mutation)/"),
+    (r"v1\.c|migrate", r"^(migration|v1|mutation)/"),
+    (r"write_|dumpfmt|build\.py", r"^(writer|mutation)/"),
+]
+
+
+def area_hint(path: str) -> str:
+    for pattern, areas in AREA_HINTS:
+        if re.search(pattern, path):
+            return areas
+    return ""
+
+
+def read_sample(path: str) -> dict[str, str]:
+    """A sample file: `MUTANT-ID [CASE-ID]` per line (# comments); CASE-ID, the case known to
+    kill the mutant, is tried first."""
+    out: dict[str, str] = {}
+    for ln in Path(path).read_text().splitlines():
+        words = ln.split("#", 1)[0].split()
+        if words:
+            out[words[0]] = words[1] if len(words) > 1 else ""
+    return out
+
+
 def select(all_m: list[mlist.Mutant], args) -> list[mlist.Mutant]:
     chosen = all_m
     if args.sample:
-        ids = [ln.split()[0] for ln in Path(args.sample).read_text().splitlines()
-               if ln.strip() and not ln.startswith("#")]
+        ids = list(read_sample(args.sample))
         by = {m.id: m for m in all_m}
         missing = [i for i in ids if i not in by]
         if missing:
@@ -259,12 +299,18 @@ def cmd_run(args) -> int:
         killers = json.loads(killers_path.read_text())
     except (OSError, ValueError):
         killers = {}
+    if args.sample:
+        for mid, case in read_sample(args.sample).items():
+            if case:
+                killers.setdefault(mid, case)
     files = tracked_files()
     need_c = any(m.lang == "c" for m in chosen)
     started = time.monotonic()
     workers = [Worker(scratch / f"w{i}", need_c, None) for i in range(min(args.jobs, len(chosen)))]
+    popular = sorted(set(killers.values()), key=lambda c: -list(killers.values()).count(c))[:40]
     for w in workers:
         w.prepare(files)
+        w.popular = "^(" + "|".join(re.escape(c) for c in popular) + ")$" if popular else ""
     print(f"mutate: {len(chosen)} mutants, {len(workers)} worker(s), scratch {scratch} "
           f"(set up in {time.monotonic() - started:.0f} s)", flush=True)
     todo: queue.Queue = queue.Queue()
@@ -286,8 +332,11 @@ def cmd_run(args) -> int:
                 res = (ERROR, f"{type(e).__name__}: {e}")
             with lock:
                 results[m.id] = res
-                if res[0] == KILLED and res[1]:
+                if res[0] == KILLED and res[1] and not res[1].startswith("("):
                     killers[m.id] = res[1].split(" [")[0]
+                    tmp = killers_path.with_suffix(".tmp")
+                    tmp.write_text(json.dumps(killers, indent=1, sort_keys=True) + "\n")
+                    tmp.replace(killers_path)
                 if args.verbose or res[0] not in (KILLED, EQUIVALENT):
                     print(f"{res[0]:12} {m.id} ({time.monotonic() - t0:.1f} s) {res[1]}",
                           flush=True)
@@ -325,8 +374,7 @@ def cmd_check(args) -> int:
     for mid, why in bad.items():
         print(f"STALE {mid}: {why}")
     if args.sample:
-        ids = [ln.split()[0] for ln in Path(args.sample).read_text().splitlines()
-               if ln.strip() and not ln.startswith("#")]
+        ids = list(read_sample(args.sample))
         unknown = [i for i in ids if i not in {m.id for m in all_m}]
         for i in unknown:
             print(f"UNKNOWN sample mutant {i}")

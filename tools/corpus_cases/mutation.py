@@ -1,0 +1,83 @@
+"""mutation/: cases added because a planted bug survived the rest of the corpus (tools/mutate).
+
+Each case names the mistake it catches.  Verdicts follow the spec; the expected dumps and
+outputs come from pyacepack like every other case."""
+
+from . import binfmt as B
+from .common import canon, canon_v1, small
+from .index import f as index_file, one
+from .migration import AGENT, entries, entry_text, lk
+from .model import ACCEPT, Cases
+
+HIGH = 2**32  # added to a u64 field: a reader that keeps only the low 32 bits sees no change
+
+
+def _u64_fields(C):
+    """u64 header fields read as their low 32 bits (a 32-bit int, or a JS reader that used
+    getUint32 on the second half of the field)."""
+    S = small()
+    h = B.parse_v2_header(S)
+    for off, name, strict, compat in (
+            (B.OFF_KV_INDEX_OFFSET, "kv_index_offset", ("R-LAY-1", "R-LAY-5"), "R-LAY-1"),
+            (B.OFF_KV_INDEX_LENGTH, "kv_index_length", ("R-LAY-1",), "R-LAY-1"),
+            (B.OFF_EVT_OFFSET, "evt_offset", ("R-LAY-2", "R-LAY-4", "R-LAY-5"), "R-LAY-2"),
+            (B.OFF_EVT_LENGTH, "evt_length", ("R-LAY-2", "R-LAY-5"), "R-LAY-2")):
+        C.read(f"high32_{name}", B.patch_u64(S, off, B.get_u64(S, off) + HIGH),
+               f"{name} with 2^32 added: its low 32 bits are the valid value, so a reader "
+               "that keeps only those accepts the file", strict, compat)
+    C.read("high32_kv_chunk_end", B.patch_u64(S, B.OFF_KV_CHUNK_END, h["kv_chunk_end"] + HIGH),
+           "kv_chunk_end with 2^32 added: only its low 32 bits equal evt_offset (strict "
+           "R-LAY-4); compat does not use kv_chunk_end", "R-LAY-4", ACCEPT)
+    V = canon_v1({"a": b"x"})
+    C.read("high32_v1_index_offset",
+           B.patch_u64(V, B.OFF_V1_INDEX_OFFSET, B.get_u64(V, B.OFF_V1_INDEX_OFFSET) + HIGH),
+           "v1 index_offset with 2^32 added (its low 32 bits are the valid offset)",
+           "R-LAY-1", "R-LAY-1")
+
+
+def _surrogates(C):
+    """A surrogate pair is a high then a low surrogate; a decoder that pairs any two
+    surrogate escapes (or any surrogate with the next escape) accepts these."""
+    for name, text, what in (
+            ("key_two_lows", '"\\udc00\\udc00"', "two low surrogate escapes"),
+            ("key_low_then_high_then_low", '"\\udc00\\ud83d\\ude00"', "a lone low surrogate "
+             "escape before a valid pair")):
+        C.read(name, index_file(one(text)), f"key written {text}: {what}, not Unicode text",
+               "R-IDX-6", "R-IDX-11")
+
+
+def _migration_numbers(C):
+    """M-4 (3) compares exact values.  0.1.0 writes plain integers, so a migrator's fast path
+    for them must not be the only path: these members take the general one."""
+    keys_agent = set(AGENT)
+    for name, text, what in (
+            ("kind_256_exponent", entry_text(2).replace('"kind":1', '"kind":2.56e2'),
+             "kind 2.56e2 (256, out of range)"),
+            ("source_256_exponent", entry_text(2).replace('"content_source":2',
+                                                          '"content_source":25.6e1'),
+             "content_source 25.6e1 (256, out of range)"),
+            ("flags_256_exponent", entry_text(2)[:-1] + ',"flags":2560e-1}',
+             "flags 2560e-1 (256, out of range)"),
+            ("ts_2p53_exponent", entry_text(2).replace('"ts":%d' % (1700000000002),
+                                                       '"ts":9.007199254740992e15'),
+             "ts 9.007199254740992e15 (2^53, out of range)"),
+            ("id_times_ten", entry_text(2).replace('"id":2', '"id":2e1'),
+             "id 2e1 (20) under the key of id 2"),
+            ("id_negative_exponent", entry_text(2).replace('"id":2', '"id":-2e0'),
+             "id -2e0 under the key of id 2")):
+        kv = entries([1, 3], "3", {lk(2): text.encode()})
+        C.migrate(f"malformed_{name}", canon_v1(kv), f"entry 2 with {what}: malformed, it "
+                  "stays in the map and id 2 becomes a gap event", ACCEPT, ACCEPT,
+                  ["M-4", "M-7"], base=0, n_events=3, kv_keys=keys_agent | {lk(2)}, gaps=1)
+    kv = entries([1], "12", {lk(12): entry_text(12).replace('"id":12', '"id":1.2').encode()})
+    C.migrate("malformed_id_fraction_digits", canon_v1(kv), "entry 12 with id 1.2: its digits "
+              "are those of 12, its value is not", ACCEPT, ACCEPT, ["M-4", "M-7"], base=0,
+              n_events=12, kv_keys=keys_agent | {lk(12)}, gaps=11)
+
+
+def cases():
+    C = Cases("mutation")
+    _u64_fields(C)
+    _surrogates(C)
+    _migration_numbers(C)
+    return C
