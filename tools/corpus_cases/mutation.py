@@ -46,6 +46,34 @@ def _surrogates(C):
                "R-IDX-6", "R-IDX-11")
 
 
+def _escaped_keys(C):
+    """Compat decodes escaped keys: the UTF-8 length boundaries and the order and equality of
+    decoded keys (a key that is a prefix of another sorts first)."""
+    for name, text, key in (("key_escaped_u07ff", '"\\u07ff"', "\u07ff"),
+                            ("key_escaped_u0800", '"\\u0800"', "\u0800"),
+                            ("key_escaped_uffff", '"\\uffff"', "\uffff"),
+                            ("key_escaped_u0080", '"\\u0080"', "\u0080")):
+        C.read(name, index_file(one(text)), f"key written {text}: the last or first code point "
+               "of a UTF-8 length; compat decodes it", "R-IDX-6", ACCEPT, ["R-IDX-11"],
+               kv={key: b"hello"})
+    C.read("keys_escaped_prefix", index_file('{"ab":%s,"\\u0061":%s}' % (
+        '{"offset":141,"length":5}', '{"offset":128,"length":5}')),
+           'keys "ab" and "\\u0061" (= "a", a prefix of "ab"): the dump lists "a" first',
+           "R-IDX-6", ACCEPT, ["D-6"], kv={"a": b"hello", "ab": b"world"})
+    C.read("keys_escaped_prefix_reversed", index_file('{"\\u0061b":%s,"a":%s}' % (
+        '{"offset":141,"length":5}', '{"offset":128,"length":5}')),
+           'keys "\\u0061b" (= "ab") and "a": the dump lists "a" first',
+           "R-IDX-6", ACCEPT, ["D-6"], kv={"a": b"hello", "ab": b"world"})
+    C.read("entry_escaped_name_prefix_of_offset", index_file(
+        '{"a":{"offset":128,"length":5,"\\u006f":141}}'),
+           'entry with an extra member "\\u006f" (= "o", a prefix of "offset"): an unknown '
+           "member, ignored", "R-IDX-4", ACCEPT, ["R-IDX-9"], kv={"a": b"hello"})
+    C.read("entry_escaped_name_prefix_of_length", index_file(
+        '{"a":{"offset":128,"length":5,"\\u006ce":0}}'),
+           'entry with an extra member "\\u006ce" (= "le", a prefix of "length"): ignored',
+           "R-IDX-4", ACCEPT, ["R-IDX-9"], kv={"a": b"hello"})
+
+
 def _migration_numbers(C):
     """M-4 (3) compares exact values.  0.1.0 writes plain integers, so a migrator's fast path
     for them must not be the only path: these members take the general one."""
@@ -79,5 +107,6 @@ def cases():
     C = Cases("mutation")
     _u64_fields(C)
     _surrogates(C)
+    _escaped_keys(C)
     _migration_numbers(C)
     return C
