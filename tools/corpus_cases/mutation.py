@@ -28,6 +28,12 @@ def _u64_fields(C):
     C.read("high32_kv_chunk_end", B.patch_u64(S, B.OFF_KV_CHUNK_END, h["kv_chunk_end"] + HIGH),
            "kv_chunk_end with 2^32 added: only its low 32 bits equal evt_offset (strict "
            "R-LAY-4); compat does not use kv_chunk_end", "R-LAY-4", ACCEPT)
+    C.read("high16_evt_count", B.patch_u32(S, B.OFF_EVT_COUNT, h["evt_count"] + 0x10000),
+           "header evt_count = the section count + 65536: equal in their low 16 bits only",
+           "R-EVT-9", ACCEPT)
+    C.read("high16_evt_base_id", B.patch_u32(S, B.OFF_EVT_BASE_ID, 0x10000 + 5),
+           "evt_base_id 65541: the dump's ids need all of its bits", ACCEPT, ACCEPT,
+           ["R-EVT-10"])
     V = canon_v1({"a": b"x"})
     C.read("high32_v1_index_offset",
            B.patch_u64(V, B.OFF_V1_INDEX_OFFSET, B.get_u64(V, B.OFF_V1_INDEX_OFFSET) + HIGH),

@@ -8,7 +8,7 @@ $ref (#/$defs/..).
 
 RULE_PATTERN = r"^([RW]-[A-Z0-9]+-[0-9]+|[MD]-[0-9]+)$"
 AREA_PATTERN = ("(header|layout|chunks|index|events|payload|v1|migration|writer|js|large|"
-                "regression)")
+                "regression|mutation)")
 
 MANIFEST_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
