@@ -41,6 +41,15 @@ def _u64_fields(C):
            "R-LAY-1", "R-LAY-1")
 
 
+def _layout_edges(C):
+    """Regions one byte too early: the event section starting at the last header byte."""
+    data = B.header_v2(kv_index_offset=135, kv_index_length=2, kv_chunk_end=127,
+                       evt_offset=127, evt_length=8, evt_count=0) + bytes(7) + b"{}"
+    C.read("chunk_end_127", data, "kv_chunk_end = evt_offset = 127: an empty event section "
+           "whose first byte is the last (zero) reserved header byte; every other rule holds",
+           "R-LAY-3", ACCEPT)
+
+
 def _surrogates(C):
     """A surrogate pair is a high then a low surrogate; a decoder that pairs any two
     surrogate escapes (or any surrogate with the next escape) accepts these."""
@@ -112,6 +121,7 @@ def _migration_numbers(C):
 def cases():
     C = Cases("mutation")
     _u64_fields(C)
+    _layout_edges(C)
     _surrogates(C)
     _escaped_keys(C)
     _migration_numbers(C)
