@@ -50,6 +50,19 @@ def _layout_edges(C):
            "R-LAY-3", ACCEPT)
 
 
+def _event_count_wrap(C):
+    """8 + 19 * count + pad in 32 bits: count 678152731 makes it 3 * 2^32 + 10, so a reader
+    that computes it in 32 bits finds 10 bytes, which fit this 12-byte section."""
+    n = 678152731
+    assert (8 + 19 * n + (4 - n % 4) % 4) % 2**32 == 10
+    data = (B.header_v2(kv_index_offset=140, kv_index_length=2, kv_chunk_end=128,
+                        evt_offset=128, evt_length=12, evt_count=n)
+            + B.u32(n) + bytes(8) + b"{}")
+    C.read("section_count_wraps_32", data, f"section count {n} in a 12-byte section: "
+           "8 + 19 * count + pad is 3 * 2^32 + 10 (10 modulo 2^32)", ("R-EVT-3", "R-EVT-4"),
+           "R-EVT-3")
+
+
 def _surrogates(C):
     """A surrogate pair is a high then a low surrogate; a decoder that pairs any two
     surrogate escapes (or any surrogate with the next escape) accepts these."""
@@ -122,6 +135,7 @@ def cases():
     C = Cases("mutation")
     _u64_fields(C)
     _layout_edges(C)
+    _event_count_wrap(C)
     _surrogates(C)
     _escaped_keys(C)
     _migration_numbers(C)
