@@ -383,12 +383,50 @@ def cmd_check(args) -> int:
     return 1 if bad else 0
 
 
+def cmd_relocate(args) -> int:
+    """Mutants whose file moved: find the tracked file that holds the snippet exactly once
+    (same base name first) and rewrite the `@` line of the list."""
+    all_m = mlist.load()
+    bad = mlist.stale(all_m, REPO)
+    files = [f for f in tracked_files() if f.endswith((".c", ".h", ".py"))]
+    texts: dict[str, str] = {}
+    moved = 0
+    for m in all_m:
+        if m.id not in bad:
+            continue
+        base = os.path.basename(m.file)
+        cands = sorted(files, key=lambda f: os.path.basename(f) != base)
+        hit = None
+        for f in cands:
+            if f not in texts:
+                texts[f] = (REPO / f).read_text(encoding="utf-8", errors="replace")
+            if texts[f].count(m.find) == 1:
+                hit = f
+                break
+        if hit is None:
+            print(f"STALE {m.id}: {bad[m.id]} (no file holds the snippet exactly once)")
+            continue
+        src = MUTANT_FILE[m.id]
+        text = src.read_text(encoding="utf-8")
+        text = re.sub(rf"^@ {re.escape(m.id)}\s+{re.escape(m.file)}\s", lambda mm: mm.group(0)
+                      .replace(m.file, hit), text, count=1, flags=re.M)
+        src.write_text(text, encoding="utf-8")
+        print(f"moved {m.id}: {m.file} -> {hit}")
+        moved += 1
+    print(f"mutate: {moved} mutant(s) relocated")
+    return 0
+
+
+MUTANT_FILE: dict[str, Path] = {}
+
+
 def main(argv: list[str]) -> int:
     p = argparse.ArgumentParser(prog="tools/mutate/mutate.py", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
     c = sub.add_parser("check", help="report STALE mutants (the snippet must occur once)")
     c.add_argument("--sample", help="also check that every id of this sample file exists")
+    sub.add_parser("relocate", help="rewrite the file of mutants whose snippet moved")
     r = sub.add_parser("run", help="run mutants against the conformance suite")
     r.add_argument("-j", "--jobs", type=int, default=2, help="mutants in parallel (default 2)")
     r.add_argument("--ids", help="comma-separated mutant ids")
@@ -402,6 +440,11 @@ def main(argv: list[str]) -> int:
     r.add_argument("-v", "--verbose", action="store_true", help="print every mutant")
     args = p.parse_args(argv)
     try:
+        if args.cmd == "relocate":
+            for path in sorted(mlist.MUTANT_DIR.glob("*.txt")):
+                for m in mlist.parse(path.read_text(encoding="utf-8"), path.name):
+                    MUTANT_FILE[m.id] = path
+            return cmd_relocate(args)
         return cmd_check(args) if args.cmd == "check" else cmd_run(args)
     except mlist.ListError as e:
         print(f"mutate: {e}", file=sys.stderr)
