@@ -120,7 +120,9 @@ def _migration_numbers(C):
             ("id_times_ten", entry_text(2).replace('"id":2', '"id":2e1'),
              "id 2e1 (20) under the key of id 2"),
             ("id_negative_exponent", entry_text(2).replace('"id":2', '"id":-2e0'),
-             "id -2e0 under the key of id 2")):
+             "id -2e0 under the key of id 2"),
+            ("kind_true", entry_text(2, kind=True), "kind true (Number(true) is 1)"),
+            ("ts_true", entry_text(2, ts=True), "ts true")):
         kv = entries([1, 3], "3", {lk(2): text.encode()})
         C.migrate(f"malformed_{name}", canon_v1(kv), f"entry 2 with {what}: malformed, it "
                   "stays in the map and id 2 becomes a gap event", ACCEPT, ACCEPT,
@@ -131,6 +133,39 @@ def _migration_numbers(C):
               n_events=12, kv_keys=keys_agent | {lk(12)}, gaps=11)
 
 
+def _migration_seq(C):
+    """meta/log_entry_seq defines S only when it is exactly a `uint` of 4.1 (M-6)."""
+    keys_agent = set(AGENT)
+    for name, seq, what in (("seq_trailing_space", "3 ", '"3 " (Number("3 ") is 3)'),
+                            ("seq_leading_space", " 3", '" 3"'),
+                            ("seq_leading_zero", "03", '"03"'),
+                            ("seq_2p53", "9007199254740992", "2^53")):
+        C.migrate(name, canon_v1(entries([1, 2], seq)), f"entries 1, 2 and meta/log_entry_seq "
+                  f"{what}: not a uint of at most 2^53-1, so no S: two events and the key stays",
+                  ACCEPT, ACCEPT, ["M-6", "M-7"], base=0, n_events=2,
+                  kv_keys=keys_agent | {"meta/log_entry_seq"}, gaps=0)
+
+
+def _index_values(C):
+    """Entry values whose sums or fields only fit 64 bits, and member names that only start
+    like offset and length."""
+    big = 2**32 + 128
+    C.read("offset_2p32_plus_128", index_file('{"a":{"offset":%d,"length":5}}' % big),
+           f"offset 2^32+128 ({big}): its low 32 bits are the offset of a real chunk",
+           ("R-CHK-1", "R-CHK-2"), "R-CHK-1")
+    b = B.V2()
+    b.chunk(b"hello", key="a", prefix=0x10005)
+    b.section([])
+    b.index()
+    C.read("chunk_prefix_65541", b.build(), "the chunk of 'a' has length field 65541 (5 in "
+           "its low 16 bits); the index says 5", "R-CHK-3", ACCEPT, kv={"a": b"hello"})
+    for name, extra in (("lengths", '"lengths":0'), ("offsets", '"offsets":0'),
+                        ("length_prefix", '"len":0')):
+        C.read(f"entry_member_{name}", index_file('{"a":{"offset":128,"length":5,%s}}' % extra),
+               f"entry with an extra member {extra.split(':')[0]}: an unknown member, ignored "
+               "in compat", "R-IDX-4", ACCEPT, ["R-IDX-9"], kv={"a": b"hello"})
+
+
 def cases():
     C = Cases("mutation")
     _u64_fields(C)
@@ -139,4 +174,6 @@ def cases():
     _surrogates(C)
     _escaped_keys(C)
     _migration_numbers(C)
+    _migration_seq(C)
+    _index_values(C)
     return C
