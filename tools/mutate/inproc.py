@@ -45,8 +45,8 @@ def main(argv: list[str]) -> int:
         def call(self, args, stdin=None):
             start = time.monotonic()
             out, err = io.BytesIO(), io.BytesIO()
-            saved = sys.stdin, sys.stdout, sys.stderr
             with lock:
+                saved = sys.stdin, sys.stdout, sys.stderr
                 sys.stdin = io.TextIOWrapper(io.BytesIO(stdin or b""), encoding="utf-8")
                 sys.stdout = io.TextIOWrapper(out, encoding="utf-8", write_through=True)
                 sys.stderr = io.TextIOWrapper(err, encoding="utf-8", write_through=True)
