@@ -166,6 +166,41 @@ def _index_values(C):
                "in compat", "R-IDX-4", ACCEPT, ["R-IDX-9"], kv={"a": b"hello"})
 
 
+def _writer_input(C):
+    """Dumps that break D-1, D-3, D-4 or D-5: a writer parsing them leniently (a JSON library,
+    numbers as doubles, hex in any case) writes what no reader's dump describes."""
+    from .common import TS0, payload
+    from .dumptext import dump_text
+    evs = [B.ev(TS0, payload("a", {"n": 1}), kind=1, source=2)]
+    base = dump_text([("a", b"hello")], evs, 0, 0)
+    for name, old, new, rule, what in (
+            ("kind_leading_zero", b'"kind":1,', b'"kind":01,', "D-3", "kind written 01"),
+            ("kind_256", b'"kind":1,', b'"kind":256,', "D-3", "kind 256"),
+            ("source_256", b'"source":2,', b'"source":256,', "D-3", "source 256"),
+            ("flags_2p32", b'"flags":0,"evt_base_id"', b'"flags":4294967296,"evt_base_id"',
+             "D-3", "header flags 2^32"),
+            ("format_version_0", b'"format_version":2', b'"format_version":0', "D-3",
+             "format_version 0"),
+            ("format_version_3", b'"format_version":2', b'"format_version":3', "D-3",
+             "format_version 3"),
+            ("ts_2p64", b'"ts":"%d"' % TS0, b'"ts":"18446744073709551616"', "D-3",
+             "ts 2^64 (does not fit 64 bits)"),
+            ("ts_leading_zero", b'"ts":"%d"' % TS0, b'"ts":"0%d"' % TS0, "D-3",
+             "ts with a leading zero"),
+            ("value_hex_uppercase", b'"value_hex":"68656c6c6f"', b'"value_hex":"68656C6C6F"',
+             "D-4", "value_hex in uppercase"),
+            ("value_hex_odd", b'"value_hex":"68656c6c6f"', b'"value_hex":"68656c6c6"', "D-4",
+             "value_hex with an odd number of digits"),
+            ("key_raw_tab", b'{"key":"a"', b'{"key":"a\tb"', "D-5",
+             "a raw tab inside the key string"),
+            ("value_utf8_not_utf8", b'"value_utf8":"hello"', b'"value_utf8":"hell\xff"', "D-1",
+             "a byte FF (the dump is not UTF-8)")):
+        assert old in base, old
+        text = base.replace(old, new.replace(b"\\t", b"\t").replace(b"\\xff", b"\xff"), 1)
+        C.write(name, text, f"a dump with {what}: not a conformance dump ({rule}), refused",
+                rule)
+
+
 def cases():
     C = Cases("mutation")
     _u64_fields(C)
@@ -176,4 +211,5 @@ def cases():
     _migration_numbers(C)
     _migration_seq(C)
     _index_values(C)
+    _writer_input(C)
     return C
