@@ -74,6 +74,21 @@ def _surrogates(C):
                "R-IDX-6", "R-IDX-11")
 
 
+def _strict_keys(C):
+    """Strict keys: raw controls (also inside a long key, past an 8-byte fast path) are not
+    JSON; \\u escapes are only for controls without a short form."""
+    for name, raw, what in (("key_raw_1f", b'"a\x1fb"', "a raw U+001F"),
+                            ("key_raw_01_in_long_key", b'"abcdefghijklmnop\x01qrstuvwxyz"',
+                             "a raw U+0001 after 16 plain bytes")):
+        C.read(name, index_file(one(raw)), f"key holding {what}: not a JSON string",
+               "R-IDX-2", "R-IDX-2")
+    for name, text, key in (("key_escaped_cr_long_form", '"\\u000d"', "\r"),
+                            ("key_escaped_space", '"\\u0020"', " "),
+                            ("key_escaped_1f", '"a\\u001f"', "a\x1f")):
+        C.read(name, index_file(one(text)), f"key written {text}", "R-IDX-6" if "1f" not in
+               name else ACCEPT, ACCEPT, ["R-IDX-6"], kv={key: b"hello"})
+
+
 def _escaped_keys(C):
     """Compat decodes escaped keys: the UTF-8 length boundaries and the order and equality of
     decoded keys (a key that is a prefix of another sorts first)."""
@@ -208,6 +223,7 @@ def cases():
     _layout_edges(C)
     _event_count_wrap(C)
     _surrogates(C)
+    _strict_keys(C)
     _escaped_keys(C)
     _migration_numbers(C)
     _migration_seq(C)
