@@ -42,6 +42,11 @@ def main(argv: list[str]) -> int:
     lock = threading.Lock()
 
     class InProcess(ad.Adapter):
+        def load_capabilities(self):
+            caps = super().load_capabilities()
+            caps.serve = False  # every call goes through call() below, in this process
+            return caps
+
         def call(self, args, stdin=None):
             start = time.monotonic()
             out, err = io.BytesIO(), io.BytesIO()
