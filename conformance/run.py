@@ -15,6 +15,7 @@ import re
 import shlex
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -98,6 +99,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                    help="also cross-check every writer against every reader")
     p.add_argument("--json", type=Path, metavar="REPORT.json", help="write a JSON report")
     p.add_argument("-v", "--verbose", action="store_true", help="list every result")
+    p.add_argument("--fail-fast", action="store_true",
+                   help="stop at the first failure, smallest inputs first (tools/mutate)")
     generate_cli.add_arguments(p)
     args = p.parse_args(argv)
     if args.jobs < 1 or args.timeout <= 0 or (args.wall_timeout or 1) <= 0:
@@ -196,10 +199,20 @@ def _known_path(text: str) -> Path:
 # --- running --------------------------------------------------------------------------------
 
 def run_cases(adapters: list[ad.Adapter], cases: list[corpus_mod.Case], checker: Checker,
-              jobs: int) -> list[Result]:
+              jobs: int, fail_fast: bool = False) -> list[Result]:
     work = [(a, c) for a in adapters for c in cases]
-    return [row for rows in ordered_map(lambda t: checker.run_case(*t), work, jobs)
-            for row in rows]
+    if fail_fast:  # a mutation run wants one failure, soon: cheap cases first, stop at the first
+        work.sort(key=lambda t: t[1].path.stat().st_size)
+    stop = threading.Event()
+
+    def one(t: tuple[ad.Adapter, corpus_mod.Case]) -> list[Result]:
+        if stop.is_set():
+            return []
+        rows = checker.run_case(*t)
+        if fail_fast and any(r.failure for r in rows):
+            stop.set()
+        return rows
+    return [row for rows in ordered_map(one, work, jobs) for row in rows]
 
 
 def promote_rule_mismatches(rows: list[Result]) -> None:
@@ -241,7 +254,7 @@ def main(argv: list[str]) -> int:
     try:
         with tempfile.TemporaryDirectory(prefix="acepack-conformance-") as tmp:
             checker = Checker(schema=schema, workdir=Path(tmp), defined_rules=corpus.rules)
-            rows += run_cases(usable, corpus.cases, checker, args.jobs)
+            rows += run_cases(usable, corpus.cases, checker, args.jobs, args.fail_fast)
             matrix_rows = (matrix.run(usable, corpus.cases, Path(tmp), args.jobs)
                            if args.matrix else [])
     except OSError as e:  # e.g. the corpus was regenerated while we ran

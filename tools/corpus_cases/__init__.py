@@ -4,7 +4,7 @@ SPEC_VERSION = "1.0.1"
 
 # Areas in manifest order. Each module defines cases() -> Cases.
 AREAS = ["header", "layout", "chunks", "index", "events", "payload", "v1", "migration",
-         "writer", "js", "large", "regression", "clarify_101"]
+         "writer", "js", "large", "regression", "clarify_101", "mutation"]
 
 
 def collect(only=None):

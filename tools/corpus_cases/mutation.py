@@ -1,0 +1,232 @@
+"""mutation/: cases added because a planted bug survived the rest of the corpus (tools/mutate).
+
+Each case names the mistake it catches.  Verdicts follow the spec; the expected dumps and
+outputs come from pyacepack like every other case."""
+
+from . import binfmt as B
+from .common import canon, canon_v1, small
+from .index import f as index_file, one
+from .migration import AGENT, entries, entry_text, lk
+from .model import ACCEPT, Cases
+
+HIGH = 2**32  # added to a u64 field: a reader that keeps only the low 32 bits sees no change
+
+
+def _u64_fields(C):
+    """u64 header fields read as their low 32 bits (a 32-bit int, or a JS reader that used
+    getUint32 on the second half of the field)."""
+    S = small()
+    h = B.parse_v2_header(S)
+    for off, name, strict, compat in (
+            (B.OFF_KV_INDEX_OFFSET, "kv_index_offset", ("R-LAY-1", "R-LAY-5"), "R-LAY-1"),
+            (B.OFF_KV_INDEX_LENGTH, "kv_index_length", ("R-LAY-1",), "R-LAY-1"),
+            (B.OFF_EVT_OFFSET, "evt_offset", ("R-LAY-2", "R-LAY-4", "R-LAY-5"), "R-LAY-2"),
+            (B.OFF_EVT_LENGTH, "evt_length", ("R-LAY-2", "R-LAY-5"), "R-LAY-2")):
+        C.read(f"high32_{name}", B.patch_u64(S, off, B.get_u64(S, off) + HIGH),
+               f"{name} with 2^32 added: its low 32 bits are the valid value, so a reader "
+               "that keeps only those accepts the file", strict, compat)
+    C.read("high32_kv_chunk_end", B.patch_u64(S, B.OFF_KV_CHUNK_END, h["kv_chunk_end"] + HIGH),
+           "kv_chunk_end with 2^32 added: only its low 32 bits equal evt_offset (strict "
+           "R-LAY-4); compat does not use kv_chunk_end", "R-LAY-4", ACCEPT)
+    C.read("high16_evt_count", B.patch_u32(S, B.OFF_EVT_COUNT, h["evt_count"] + 0x10000),
+           "header evt_count = the section count + 65536: equal in their low 16 bits only",
+           "R-EVT-9", ACCEPT)
+    C.read("high16_evt_base_id", B.patch_u32(S, B.OFF_EVT_BASE_ID, 0x10000 + 5),
+           "evt_base_id 65541: the dump's ids need all of its bits", ACCEPT, ACCEPT,
+           ["R-EVT-10"])
+    V = canon_v1({"a": b"x"})
+    C.read("high32_v1_index_offset",
+           B.patch_u64(V, B.OFF_V1_INDEX_OFFSET, B.get_u64(V, B.OFF_V1_INDEX_OFFSET) + HIGH),
+           "v1 index_offset with 2^32 added (its low 32 bits are the valid offset)",
+           "R-LAY-1", "R-LAY-1")
+
+
+def _layout_edges(C):
+    """Regions one byte too early: the event section starting at the last header byte."""
+    data = B.header_v2(kv_index_offset=135, kv_index_length=2, kv_chunk_end=127,
+                       evt_offset=127, evt_length=8, evt_count=0) + bytes(7) + b"{}"
+    C.read("chunk_end_127", data, "kv_chunk_end = evt_offset = 127: an empty event section "
+           "whose first byte is the last (zero) reserved header byte; every other rule holds",
+           "R-LAY-3", ACCEPT)
+
+
+def _event_count_wrap(C):
+    """8 + 19 * count + pad in 32 bits: count 678152731 makes it 3 * 2^32 + 10, so a reader
+    that computes it in 32 bits finds 10 bytes, which fit this 12-byte section."""
+    n = 678152731
+    assert (8 + 19 * n + (4 - n % 4) % 4) % 2**32 == 10
+    data = (B.header_v2(kv_index_offset=140, kv_index_length=2, kv_chunk_end=128,
+                        evt_offset=128, evt_length=12, evt_count=n)
+            + B.u32(n) + bytes(8) + b"{}")
+    C.read("section_count_wraps_32", data, f"section count {n} in a 12-byte section: "
+           "8 + 19 * count + pad is 3 * 2^32 + 10 (10 modulo 2^32)", ("R-EVT-3", "R-EVT-4"),
+           "R-EVT-3")
+
+
+def _surrogates(C):
+    """A surrogate pair is a high then a low surrogate; a decoder that pairs any two
+    surrogate escapes (or any surrogate with the next escape) accepts these."""
+    for name, text, what in (
+            ("key_two_lows", '"\\udc00\\udc00"', "two low surrogate escapes"),
+            ("key_low_then_high_then_low", '"\\udc00\\ud83d\\ude00"', "a lone low surrogate "
+             "escape before a valid pair")):
+        C.read(name, index_file(one(text)), f"key written {text}: {what}, not Unicode text",
+               "R-IDX-6", "R-IDX-11")
+
+
+def _strict_keys(C):
+    """Strict keys: raw controls (also inside a long key, past an 8-byte fast path) are not
+    JSON; \\u escapes are only for controls without a short form."""
+    for name, raw, what in (("key_raw_1f", b'"a\x1fb"', "a raw U+001F"),
+                            ("key_raw_01_in_long_key", b'"abcdefghijklmnop\x01qrstuvwxyz"',
+                             "a raw U+0001 after 16 plain bytes")):
+        C.read(name, index_file(one(raw)), f"key holding {what}: not a JSON string",
+               "R-IDX-2", "R-IDX-2")
+    for name, text, key in (("key_escaped_cr_long_form", '"\\u000d"', "\r"),
+                            ("key_escaped_space", '"\\u0020"', " "),
+                            ("key_escaped_1f", '"a\\u001f"', "a\x1f")):
+        C.read(name, index_file(one(text)), f"key written {text}", "R-IDX-6" if "1f" not in
+               name else ACCEPT, ACCEPT, ["R-IDX-6"], kv={key: b"hello"})
+
+
+def _escaped_keys(C):
+    """Compat decodes escaped keys: the UTF-8 length boundaries and the order and equality of
+    decoded keys (a key that is a prefix of another sorts first)."""
+    for name, text, key in (("key_escaped_u07ff", '"\\u07ff"', "\u07ff"),
+                            ("key_escaped_u0800", '"\\u0800"', "\u0800"),
+                            ("key_escaped_uffff", '"\\uffff"', "\uffff"),
+                            ("key_escaped_u0080", '"\\u0080"', "\u0080")):
+        C.read(name, index_file(one(text)), f"key written {text}: the last or first code point "
+               "of a UTF-8 length; compat decodes it", "R-IDX-6", ACCEPT, ["R-IDX-11"],
+               kv={key: b"hello"})
+    C.read("keys_escaped_prefix", index_file('{"ab":%s,"\\u0061":%s}' % (
+        '{"offset":141,"length":5}', '{"offset":128,"length":5}')),
+           'keys "ab" and "\\u0061" (= "a", a prefix of "ab"): the dump lists "a" first',
+           "R-IDX-6", ACCEPT, ["D-6"], kv={"a": b"hello", "ab": b"world"})
+    C.read("keys_escaped_prefix_reversed", index_file('{"\\u0061b":%s,"a":%s}' % (
+        '{"offset":141,"length":5}', '{"offset":128,"length":5}')),
+           'keys "\\u0061b" (= "ab") and "a": the dump lists "a" first',
+           "R-IDX-6", ACCEPT, ["D-6"], kv={"a": b"hello", "ab": b"world"})
+    C.read("entry_escaped_name_prefix_of_offset", index_file(
+        '{"a":{"offset":128,"length":5,"\\u006f":141}}'),
+           'entry with an extra member "\\u006f" (= "o", a prefix of "offset"): an unknown '
+           "member, ignored", "R-IDX-4", ACCEPT, ["R-IDX-9"], kv={"a": b"hello"})
+    C.read("entry_escaped_name_prefix_of_length", index_file(
+        '{"a":{"offset":128,"length":5,"\\u006ce":0}}'),
+           'entry with an extra member "\\u006ce" (= "le", a prefix of "length"): ignored',
+           "R-IDX-4", ACCEPT, ["R-IDX-9"], kv={"a": b"hello"})
+
+
+def _migration_numbers(C):
+    """M-4 (3) compares exact values.  0.1.0 writes plain integers, so a migrator's fast path
+    for them must not be the only path: these members take the general one."""
+    keys_agent = set(AGENT)
+    for name, text, what in (
+            ("kind_256_exponent", entry_text(2).replace('"kind":1', '"kind":2.56e2'),
+             "kind 2.56e2 (256, out of range)"),
+            ("source_256_exponent", entry_text(2).replace('"content_source":2',
+                                                          '"content_source":25.6e1'),
+             "content_source 25.6e1 (256, out of range)"),
+            ("flags_256_exponent", entry_text(2)[:-1] + ',"flags":2560e-1}',
+             "flags 2560e-1 (256, out of range)"),
+            ("ts_2p53_exponent", entry_text(2).replace('"ts":%d' % (1700000000002),
+                                                       '"ts":9.007199254740992e15'),
+             "ts 9.007199254740992e15 (2^53, out of range)"),
+            ("id_times_ten", entry_text(2).replace('"id":2', '"id":2e1'),
+             "id 2e1 (20) under the key of id 2"),
+            ("id_negative_exponent", entry_text(2).replace('"id":2', '"id":-2e0'),
+             "id -2e0 under the key of id 2"),
+            ("kind_true", entry_text(2, kind=True), "kind true (Number(true) is 1)"),
+            ("ts_true", entry_text(2, ts=True), "ts true")):
+        kv = entries([1, 3], "3", {lk(2): text.encode()})
+        C.migrate(f"malformed_{name}", canon_v1(kv), f"entry 2 with {what}: malformed, it "
+                  "stays in the map and id 2 becomes a gap event", ACCEPT, ACCEPT,
+                  ["M-4", "M-7"], base=0, n_events=3, kv_keys=keys_agent | {lk(2)}, gaps=1)
+    kv = entries([1], "12", {lk(12): entry_text(12).replace('"id":12', '"id":1.2').encode()})
+    C.migrate("malformed_id_fraction_digits", canon_v1(kv), "entry 12 with id 1.2: its digits "
+              "are those of 12, its value is not", ACCEPT, ACCEPT, ["M-4", "M-7"], base=0,
+              n_events=12, kv_keys=keys_agent | {lk(12)}, gaps=11)
+
+
+def _migration_seq(C):
+    """meta/log_entry_seq defines S only when it is exactly a `uint` of 4.1 (M-6)."""
+    keys_agent = set(AGENT)
+    for name, seq, what in (("seq_trailing_space", "3 ", '"3 " (Number("3 ") is 3)'),
+                            ("seq_leading_space", " 3", '" 3"'),
+                            ("seq_leading_zero", "03", '"03"'),
+                            ("seq_2p53", "9007199254740992", "2^53")):
+        C.migrate(name, canon_v1(entries([1, 2], seq)), f"entries 1, 2 and meta/log_entry_seq "
+                  f"{what}: not a uint of at most 2^53-1, so no S: two events and the key stays",
+                  ACCEPT, ACCEPT, ["M-6", "M-7"], base=0, n_events=2,
+                  kv_keys=keys_agent | {"meta/log_entry_seq"}, gaps=0)
+
+
+def _index_values(C):
+    """Entry values whose sums or fields only fit 64 bits, and member names that only start
+    like offset and length."""
+    big = 2**32 + 128
+    C.read("offset_2p32_plus_128", index_file('{"a":{"offset":%d,"length":5}}' % big),
+           f"offset 2^32+128 ({big}): its low 32 bits are the offset of a real chunk",
+           ("R-CHK-1", "R-CHK-2"), "R-CHK-1")
+    b = B.V2()
+    b.chunk(b"hello", key="a", prefix=0x10005)
+    b.section([])
+    b.index()
+    C.read("chunk_prefix_65541", b.build(), "the chunk of 'a' has length field 65541 (5 in "
+           "its low 16 bits); the index says 5", "R-CHK-3", ACCEPT, kv={"a": b"hello"})
+    for name, extra in (("lengths", '"lengths":0'), ("offsets", '"offsets":0'),
+                        ("length_prefix", '"len":0')):
+        C.read(f"entry_member_{name}", index_file('{"a":{"offset":128,"length":5,%s}}' % extra),
+               f"entry with an extra member {extra.split(':')[0]}: an unknown member, ignored "
+               "in compat", "R-IDX-4", ACCEPT, ["R-IDX-9"], kv={"a": b"hello"})
+
+
+def _writer_input(C):
+    """Dumps that break D-1, D-3, D-4 or D-5: a writer parsing them leniently (a JSON library,
+    numbers as doubles, hex in any case) writes what no reader's dump describes."""
+    from .common import TS0, payload
+    from .dumptext import dump_text
+    evs = [B.ev(TS0, payload("a", {"n": 1}), kind=1, source=2)]
+    base = dump_text([("a", b"hello")], evs, 0, 0)
+    for name, old, new, rule, what in (
+            ("kind_leading_zero", b'"kind":1,', b'"kind":01,', "D-3", "kind written 01"),
+            ("kind_256", b'"kind":1,', b'"kind":256,', "D-3", "kind 256"),
+            ("source_256", b'"source":2,', b'"source":256,', "D-3", "source 256"),
+            ("flags_2p32", b'"flags":0,"evt_base_id"', b'"flags":4294967296,"evt_base_id"',
+             "D-3", "header flags 2^32"),
+            ("format_version_0", b'"format_version":2', b'"format_version":0', "D-3",
+             "format_version 0"),
+            ("format_version_3", b'"format_version":2', b'"format_version":3', "D-3",
+             "format_version 3"),
+            ("ts_2p64", b'"ts":"%d"' % TS0, b'"ts":"18446744073709551616"', "D-3",
+             "ts 2^64 (does not fit 64 bits)"),
+            ("ts_leading_zero", b'"ts":"%d"' % TS0, b'"ts":"0%d"' % TS0, "D-3",
+             "ts with a leading zero"),
+            ("value_hex_uppercase", b'"value_hex":"68656c6c6f"', b'"value_hex":"68656C6C6F"',
+             "D-4", "value_hex in uppercase"),
+            ("value_hex_odd", b'"value_hex":"68656c6c6f"', b'"value_hex":"68656c6c6"', "D-4",
+             "value_hex with an odd number of digits"),
+            ("key_raw_tab", b'{"key":"a"', b'{"key":"a\tb"', "D-5",
+             "a raw tab inside the key string"),
+            ("value_utf8_not_utf8", b'"value_utf8":"hello"', b'"value_utf8":"hell\xff"', "D-1",
+             "a byte FF (the dump is not UTF-8)")):
+        assert old in base, old
+        text = base.replace(old, new.replace(b"\\t", b"\t").replace(b"\\xff", b"\xff"), 1)
+        extra = ["W-EVT-2"] if name in ("kind_256", "source_256") else []
+        C.write(name, text, f"a dump with {what}: not a conformance dump ({rule}), refused",
+                rule, [rule] + extra)
+
+
+def cases():
+    C = Cases("mutation")
+    _u64_fields(C)
+    _layout_edges(C)
+    _event_count_wrap(C)
+    _surrogates(C)
+    _strict_keys(C)
+    _escaped_keys(C)
+    _migration_numbers(C)
+    _migration_seq(C)
+    _index_values(C)
+    _writer_input(C)
+    return C
