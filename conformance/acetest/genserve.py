@@ -27,7 +27,7 @@ from pathlib import Path
 
 from . import adapter as ad
 
-_KINDS = {ad.EXIT_OK: ad.OK, ad.EXIT_REJECT: ad.REJECT, ad.EXIT_UNSUPPORTED: ad.UNSUPPORTED}
+_KINDS = ad.KIND_OF_EXIT   # exit 4 is ADAPTER_ERROR here too
 
 
 class _Dead(Exception):
@@ -172,7 +172,7 @@ class Caller:
             self.restarts += 1
             code = proc.returncode
             desc = (self.adapter.limits.describe_wall() if timeout else
-                    "server died: " + (ad._exit_description(code) if code is not None
+                    "server died: " + (ad.exit_description(code) if code is not None
                                        else "end of stream"))
             return ad.Call(ad.TIMEOUT if timeout else ad.CRASH, b"", b"",
                            time.monotonic() - start, desc)

@@ -63,6 +63,9 @@ def serve(inner: list[str]) -> int:
 
 def main(argv: list[str]) -> int:
     mode, inner, args = argv[0], shlex.split(argv[1]), argv[2:]
+    if args[:1] == ["adapter"]:
+        # Wrapping the CLI itself (`acepack adapter ...`, the C reference of --generate).
+        inner, args = inner + ["adapter"], args[1:]
     if mode == "serve-crash" and args == ["serve"]:
         return serve(inner)
     stdin = sys.stdin.buffer.read() if args and args[0] in ("write", "migrate") else None
