@@ -65,6 +65,12 @@ def sync_tree(dest: Path, files: list[str]) -> None:
         dst.parent.mkdir(parents=True, exist_ok=True)
         dst.write_bytes(data)
         shutil.copymode(src, dst)
+    # Files the repository no longer has (moved, renamed) must go too: CMake globs src/.
+    keep = set(files)
+    for path in sorted(dest.rglob("*"), reverse=True):
+        rel = path.relative_to(dest).as_posix()
+        if path.is_file() and rel not in keep:
+            path.unlink()
 
 
 class Worker:
