@@ -217,6 +217,30 @@ def _writer_input(C):
                 rule, [rule] + extra)
 
 
+def _json_structure(C):
+    """JSON structure a hand-written parser gets wrong: a member without its colon, a
+    container closed by the other bracket, a trailing comma inside a compat entry."""
+    from .payload import one as one_payload
+    for name, raw, what in (("payload_member_without_colon", b'{"a" 1}', 'a member without its '
+                             "colon"),
+                            ("payload_object_closed_by_bracket", b'{"a":1]', "an object closed "
+                             "by ]"),
+                            ("payload_array_closed_by_brace", b'{"a":[1}}', "an array closed "
+                             "by }")):
+        C.read(name, one_payload(raw), f"the payload is {raw.decode()!r}: {what}, not JSON",
+               "R-PAY-2", ACCEPT, n_events=1)
+    for name, text, what, strict in (
+            ("entry_trailing_comma", '{"a":{"offset":128,"length":5,}}',
+             "a trailing comma inside the entry (strict: also not the entry shape)",
+             ("R-IDX-2", "R-IDX-4")),
+            ("entry_member_without_colon", '{"a":{"offset" 128,"length":5}}',
+             "an entry member without its colon (strict: also whitespace)",
+             ("R-IDX-2", "R-IDX-3")),
+            ("entry_closed_by_bracket", '{"a":{"offset":128,"length":5]}',
+             "an entry closed by ]", "R-IDX-2")):
+        C.read(name, index_file(text), f"index {text}: {what}, not JSON", strict, "R-IDX-2")
+
+
 def cases():
     C = Cases("mutation")
     _u64_fields(C)
@@ -229,4 +253,5 @@ def cases():
     _migration_seq(C)
     _index_values(C)
     _writer_input(C)
+    _json_structure(C)
     return C
