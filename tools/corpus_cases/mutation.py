@@ -63,6 +63,22 @@ def _event_count_wrap(C):
            "R-EVT-3")
 
 
+def _overlap_out_of_order(C):
+    """R-CHK-4 with the chunks out of index order (a reader that only compares each chunk
+    with the one before it in the index misses it): b's chunk (136, length 2) lies inside
+    a's (128, length 10), whose value holds b's length field."""
+    value_a = b"WXYZ" + B.u32(2) + b"hi"
+    chunks = B.u32(len(value_a)) + value_a
+    index = b'{"b":{"offset":136,"length":2},"a":{"offset":128,"length":10}}'
+    end = 128 + len(chunks)
+    data = (B.header_v2(kv_index_offset=end + 8, kv_index_length=len(index), kv_chunk_end=end,
+                        evt_offset=end, evt_length=8, evt_count=0)
+            + chunks + bytes(8) + index)
+    C.read("overlap_out_of_index_order", data, "the chunk of b (listed first) lies inside the "
+           "chunk of a: chunks overlap, out of index order", "R-CHK-4", ACCEPT,
+           kv={"a": value_a, "b": b"hi"})
+
+
 def _surrogates(C):
     """A surrogate pair is a high then a low surrogate; a decoder that pairs any two
     surrogate escapes (or any surrogate with the next escape) accepts these."""
@@ -246,6 +262,7 @@ def cases():
     _u64_fields(C)
     _layout_edges(C)
     _event_count_wrap(C)
+    _overlap_out_of_order(C)
     _surrogates(C)
     _strict_keys(C)
     _escaped_keys(C)
