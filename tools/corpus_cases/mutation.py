@@ -79,6 +79,20 @@ def _overlap_out_of_order(C):
            kv={"a": value_a, "b": b"hi"})
 
 
+def _overlap_in_prefix(C):
+    """Two empty values whose 4-byte length fields overlap (a at 128, b at 130), listed out of
+    index order: a reader that leaves the length field out of a chunk's extent misses it."""
+    chunks = bytes(6)  # a's field 128..131 and b's field 130..133 are all zero: length 0
+    index = b'{"b":{"offset":130,"length":0},"a":{"offset":128,"length":0}}'
+    end = 128 + len(chunks)
+    data = (B.header_v2(kv_index_offset=end + 8, kv_index_length=len(index), kv_chunk_end=end,
+                        evt_offset=end, evt_length=8, evt_count=0)
+            + chunks + bytes(8) + index)
+    C.read("overlap_in_length_fields", data, "the chunks of b (130) and a (128), both empty, "
+           "overlap in their length fields; out of index order", "R-CHK-4", ACCEPT,
+           kv={"a": b"", "b": b""})
+
+
 def _surrogates(C):
     """A surrogate pair is a high then a low surrogate; a decoder that pairs any two
     surrogate escapes (or any surrogate with the next escape) accepts these."""
@@ -263,6 +277,7 @@ def cases():
     _layout_edges(C)
     _event_count_wrap(C)
     _overlap_out_of_order(C)
+    _overlap_in_prefix(C)
     _surrogates(C)
     _strict_keys(C)
     _escaped_keys(C)
