@@ -167,6 +167,8 @@ def _migration_numbers(C):
             ("id_negative_exponent", entry_text(2).replace('"id":2', '"id":-2e0'),
              "id -2e0 under the key of id 2"),
             ("kind_true", entry_text(2, kind=True), "kind true (Number(true) is 1)"),
+            ("kind_leading_zero", entry_text(2).replace('"kind":1', '"kind":01'),
+             "kind 01 (not JSON)"),
             ("ts_true", entry_text(2, ts=True), "ts true")):
         kv = entries([1, 3], "3", {lk(2): text.encode()})
         C.migrate(f"malformed_{name}", canon_v1(kv), f"entry 2 with {what}: malformed, it "
@@ -176,6 +178,28 @@ def _migration_numbers(C):
     C.migrate("malformed_id_fraction_digits", canon_v1(kv), "entry 12 with id 1.2: its digits "
               "are those of 12, its value is not", ACCEPT, ACCEPT, ["M-4", "M-7"], base=0,
               n_events=12, kv_keys=keys_agent | {lk(12)}, gaps=11)
+
+
+def _migration_ids(C):
+    keys_agent = set(AGENT)
+    kv = entries([1, 3], "3", {lk(12): entry_text(12).replace('"id":12', '"id":1').encode()})
+    C.migrate("malformed_id_prefix_of_key", canon_v1(kv), "entry under the key of id 12 with "
+              "id 1 (a prefix of its digits): malformed, it stays", ACCEPT, ACCEPT,
+              ["M-4", "M-7"], base=0, n_events=3, kv_keys=keys_agent | {lk(12)}, gaps=1)
+    big = 2**64
+    kv = {**AGENT, "core/log/%d" % big: entry_text(big, ts=1).encode()}
+    C.migrate("id_2p64", canon_v1(kv), "one well-formed entry with id 2^64 (key and id agree): "
+              "not representable, refused", "M-8", "M-8", ["M-3", "M-8"])
+
+
+def _write_order(C):
+    """More than 16 integer-like keys: their canonical order (numeric) differs from the
+    dump's (bytes) across a whole run of a merge sort."""
+    from .dumptext import dump_text
+    keys = sorted((str(i) for i in range(20)), key=lambda k: k.encode())
+    C.write("integer_keys_0_to_19", dump_text([(k, k.encode()) for k in keys], [], 0, 0),
+            "keys 0..19: written in numeric order 0, 1, 2, .., 19 (W-CAN-1), not in the "
+            "dump's byte order 0, 1, 10, 11, ..", ACCEPT, ["W-CAN-1"])
 
 
 def _migration_seq(C):
@@ -283,6 +307,8 @@ def cases():
     _escaped_keys(C)
     _migration_numbers(C)
     _migration_seq(C)
+    _migration_ids(C)
+    _write_order(C)
     _index_values(C)
     _writer_input(C)
     _json_structure(C)
