@@ -192,6 +192,25 @@ def _migration_ids(C):
               "not representable, refused", "M-8", "M-8", ["M-3", "M-8"])
 
 
+def _migration_index_order(C):
+    """A v1 index need not list the log entries in id order; the events are in id order."""
+    from .v1 import log_value
+    keys_agent = set(AGENT)
+    for name, ids, what in (("log_index_order_3_1_2", [3, 1, 2], "ids 3, 1, 2"),
+                            ("log_index_order_2p31", [2**31, 2**31 - 1],
+                             "ids 2^31 then 2^31-1 (in 32-bit signed ints, 2^31 is negative)")):
+        b = B.V1()
+        for k, v in AGENT.items():
+            b.chunk(v, key=k)
+        for i in ids:
+            b.chunk(log_value(i), key=lk(i))
+        b.index()
+        lo = min(ids)
+        C.migrate(name, b.build(), f"a v1 index listing the log entries {what}: the events "
+                  "follow id order", ACCEPT, ACCEPT, ["M-5", "M-6"], base=lo - 1,
+                  n_events=len(ids), kv_keys=keys_agent, gaps=0)
+
+
 def _write_order(C):
     """More than 16 integer-like keys: their canonical order (numeric) differs from the
     dump's (bytes) across a whole run of a merge sort."""
@@ -309,6 +328,7 @@ def cases():
     _migration_seq(C)
     _migration_ids(C)
     _write_order(C)
+    _migration_index_order(C)
     _index_values(C)
     _writer_input(C)
     _json_structure(C)
