@@ -186,10 +186,11 @@ def _migration_ids(C):
     C.migrate("malformed_id_prefix_of_key", canon_v1(kv), "entry under the key of id 12 with "
               "id 1 (a prefix of its digits): malformed, it stays", ACCEPT, ACCEPT,
               ["M-4", "M-7"], base=0, n_events=3, kv_keys=keys_agent | {lk(12)}, gaps=1)
-    big = 2**64
-    kv = {**AGENT, "core/log/%d" % big: entry_text(big, ts=1).encode()}
-    C.migrate("id_2p64", canon_v1(kv), "one well-formed entry with id 2^64 (key and id agree): "
-              "not representable, refused", "M-8", "M-8", ["M-3", "M-8"])
+    for name, big, what in (("id_2p64", 2**64, "2^64"),
+                            ("id_2p64_plus_5", 2**64 + 5, "2^64+5 (5 modulo 2^64)")):
+        kv = {**AGENT, "core/log/%d" % big: entry_text(big, ts=1).encode()}
+        C.migrate(name, canon_v1(kv), f"one well-formed entry with id {what} (key and id "
+                  "agree): not representable, refused", "M-8", "M-8", ["M-3", "M-8"])
 
 
 def _migration_index_order(C):
