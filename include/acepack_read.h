@@ -29,10 +29,12 @@
  *   - Opaque objects (acepack_store) are only ever used through pointers:
  *     their layout may change at any release.
  *   - Structs the caller allocates (acepack_reader, acepack_table,
- *     acepack_index_iter, acepack_mapping) may only be filled by the library;
- *     their size may change at a major version only.  Their fields that are
- *     not documented as readable are private and may change meaning at any
- *     release.
+ *     acepack_index_iter, acepack_mapping; the writer's acepack_parsed_dump)
+ *     may only be filled by the library; their size may change at a major
+ *     version only.  Private fields are marked one way only: they are the
+ *     members of a nested struct named `priv`, which a caller never reads
+ *     or writes and which may change at any release.  Every other field is
+ *     documented and read-only for the caller.
  *   - Option and description structs the caller fills (acepack_content,
  *     acepack_migrate_options, acepack_store_options, acepack_io, ...) must
  *     be zeroed before use (memset or `= {0}`), so that a field added at the
@@ -178,7 +180,7 @@ typedef struct acepack_span {
 /*! acepack_reader :
  *  Keep it anywhere (usually on the stack); it holds no resources, so there
  *  is no close function.  Fields are filled by acepack_open() and are
- *  read-only for the caller.  The `priv` part is private to the library.
+ *  read-only for the caller; `priv` is private to the library.
  *  For a version 1 file the event fields are 0 and chunk_end = index_offset. */
 typedef struct acepack_reader {
     const uint8_t *data;       /* the file bytes given to acepack_open() */
@@ -356,10 +358,13 @@ typedef struct acepack_entry {
     uint64_t entry_offset;
 } acepack_entry;
 
-/*! acepack_index_iter : iteration state, caller-owned, no resources. */
+/*! acepack_index_iter : iteration state, caller-owned, no resources; every
+ *  field is private (`priv`). */
 typedef struct acepack_index_iter {
-    const acepack_reader *r;
-    size_t pos;
+    struct {            /* private */
+        const acepack_reader *r;
+        size_t pos;     /* next byte of the index to read */
+    } priv;
 } acepack_index_iter;
 
 /*! acepack_index_iter_init() / acepack_index_iter_next() :
@@ -412,17 +417,20 @@ ACEPACK_API acepack_status acepack_value(const acepack_reader *r, uint64_t chunk
 
 /*! acepack_table : caller-owned handle; the slots live in the caller's
  *  memory given to acepack_table_build(), which must outlive the table, as
- *  must the reader.  Fields are private except key_count.
+ *  must the reader.  key_count is read-only for the caller; `priv` is
+ *  private to the library.
  *  A slot is 8 bytes: a hash tag and the position of the key in the index.
  *  The chunk offset and value length are read from the index text after the
  *  key on a hit, so a hit reads the slot and the key's entry in the file, a
  *  miss (almost always) the slot only. */
 typedef struct acepack_table {
-    const acepack_reader *r;
-    void *slots;
-    uint64_t mask;      /* capacity - 1 */
-    uint64_t key_count; /* distinct keys (read-only) */
-    uint64_t seed;
+    uint64_t key_count; /* distinct keys */
+    struct {            /* private */
+        const acepack_reader *r;
+        void *slots;
+        uint64_t mask;  /* capacity - 1 */
+        uint64_t seed;
+    } priv;
 } acepack_table;
 
 /*! acepack_table_size() :
@@ -615,12 +623,15 @@ ACEPACK_API acepack_status acepack_v1_log_seq(const void *value, size_t len, uin
  * Mapping a file (POSIX mmap; no heap)
  * ------------------------------------------------------------------------ */
 
-/*! acepack_mapping : a read-only mapping of a whole file. */
+/*! acepack_mapping : a read-only mapping of a whole file.  data and size
+ *  are read-only for the caller; `priv` is private to the library. */
 typedef struct acepack_mapping {
     const uint8_t *data; /* NULL for an empty file */
     size_t size;
-    void *base_;         /* private */
-    size_t map_len_;     /* private */
+    struct {             /* private */
+        void *base;
+        size_t map_len;
+    } priv;
 } acepack_mapping;
 
 /*! acepack_map_file() :

@@ -213,14 +213,17 @@ ACEPACK_API acepack_status acepack_build_path(const acepack_content *c, const ch
  * ------------------------------------------------------------------------ */
 
 /*! acepack_parsed_dump : the content of a dump; `content` points into memory
- *  owned by this struct (release it with acepack_parsed_dump_free). */
+ *  owned by this struct (release it with acepack_parsed_dump_free).
+ *  content is read-only for the caller; `priv` is private to the library. */
 typedef struct acepack_parsed_dump {
     acepack_content content;
-    void *priv_mem_;           /* private */
-    size_t priv_size_;
-    void *priv_arrays_;
-    size_t priv_arrays_size_;
-    acepack_allocator priv_alloc_;
+    struct {                   /* private */
+        void *mem;             /* the arena: decoded keys, values, payloads */
+        size_t size;
+        void *arrays;          /* the kv and event arrays */
+        size_t arrays_size;
+        acepack_allocator alloc;
+    } priv;
 } acepack_parsed_dump;
 
 /*! acepack_dump_parse() :

@@ -12,8 +12,8 @@
 
 void acepack_index_iter_init(acepack_index_iter *it, const acepack_reader *r)
 {
-    it->r = r;
-    it->pos = r->priv.index_begin + 1; /* just after '{' */
+    it->priv.r = r;
+    it->priv.pos = r->priv.index_begin + 1; /* just after '{' */
 }
 
 static size_t parse_uint_at(const uint8_t *d, size_t i, size_t end, uint64_t *v)
@@ -37,9 +37,9 @@ size_t ap_strict_entry_value(const uint8_t *d, size_t after_key, size_t end, uin
 
 static int next_strict(acepack_index_iter *it, acepack_entry *out)
 {
-    const acepack_reader *r = it->r;
+    const acepack_reader *r = it->priv.r;
     const uint8_t *d = r->data;
-    size_t i = it->pos, end = r->priv.index_end, body;
+    size_t i = it->priv.pos, end = r->priv.index_end, body;
     int esc;
     if (i >= end || d[i] == '}')
         return 0;
@@ -52,7 +52,7 @@ static int next_strict(acepack_index_iter *it, acepack_entry *out)
     i = ap_strict_entry_value(d, i, end, &out->chunk_offset, &out->value_length);
     if (i < end && d[i] == ',')
         i++;
-    it->pos = i;
+    it->priv.pos = i;
     return 1;
 }
 
@@ -106,13 +106,13 @@ static int eval_entry(const acepack_reader *r, acepack_entry *out, int is_object
 
 int ap_index_next(acepack_index_iter *it, acepack_entry *out, acepack_error *fault)
 {
-    const acepack_reader *r = it->r;
+    const acepack_reader *r = it->priv.r;
     const uint8_t *d = r->data;
     size_t i, end = r->priv.index_end, body, vs;
     int esc, ok;
     if (r->profile == ACEPACK_STRICT)
         return next_strict(it, out);
-    i = ap_skip_ws(d, it->pos, end);
+    i = ap_skip_ws(d, it->priv.pos, end);
     if (i >= end || d[i] != '"')
         return 0;
     body = i + 1;
@@ -164,13 +164,13 @@ int ap_index_next(acepack_index_iter *it, acepack_entry *out, acepack_error *fau
     i = ap_skip_ws(d, i, end);
     if (i < end && d[i] == ',')
         i++;
-    it->pos = i;
+    it->priv.pos = i;
     return ok ? 1 : -1;
 }
 
 int acepack_index_iter_next(acepack_index_iter *it, acepack_entry *out)
 {
-    if (it == NULL || it->r == NULL || out == NULL)
+    if (it == NULL || it->priv.r == NULL || out == NULL)
         return 0;
     /* -1 (a faulty entry) cannot happen in an index that acepack_open()
      * accepted; such an entry would read as an empty value anyway */

@@ -40,8 +40,8 @@ acepack_status acepack_map_file(const char *path, acepack_mapping *m, acepack_er
         return ap_fail(err, ACEPACK_ARG, NULL, 0, "invalid argument");
     m->data = NULL;
     m->size = 0;
-    m->base_ = NULL;
-    m->map_len_ = 0;
+    m->priv.base = NULL;
+    m->priv.map_len = 0;
     do {
         fd = open(path, O_RDONLY | O_CLOEXEC);
     } while (fd < 0 && errno == EINTR);
@@ -70,8 +70,8 @@ acepack_status acepack_map_file(const char *path, acepack_mapping *m, acepack_er
     close(fd);
     if (p == MAP_FAILED)
         return io_fail(err, "cannot map the file", e);
-    m->base_ = p;
-    m->map_len_ = (size_t)st.st_size;
+    m->priv.base = p;
+    m->priv.map_len = (size_t)st.st_size;
     m->data = (const uint8_t *)p;
     m->size = (size_t)st.st_size;
     return ACEPACK_OK;
@@ -81,10 +81,10 @@ void acepack_unmap(acepack_mapping *m)
 {
     if (m == NULL)
         return;
-    if (m->base_ != NULL)
-        munmap(m->base_, m->map_len_);
+    if (m->priv.base != NULL)
+        munmap(m->priv.base, m->priv.map_len);
     m->data = NULL;
     m->size = 0;
-    m->base_ = NULL;
-    m->map_len_ = 0;
+    m->priv.base = NULL;
+    m->priv.map_len = 0;
 }

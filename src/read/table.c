@@ -50,7 +50,7 @@ static inline int tag_matches(uint64_t s, uint64_t h)
 /* File offset of the raw key body of slot word s. */
 static inline size_t body_of(const acepack_table *t, uint64_t s)
 {
-    return (size_t)(t->r->index_offset + (s & POS_MASK));
+    return (size_t)(t->priv.r->index_offset + (s & POS_MASK));
 }
 
 static uint64_t capacity_for(uint64_t n)
@@ -74,8 +74,8 @@ size_t acepack_table_size(uint64_t entry_count)
 /* 1 when the key of slot word s is the raw body b (b_len bytes, b_esc). */
 static int same_key(const acepack_table *t, uint64_t s, const uint8_t *b, size_t b_len, int b_esc)
 {
-    const uint8_t *d = t->r->data;
-    size_t a = body_of(t, s), end = t->r->priv.index_end, a_end;
+    const uint8_t *d = t->priv.r->data;
+    size_t a = body_of(t, s), end = t->priv.r->priv.index_end, a_end;
     int esc;
     if (!(s & ESC_BIT) && !b_esc) {
         /* Neither body holds a '\\' and b holds no '"' (it is a whole body),
@@ -113,8 +113,8 @@ static inline int plain_equals(const uint8_t *f, const uint8_t *k, size_t len)
 static int key_matches(const acepack_table *t, uint64_t s, const uint8_t *k, size_t len,
                        size_t *after)
 {
-    const uint8_t *d = t->r->data;
-    size_t a = body_of(t, s), end = t->r->priv.index_end, a_end;
+    const uint8_t *d = t->priv.r->data;
+    size_t a = body_of(t, s), end = t->priv.r->priv.index_end, a_end;
     int esc;
     if (!(s & ESC_BIT)) {
         /* The raw body is the key and ends at its first '"'.  A caller's
@@ -139,7 +139,7 @@ static int key_matches(const acepack_table *t, uint64_t s, const uint8_t *k, siz
  * such as 1.28e2: R-IDX-8..10). */
 static acepack_span value_of(const acepack_table *t, uint64_t s, size_t after)
 {
-    const acepack_reader *r = t->r;
+    const acepack_reader *r = t->priv.r;
     acepack_span v;
     uint64_t off, len;
     if (r->profile == ACEPACK_STRICT) {
@@ -147,8 +147,8 @@ static acepack_span value_of(const acepack_table *t, uint64_t s, size_t after)
     } else {
         acepack_index_iter it;
         acepack_entry e;
-        it.r = r;
-        it.pos = body_of(t, s) - 1u;
+        it.priv.r = r;
+        it.priv.pos = body_of(t, s) - 1u;
         e.chunk_offset = 0;
         e.value_length = 0;
         /* every occurrence of a key was checked by acepack_open (R-IDX-12):
@@ -169,7 +169,7 @@ static acepack_span value_of(const acepack_table *t, uint64_t s, size_t after)
  * and the line after the key mostly arrives in time anyway. */
 static inline void prefetch_key(const acepack_table *t, uint64_t s)
 {
-    PREFETCH(t->r->data + body_of(t, s));
+    PREFETCH(t->priv.r->data + body_of(t, s));
 }
 
 /* ---- build ---- */
@@ -188,7 +188,7 @@ typedef struct key_walk {
 static int next_key(key_walk *w, size_t *body, size_t *len, int *esc)
 {
     const uint8_t *d = w->d, *q;
-    size_t i = w->it.pos, b, after;
+    size_t i = w->it.priv.pos, b, after;
     if (!w->strict) {
         acepack_entry e;
         if (!acepack_index_iter_next(&w->it, &e))
@@ -214,7 +214,7 @@ static int next_key(key_walk *w, size_t *body, size_t *len, int *esc)
     i = q != NULL ? (size_t)(q - d) + 1u : w->end;
     if (i < w->end && d[i] == ',')
         i++;
-    w->it.pos = i;
+    w->it.priv.pos = i;
     return 1;
 }
 
@@ -230,16 +230,16 @@ typedef struct pending {
 static acepack_status insert(acepack_table *t, const pending *p, uint64_t *distinct,
                              acepack_error *err)
 {
-    uint64_t *slots = (uint64_t *)t->slots, i;
-    const uint8_t *key = t->r->data + body_of(t, p->word);
-    for (i = p->h & t->mask;; i = (i + 1u) & t->mask) {
+    uint64_t *slots = (uint64_t *)t->priv.slots, i;
+    const uint8_t *key = t->priv.r->data + body_of(t, p->word);
+    for (i = p->h & t->priv.mask;; i = (i + 1u) & t->priv.mask) {
         uint64_t s = slots[i];
         if (s == 0) {
             ++*distinct;
             break;
         }
         if (tag_matches(s, p->h) && same_key(t, s, key, p->len, (p->word & ESC_BIT) != 0)) {
-            if (t->r->profile == ACEPACK_STRICT)
+            if (t->priv.r->profile == ACEPACK_STRICT)
                 return ap_fail(err, ACEPACK_INVALID, "R-IDX-7", (uint64_t)body_of(t, p->word) - 1u,
                                "duplicate key in the index");
             break;
@@ -279,10 +279,10 @@ acepack_status acepack_table_build_seeded(acepack_table *t, const acepack_reader
         return ap_fail(err, ACEPACK_NOMEM, NULL, 0, "table memory too small");
     mask = capacity_for(r->entry_count) - 1u;
     memset(slots, 0, (size_t)(mask + 1u) * sizeof(uint64_t));
-    t->r = r;
-    t->slots = slots;
-    t->mask = mask;
-    t->seed = seed;
+    t->priv.r = r;
+    t->priv.slots = slots;
+    t->priv.mask = mask;
+    t->priv.seed = seed;
     t->key_count = 0;
 
     acepack_index_iter_init(&w.it, r);
@@ -337,8 +337,8 @@ acepack_status acepack_table_build(acepack_table *t, const acepack_reader *r, vo
 static uint64_t probe(const acepack_table *t, uint64_t h, uint64_t i, const uint8_t *k, size_t len,
                       size_t *after)
 {
-    const uint64_t *slots = (const uint64_t *)t->slots;
-    for (;; i = (i + 1u) & t->mask) {
+    const uint64_t *slots = (const uint64_t *)t->priv.slots;
+    for (;; i = (i + 1u) & t->priv.mask) {
         uint64_t s = slots[i];
         if (s == 0)
             return 0;
@@ -349,8 +349,8 @@ static uint64_t probe(const acepack_table *t, uint64_t h, uint64_t i, const uint
 
 static uint64_t lookup(const acepack_table *t, const void *key, size_t len, size_t *after)
 {
-    uint64_t h = ap_hash_bytes((const uint8_t *)key, len, t->seed);
-    return probe(t, h, h & t->mask, (const uint8_t *)key, len, after);
+    uint64_t h = ap_hash_bytes((const uint8_t *)key, len, t->priv.seed);
+    return probe(t, h, h & t->priv.mask, (const uint8_t *)key, len, after);
 }
 
 acepack_status acepack_table_get(const acepack_table *t, const void *key, size_t len,
@@ -358,7 +358,7 @@ acepack_status acepack_table_get(const acepack_table *t, const void *key, size_t
 {
     uint64_t s;
     size_t after;
-    if (t == NULL || t->slots == NULL || (key == NULL && len > 0))
+    if (t == NULL || t->priv.slots == NULL || (key == NULL && len > 0))
         return ACEPACK_ARG;
     s = lookup(t, key, len, &after);
     if (s == 0)
@@ -393,9 +393,9 @@ acepack_status acepack_table_get_many(const acepack_table *t, const acepack_span
     stage ring[RING];
     acepack_status worst = ACEPACK_OK;
     size_t i, j, after;
-    if (t == NULL || t->slots == NULL || (n > 0 && (keys == NULL || status == NULL)))
+    if (t == NULL || t->priv.slots == NULL || (n > 0 && (keys == NULL || status == NULL)))
         return ACEPACK_ARG;
-    slots = (const uint64_t *)t->slots;
+    slots = (const uint64_t *)t->priv.slots;
     for (i = 0; i < n + 2u * DIST; i++) {
         if (i < n) {
             stage *g = &ring[i % RING];
@@ -404,14 +404,14 @@ acepack_status acepack_table_get_many(const acepack_table *t, const acepack_span
                 worst = ACEPACK_ARG;
             } else {
                 status[i] = ACEPACK_OK; /* pending */
-                g->h = ap_hash_bytes(keys[i].ptr, keys[i].len, t->seed);
-                PREFETCH(&slots[g->h & t->mask]);
+                g->h = ap_hash_bytes(keys[i].ptr, keys[i].len, t->priv.seed);
+                PREFETCH(&slots[g->h & t->priv.mask]);
             }
         }
         if (i >= DIST && (j = i - DIST) < n && status[j] == ACEPACK_OK) {
             stage *g = &ring[j % RING];
             uint64_t k, s;
-            for (k = g->h & t->mask;; k = (k + 1u) & t->mask) {
+            for (k = g->h & t->priv.mask;; k = (k + 1u) & t->priv.mask) {
                 s = slots[k];
                 if (s == 0 || tag_matches(s, g->h))
                     break;
@@ -425,7 +425,7 @@ acepack_status acepack_table_get_many(const acepack_table *t, const acepack_span
             const stage *g = &ring[j % RING];
             uint64_t s = g->word;
             if (s != 0 && !key_matches(t, s, keys[j].ptr, keys[j].len, &after))
-                s = probe(t, g->h, (g->at + 1u) & t->mask, keys[j].ptr, keys[j].len, &after);
+                s = probe(t, g->h, (g->at + 1u) & t->priv.mask, keys[j].ptr, keys[j].len, &after);
             if (s == 0) {
                 status[j] = ACEPACK_NOT_FOUND;
                 if (worst == ACEPACK_OK)
@@ -444,14 +444,14 @@ acepack_status acepack_table_find(const acepack_table *t, const void *key, size_
     acepack_index_iter it;
     uint64_t s;
     size_t after;
-    if (t == NULL || t->slots == NULL || out == NULL || (key == NULL && len > 0))
+    if (t == NULL || t->priv.slots == NULL || out == NULL || (key == NULL && len > 0))
         return ACEPACK_ARG;
     s = lookup(t, key, len, &after);
     if (s == 0)
         return ACEPACK_NOT_FOUND;
     /* the member as the iterator yields it (both profiles) */
-    it.r = t->r;
-    it.pos = body_of(t, s) - 1u;
+    it.priv.r = t->priv.r;
+    it.priv.pos = body_of(t, s) - 1u;
     (void)ap_index_next(&it, out, NULL);
     return ACEPACK_OK;
 }
@@ -459,16 +459,17 @@ acepack_status acepack_table_find(const acepack_table *t, const void *key, size_
 int acepack_table_is_current(const acepack_table *t, const acepack_entry *e)
 {
     const uint64_t *slots;
-    uint64_t h, i, rel = 0;
-    if (t == NULL || t->slots == NULL || e == NULL)
+    uint64_t h, i, base, rel = 0;
+    if (t == NULL || t->priv.slots == NULL || e == NULL)
         return 0;
-    slots = (const uint64_t *)t->slots;
+    slots = (const uint64_t *)t->priv.slots;
     /* the slot word's position of e; 0 (matches no slot) for an entry that
      * is not in this index */
-    if (e->entry_offset >= t->r->index_offset && e->entry_offset - t->r->index_offset < POS_MASK)
-        rel = e->entry_offset - t->r->index_offset + 1u;
-    h = ap_hash_key(e->key.ptr, e->key.len, e->has_escapes, t->seed);
-    for (i = h & t->mask;; i = (i + 1u) & t->mask) {
+    base = t->priv.r->index_offset;
+    if (e->entry_offset >= base && e->entry_offset - base < POS_MASK)
+        rel = e->entry_offset - base + 1u;
+    h = ap_hash_key(e->key.ptr, e->key.len, e->has_escapes, t->priv.seed);
+    for (i = h & t->priv.mask;; i = (i + 1u) & t->priv.mask) {
         uint64_t s = slots[i];
         if (s == 0)
             return 0;

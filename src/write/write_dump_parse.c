@@ -266,10 +266,10 @@ void acepack_parsed_dump_free(acepack_parsed_dump *d)
 {
     if (!d)
         return;
-    if (d->priv_mem_)
-        d->priv_alloc_.free(d->priv_alloc_.ctx, d->priv_mem_, d->priv_size_);
-    if (d->priv_arrays_)
-        d->priv_alloc_.free(d->priv_alloc_.ctx, d->priv_arrays_, d->priv_arrays_size_);
+    if (d->priv.mem)
+        d->priv.alloc.free(d->priv.alloc.ctx, d->priv.mem, d->priv.size);
+    if (d->priv.arrays)
+        d->priv.alloc.free(d->priv.alloc.ctx, d->priv.arrays, d->priv.arrays_size);
     memset(d, 0, sizeof *d);
 }
 
@@ -361,8 +361,8 @@ acepack_status acepack_dump_parse(const void *text, size_t n, const acepack_allo
                 memcpy(b, evs.p, evs.len);
             if (kvs.len)
                 memcpy(b + ev_bytes, kvs.p, kvs.len);
-            out->priv_arrays_ = arr;
-            out->priv_arrays_size_ = total ? total : 1;
+            out->priv.arrays = arr;
+            out->priv.arrays_size = total ? total : 1;
             c->events = nev ? (const acepack_event_in *)(const void *)b : NULL;
             c->kv = nkv ? (const acepack_kv *)(const void *)(b + ev_bytes) : NULL;
         }
@@ -370,7 +370,7 @@ acepack_status acepack_dump_parse(const void *text, size_t n, const acepack_allo
     aw_buf_free(a, &kvs);
     aw_buf_free(a, &evs);
     if (p.st != ACEPACK_OK) {
-        aw_free(a, out->priv_arrays_, out->priv_arrays_size_);
+        aw_free(a, out->priv.arrays, out->priv.arrays_size);
         aw_free(a, p.arena, n ? n : 1);
         memset(out, 0, sizeof *out);
         return p.st;
@@ -380,8 +380,8 @@ acepack_status acepack_dump_parse(const void *text, size_t n, const acepack_allo
     c->evt_base_id = base;
     c->kv_count = nkv;
     c->event_count = nev;
-    out->priv_mem_ = p.arena;
-    out->priv_size_ = n ? n : 1;
-    out->priv_alloc_ = *a;
+    out->priv.mem = p.arena;
+    out->priv.size = n ? n : 1;
+    out->priv.alloc = *a;
     return ACEPACK_OK;
 }

@@ -128,7 +128,7 @@ static void collisions(acepack_profile p)
         {"aaaaaaaa", "4"}, {"\\u0000", "5"}, {"\\u0000\\u0000", "6"}, {"\\t", "7"}, {"\\\\", "8"}};
     tf_store(&F, kv, 8, NULL, 0);
     CHECK(build(p, 0, 0) == ACEPACK_OK);
-    CHECK_U64(T.mask + 1, 16);
+    CHECK_U64(T.priv.mask + 1, 16);
     HIT("aaaaaaaaaaaaaaaa1", "1");
     HIT("aaaaaaaaaaaaaaaa2", "2");
     HIT("aaaaaaaaaaaaaaaa", "3");
@@ -560,8 +560,8 @@ static void tag_fallback(acepack_profile p)
     /* a seed where "b" is not right after "a": then "b" is in its home slot */
     for (seed = 1; seed < 100; seed++) {
         CHECK(build(p, seed, 1) == ACEPACK_OK);
-        slots = (uint64_t *)T.slots;
-        cap = (size_t)T.mask + 1;
+        slots = (uint64_t *)T.priv.slots;
+        cap = (size_t)T.priv.mask + 1;
         for (i = 0; i < cap; i++) {
             if (slots[i] == 0)
                 continue;
@@ -570,15 +570,15 @@ static void tag_fallback(acepack_profile p)
             else
                 ib = i, wb = slots[i];
         }
-        if (wa != 0 && wb != 0 && ib != ((ia + 1) & T.mask))
+        if (wa != 0 && wb != 0 && ib != ((ia + 1) & T.priv.mask))
             break;
     }
     CHECK(wa != 0 && wb != 0 && seed < 100);
-    slots = (uint64_t *)T.slots;
-    memset(slots, 0, (size_t)(T.mask + 1) * 8);
+    slots = (uint64_t *)T.priv.slots;
+    memset(slots, 0, (size_t)(T.priv.mask + 1) * 8);
     /* home of "b": b's tag, a's position; "b" itself in the next slot */
     slots[ib] = (wb & ~pos_mask) | (wa & pos_mask);
-    slots[(ib + 1) & T.mask] = wb;
+    slots[(ib + 1) & T.priv.mask] = wb;
     HIT("b", "yz");
     key.ptr = (const uint8_t *)"b";
     key.len = 1;
@@ -587,7 +587,7 @@ static void tag_fallback(acepack_profile p)
     q_collect();
     check_many(__FILE__, __LINE__);
     /* without "b": the chain ends after the false match */
-    slots[(ib + 1) & T.mask] = 0;
+    slots[(ib + 1) & T.priv.mask] = 0;
     MISS("b");
     CHECK(acepack_table_get_many(&T, &key, 1, &v, &st) == ACEPACK_NOT_FOUND &&
           st == ACEPACK_NOT_FOUND);
@@ -609,14 +609,14 @@ static void quote_case(const char *file, int line, acepack_profile p, const char
      * the plain one) */
     for (seed = 1; seed < 100; seed++) {
         CHECK(build(p, seed, 1) == ACEPACK_OK);
-        slots = (uint64_t *)T.slots;
-        for (i = 0; i <= T.mask; i++) {
+        slots = (uint64_t *)T.priv.slots;
+        for (i = 0; i <= T.priv.mask; i++) {
             if (slots[i] & esc_bit)
                 iq = i, wq = slots[i];
             else if (slots[i] != 0)
                 ia = i, wa = slots[i];
         }
-        if (wa != 0 && wq != 0 && iq != ((ia + 1) & T.mask))
+        if (wa != 0 && wq != 0 && iq != ((ia + 1) & T.priv.mask))
             break;
     }
     if (wa == 0 || wq == 0 || seed == 100 || slots == NULL) {
@@ -628,7 +628,7 @@ static void quote_case(const char *file, int line, acepack_profile p, const char
     if (memcmp(R.data + R.index_offset + (wa & pos_mask), query, qlen) != 0 ||
         R.data[R.index_offset + (wa & pos_mask) + qlen] != '"')
         t_fail(file, line, "the file does not hold the query after the plain key");
-    memset(slots, 0, (size_t)(T.mask + 1) * 8);
+    memset(slots, 0, (size_t)(T.priv.mask + 1) * 8);
     slots[iq] = (wq & ~(pos_mask | esc_bit)) | (wa & pos_mask);
     if (acepack_table_get(&T, query, qlen, NULL) != ACEPACK_NOT_FOUND)
         t_fail(file, line, "get found the plain key's entry for a longer key");
