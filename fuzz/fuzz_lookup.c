@@ -97,8 +97,8 @@ static void run_profile(const uint8_t *file, size_t fsize, acepack_profile p,
     }
     fuzz_keys k;
     fuzz_collect_keys(&r, &k);
-    size_t need = acepack_table_size(r.entry_count);
-    FUZZ_ASSERT(need != 0);
+    size_t need = 0;
+    FUZZ_ASSERT(acepack_table_size(&r, &need) == ACEPACK_OK && need != 0);
     uint8_t *mem = (uint8_t *)fuzz_malloc(need);
     acepack_table t;
     st = acepack_table_build_seeded(&t, &r, mem, need, fuzz_dp_u32(dp), &err);

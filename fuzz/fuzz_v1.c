@@ -197,7 +197,8 @@ static void check_migration(const acepack_reader *r, const fuzz_keys *k, int inp
     FUZZ_ASSERT(acepack_open(&o, out.ptr, out.len, ACEPACK_STRICT, &err) == ACEPACK_OK);
     FUZZ_ASSERT(o.version == 2 && o.flags == 0 && o.evt_base_id == base);
     FUZZ_ASSERT(o.entry_count == kept_n && acepack_event_count(&o) == n_events);
-    size_t tn = acepack_table_size(o.entry_count);
+    size_t tn = 0;
+    FUZZ_ASSERT(acepack_table_size(&o, &tn) == ACEPACK_OK);
     uint8_t *mem = (uint8_t *)fuzz_malloc(tn);
     acepack_table t;
     FUZZ_ASSERT(acepack_table_build(&t, &o, mem, tn, &err) == ACEPACK_OK);

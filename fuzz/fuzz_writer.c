@@ -166,7 +166,8 @@ static void content_mode(fuzz_dp *dp)
         FUZZ_ASSERT(acepack_open(&r, out, out_n, ACEPACK_STRICT, &err) == ACEPACK_OK);
         FUZZ_ASSERT(r.version == c.format_version && r.evt_base_id == c.evt_base_id);
         FUZZ_ASSERT(r.entry_count == c.kv_count && acepack_event_count(&r) == c.event_count);
-        size_t tn = acepack_table_size(r.entry_count);
+        size_t tn = 0;
+        FUZZ_ASSERT(acepack_table_size(&r, &tn) == ACEPACK_OK);
         uint8_t *mem = (uint8_t *)fuzz_malloc(tn);
         acepack_table t;
         FUZZ_ASSERT(acepack_table_build(&t, &r, mem, tn, &err) == ACEPACK_OK);

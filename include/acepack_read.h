@@ -39,9 +39,18 @@
  *     acepack_migrate_options, acepack_store_options, acepack_io, ...) must
  *     be zeroed before use (memset or `= {0}`), so that a field added at the
  *     end in a later version reads as 0 = the old behaviour.
- *   - Memory the caller provides is asked for by a size query first
- *     (acepack_table_size, acepack_validate_workspace_size,
- *     acepack_dump_workspace_size; the writer's acepack_build_size).
+ *   - Sizes are asked for in one shape:
+ *         acepack_status acepack_<what>_size(<object>, [options,] *size)
+ *     ACEPACK_OK with *size set; ACEPACK_UNSUPPORTED when the size does not
+ *     fit its type (a 32-bit size_t); ACEPACK_ARG.  Memory the caller
+ *     provides is asked for that way first (acepack_table_size,
+ *     acepack_validate_workspace_size, acepack_dump_workspace_size; the
+ *     writer's acepack_build_size, which validates the content and so also
+ *     takes the allocator and an acepack_error, and acepack_build_bound).
+ *     A function that copies a result of variable length into a caller
+ *     buffer takes (buf, cap, size_t *needed) instead: *needed always
+ *     receives the whole length, buf NULL only counts, and cap < *needed is
+ *     ACEPACK_NOMEM (acepack_key_decode; the writer's acepack_store_get).
  *
  * Typical use:
  *
@@ -434,12 +443,13 @@ typedef struct acepack_table {
 } acepack_table;
 
 /*! acepack_table_size() :
- *  @param entry_count  reader->entry_count.
- *  @return the bytes acepack_table_build() needs (open addressing, load
- *          factor <= 1/2, 8-byte slots: at most 32 bytes per entry, at least
- *          16 slots, plus 7 bytes of alignment slack), or 0 when that does
- *          not fit in size_t.  Never 0 otherwise. */
-ACEPACK_API size_t acepack_table_size(uint64_t entry_count);
+ *  @param size  receives the bytes acepack_table_build() needs for the
+ *               reader's index (open addressing, load factor <= 1/2, 8-byte
+ *               slots: at most 32 bytes per entry, at least 16 slots, plus 7
+ *               bytes of alignment slack).  Never 0.
+ *  @return ACEPACK_OK, ACEPACK_UNSUPPORTED when the size does not fit in
+ *          size_t, ACEPACK_ARG. */
+ACEPACK_API acepack_status acepack_table_size(const acepack_reader *r, size_t *size);
 
 /*! acepack_table_build() :
  *  Builds the table of the reader's index in `mem` (any alignment).  Keys
@@ -460,7 +470,7 @@ ACEPACK_API size_t acepack_table_size(uint64_t entry_count);
  *          (the slots do not fit in `size` bytes once `mem` is aligned;
  *          acepack_table_size() bytes always suffice, whatever the alignment
  *          of `mem`), ACEPACK_UNSUPPORTED (an index of 2^40 bytes or more,
- *          offset = kv_index_offset; or acepack_table_size() is 0),
+ *          offset = kv_index_offset; or acepack_table_size() fails),
  *          ACEPACK_ARG.
  *  Complexity: O(index length) expected; one random access into the table
  *  per entry (overlapped with the walk of the next entries). */

@@ -402,11 +402,13 @@ ACEPACK_API acepack_status acepack_store_delete(acepack_store *s, const void *ke
                                                 size_t key_len, acepack_error *err);
 
 /*! acepack_store_get() : the current value of key (pending changes
- *  included), copied to buf.  Count mode: buf NULL sets only *len.
- *  @return ACEPACK_OK, ACEPACK_NOT_FOUND, ACEPACK_NOMEM (cap < *len),
+ *  included), copied to buf.  Count mode (as acepack_key_decode): buf NULL
+ *  sets only *needed.
+ *  @param needed  receives the value's length (may not be NULL).
+ *  @return ACEPACK_OK, ACEPACK_NOT_FOUND, ACEPACK_NOMEM (cap < *needed),
  *          ACEPACK_IO, ACEPACK_ARG. */
 ACEPACK_API acepack_status acepack_store_get(acepack_store *s, const void *key, size_t key_len,
-                                             void *buf, size_t cap, size_t *len,
+                                             void *buf, size_t cap, size_t *needed,
                                              acepack_error *err);
 
 /*! acepack_store_append() : appends an event, pending until the next commit.

@@ -61,14 +61,17 @@ static uint64_t capacity_for(uint64_t n)
     return cap;
 }
 
-size_t acepack_table_size(uint64_t entry_count)
+acepack_status acepack_table_size(const acepack_reader *r, size_t *size)
 {
     uint64_t cap;
+    if (r == NULL || size == NULL)
+        return ACEPACK_ARG;
     /* cap < 4 x entry_count (and >= 16), so cap * 8 + 7 <= 32 x entry_count + 7 */
-    if (entry_count > ((uint64_t)SIZE_MAX - 8u) / 32u)
-        return 0;
-    cap = capacity_for(entry_count);
-    return (size_t)(cap * sizeof(uint64_t) + 7u);
+    if (r->entry_count > ((uint64_t)SIZE_MAX - 8u) / 32u)
+        return ACEPACK_UNSUPPORTED;
+    cap = capacity_for(r->entry_count);
+    *size = (size_t)(cap * sizeof(uint64_t) + 7u);
+    return ACEPACK_OK;
 }
 
 /* 1 when the key of slot word s is the raw body b (b_len bytes, b_esc). */
@@ -271,8 +274,7 @@ acepack_status acepack_table_build_seeded(acepack_table *t, const acepack_reader
     if (r->index_length > POS_MASK)
         return ap_fail(err, ACEPACK_UNSUPPORTED, NULL, r->index_offset,
                        "index of 2^40 bytes or more: beyond the lookup table's limit");
-    need = acepack_table_size(r->entry_count);
-    if (need == 0)
+    if (acepack_table_size(r, &need) != ACEPACK_OK)
         return ap_fail(err, ACEPACK_UNSUPPORTED, NULL, 0, "table size exceeds the address space");
     slots = (uint64_t *)ap_align8(mem, size, need - 7u);
     if (slots == NULL)

@@ -30,8 +30,7 @@ acepack_status acepack_validate_workspace_size(const acepack_reader *r, unsigned
     *size = 0;
     if (r->profile != ACEPACK_STRICT || !(what & ACEPACK_CHECK_KEYS))
         return ACEPACK_OK;
-    t = acepack_table_size(r->entry_count);
-    if (t == 0 || records_size(r->entry_count, &rec) != ACEPACK_OK)
+    if (acepack_table_size(r, &t) != ACEPACK_OK || records_size(r->entry_count, &rec) != ACEPACK_OK)
         return ACEPACK_UNSUPPORTED;
     *size = t > rec ? t : rec;
     return ACEPACK_OK;

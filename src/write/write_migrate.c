@@ -87,8 +87,7 @@ static acepack_status open_input(mig *m, acepack_reader *r, acepack_table *t, co
             return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
         return acepack_validate(r, ACEPACK_CHECK_ALL, m->ws, m->ws_size, err);
     }
-    m->ws_size = acepack_table_size(r->entry_count);
-    if (m->ws_size == 0)
+    if (acepack_table_size(r, &m->ws_size) != ACEPACK_OK)
         return aw_fail(err, ACEPACK_UNSUPPORTED, NULL, 0, "too many keys for this platform");
     m->ws = aw_malloc(m->a, m->ws_size);
     if (!m->ws)

@@ -310,15 +310,15 @@ acepack_status acepack_store_delete(acepack_store *s, const void *key, size_t ke
 }
 
 acepack_status acepack_store_get(acepack_store *s, const void *key, size_t key_len, void *buf,
-                                 size_t cap, size_t *len, acepack_error *err)
+                                 size_t cap, size_t *needed, acepack_error *err)
 {
-    if (!s || !len || (!key && key_len > 0))
+    if (!s || !needed || (!key && key_len > 0))
         return aw_fail(err, ACEPACK_ARG, NULL, 0, "invalid argument");
     size_t x = aw_key_find(s, key_len ? key : "", key_len);
     uint32_t n;
     if (x == SIZE_MAX || !aw_entry_after(&s->ent[x], &n))
         return aw_fail(err, ACEPACK_NOT_FOUND, NULL, 0, "no such key");
-    *len = n;
+    *needed = n;
     if (!buf)
         return ACEPACK_OK;
     if (cap < n)

@@ -229,7 +229,8 @@ static void exercise(const char *path, acepack_profile prof)
     else
         rejected++;
     /* table, dump, iteration with every accessor: valid structure suffices */
-    tsize = acepack_table_size(r.entry_count);
+    if (acepack_table_size(&r, &tsize) != ACEPACK_OK)
+        FAILX("table size");
     st = acepack_table_build(&t, &r, get(&ws, tsize), tsize, &e);
     acepack_index_iter_init(&it, &r);
     while (acepack_index_iter_next(&it, &ent)) {

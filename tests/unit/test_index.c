@@ -38,11 +38,14 @@ static int value_of(acepack_profile p, const char *key, size_t klen, const char 
     acepack_table t;
     acepack_span s;
     void *mem;
+    size_t size;
     int ok = 0;
     if (acepack_open(&r, F.d, F.n, p, NULL) != ACEPACK_OK)
         return 0;
-    mem = malloc(acepack_table_size(r.entry_count));
-    if (acepack_table_build(&t, &r, mem, acepack_table_size(r.entry_count), NULL) == ACEPACK_OK &&
+    if (acepack_table_size(&r, &size) != ACEPACK_OK)
+        return 0;
+    mem = malloc(size);
+    if (acepack_table_build(&t, &r, mem, size, NULL) == ACEPACK_OK &&
         acepack_table_get(&t, key, klen, &s) == ACEPACK_OK) {
         *v = (const char *)s.ptr;
         *vlen = s.len;

@@ -379,7 +379,9 @@ int model_check_bytes(const uint8_t *d, size_t n, const model *m, char *why, siz
             ev.payload.len != x->pn || (x->pn && memcmp(ev.payload.ptr, x->p, x->pn) != 0))
             WHY("event %u differs", (unsigned)i);
     }
-    size_t tsize = acepack_table_size(r.entry_count);
+    size_t tsize = 0;
+    if (acepack_table_size(&r, &tsize) != ACEPACK_OK)
+        WHY("table size");
     tmem = malloc(tsize);
     acepack_table t;
     if (acepack_table_build(&t, &r, tmem, tsize, &e) != ACEPACK_OK)

@@ -48,8 +48,8 @@ acepack_status cli_table_build(acepack_table *t, const acepack_reader *r, void *
                                acepack_error *err)
 {
     *mem = NULL;
-    size_t need = acepack_table_size(r->entry_count);
-    if (need == 0) {
+    size_t need = 0;
+    if (acepack_table_size(r, &need) != ACEPACK_OK) {
         cli_error_nomem(err, "the key table does not fit in memory");
         return ACEPACK_UNSUPPORTED;
     }

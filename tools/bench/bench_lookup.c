@@ -189,7 +189,8 @@ static void lookup_figures(const bench_opts *o, uint32_t keys)
     memset(&c, 0, sizeof c);
     c.r = &r;
     c.t = &t;
-    c.mem_size = acepack_table_size(r.entry_count);
+    if (acepack_table_size(&r, &c.mem_size) != ACEPACK_OK)
+        bench_die("table size");
     c.mem = bench_xmalloc(c.mem_size);
 
     memset(&res, 0, sizeof res);

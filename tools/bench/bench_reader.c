@@ -173,7 +173,9 @@ static void heap_of_parse_path(const bench_opts *o, const char *path, ctx *c)
     acepack_error e;
     acepack_event ev;
     acepack_span v;
-    size_t tsize = acepack_table_size(c->r.entry_count), need = 0;
+    size_t tsize = 0, need = 0;
+    if (acepack_table_size(&c->r, &tsize) != ACEPACK_OK)
+        bench_die("table size");
     void *tmem = bench_xmalloc(tsize);
     char key[BENCH_KEY_MAX];
     size_t klen;

@@ -28,7 +28,8 @@ int main(void)
     PROVE_INPUT(data, size);
     if (acepack_open(&r, data, size, (acepack_profile)PROVE_PROFILE, &e) != ACEPACK_OK)
         return 1;
-    need = acepack_table_size(r.entry_count);
+    if (acepack_table_size(&r, &need) != ACEPACK_OK)
+        return 1;
     /*@ assert need <= sizeof(mem_storage); */
     PROVE_BUFFER(mem, need, mem_storage);
     if (acepack_table_build(&t, &r, mem, need, &e) != ACEPACK_OK)

@@ -213,8 +213,8 @@ static int table_ready(apw_file *f)
     if (f->table_state != 0)
         return f->table_state > 0;
     f->table_state = -1;
-    size_t need = acepack_table_size(f->r.entry_count);
-    if (need == 0 || (f->table_mem = malloc(need)) == NULL)
+    size_t need = 0;
+    if (acepack_table_size(&f->r, &need) != ACEPACK_OK || (f->table_mem = malloc(need)) == NULL)
         return 0;
     if (acepack_table_build(&f->table, &f->r, f->table_mem, need, NULL) != ACEPACK_OK) {
         free(f->table_mem);
