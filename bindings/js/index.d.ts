@@ -78,6 +78,10 @@ export class AcepackFile {
   readonly eventCount: number;
   close(): void;
   dispose(): void;
+  /** The same bytes opened under another profile, without a second copy. */
+  reopen(options?: OpenOptions): AcepackFile;
+  /** A copy of the bytes [start, end) of the file (clamped to it). */
+  bytes(start?: number, end?: number): Uint8Array;
   header(): Header | null;
   /** The conformance dump (spec 11).  Throws AcepackError when rejected. */
   dump(): Uint8Array;
@@ -101,6 +105,10 @@ export class AcepackFile {
 }
 
 export function open(bytes: Uint8Array | ArrayBuffer | ArrayBufferView, options?: OpenOptions): AcepackFile;
+/** Like open(), the Blob's bytes read in slices straight into the module memory.
+ *  `phases`, when given, receives the milliseconds of the two steps. */
+export function openBlob(blob: Blob, options?: OpenOptions & { phases?: { read?: number; validate?: number } }):
+  Promise<AcepackFile>;
 export function validate(bytes: Uint8Array | ArrayBuffer | ArrayBufferView, options?: OpenOptions): Verdict;
 export function dump(bytes: Uint8Array | ArrayBuffer | ArrayBufferView, options?: OpenOptions):
   { verdict: Verdict; dump: Uint8Array | null };

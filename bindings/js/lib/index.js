@@ -5,5 +5,5 @@ import { provideWasm } from './core.js';
 
 provideWasm(() => readFileSync(new URL('../dist/acepack.wasm', import.meta.url)));
 
-export { open, validate, dumpFile as dump, explain, diagnostic, version, memorySize,
+export { open, openBlob, validate, dumpFile as dump, explain, diagnostic, version, memorySize,
   AcepackFile, AcepackError } from './core.js';

@@ -10,7 +10,10 @@
  * Life of a file: JS asks apw_alloc() for `size` bytes, copies the caller's
  * bytes there ONCE, and hands them to apw_open(), which takes ownership:
  * the bytes are opened and fully validated once, and every later call
- * (dump, keys, get, events) reads the same reader.  apw_close() frees all.
+ * (dump, keys, get, events) reads the same reader.  apw_reopen() opens the
+ * same bytes under another profile without a second copy (the inspector
+ * page shows both verdicts of an 85 MB store), so the bytes are shared,
+ * counted, and freed by the apw_close() of the last file over them.
  *
  * Numbers that may exceed 32 bits (offsets, lengths, counts) are returned as
  * double: a wasm32 file is below 4 GiB, so they are exact.  Timestamps may
@@ -23,9 +26,15 @@
 
 #include "glue.h"
 
-typedef struct apw_file {
-    uint8_t *data;            /* owned: the caller's bytes */
+/* The caller's bytes, shared by the files opened over them. */
+typedef struct apw_data {
+    uint8_t *bytes;
     size_t size;
+    unsigned refs;
+} apw_data;
+
+typedef struct apw_file {
+    apw_data *data;           /* one reference */
     acepack_reader r;
     acepack_status status;    /* verdict of open + full validation */
     acepack_error err;        /* details when status != OK */
@@ -76,34 +85,64 @@ static acepack_status validate_all(apw_file *f)
     return s;
 }
 
-/* Takes ownership of `data` (from apw_alloc, or NULL when size is 0).
- * Returns the handle, or NULL when even the handle cannot be allocated
- * (then `data` is freed).  The verdict is apw_status(). */
-apw_file *apw_open(uint8_t *data, size_t size, int profile)
+/* A new file over `d` (taking one reference), opened and validated. */
+static apw_file *open_over(apw_data *d, int profile)
 {
     apw_file *f = calloc(1, sizeof *f);
-    if (f == NULL) {
-        free(data);
+    if (f == NULL)
         return NULL;
-    }
-    f->data = data;
-    f->size = size;
+    f->data = d;
+    d->refs++;
     acepack_profile p = profile == 1 ? ACEPACK_COMPAT : ACEPACK_STRICT;
-    f->status = acepack_open(&f->r, data, size, p, &f->err);
+    f->status = acepack_open(&f->r, d->bytes, d->size, p, &f->err);
     if (f->status == ACEPACK_OK)
         f->status = validate_all(f);
     return f;
+}
+
+/* Takes ownership of `bytes` (from apw_alloc, or NULL when size is 0).
+ * Returns the handle, or NULL when even the handle cannot be allocated
+ * (then `bytes` is freed).  The verdict is apw_status(). */
+apw_file *apw_open(uint8_t *bytes, size_t size, int profile)
+{
+    apw_data *d = malloc(sizeof *d);
+    if (d == NULL) {
+        free(bytes);
+        return NULL;
+    }
+    d->bytes = bytes;
+    d->size = size;
+    d->refs = 0;
+    apw_file *f = open_over(d, profile);
+    if (f == NULL) {
+        free(bytes);
+        free(d);
+    }
+    return f;
+}
+
+/* The bytes of `f` opened again under `profile`: no copy.  NULL when the
+ * handle cannot be allocated (`f` is unchanged). */
+apw_file *apw_reopen(apw_file *f, int profile)
+{
+    return open_over(f->data, profile);
 }
 
 void apw_close(apw_file *f)
 {
     if (f == NULL)
         return;
-    free(f->data);
+    if (--f->data->refs == 0) {
+        free(f->data->bytes);
+        free(f->data);
+    }
     free(f->table_mem);
     free(f->out);
     free(f);
 }
+
+/* Where the file's bytes are in the module memory (JS reads slices). */
+const uint8_t *apw_data_ptr(const apw_file *f) { return f->data->bytes; }
 
 int apw_status(const apw_file *f) { return (int)f->status; }
 const char *apw_err_rule(const apw_file *f)

@@ -10,14 +10,22 @@
 
 #include "acepack_read.h"
 
+/* Exported by name from the module; a native build (the ASan test of this
+ * layer, test/glue_native.c) has no such attribute and needs none. */
+#ifdef __wasm__
 #define APW_EXPORT(name) __attribute__((export_name(#name)))
+#else
+#define APW_EXPORT(name)
+#endif
 
 typedef struct apw_file apw_file;
 
 APW_EXPORT(apw_alloc) void *apw_alloc(size_t n);
 APW_EXPORT(apw_free) void apw_free(void *p);
 APW_EXPORT(apw_open) apw_file *apw_open(uint8_t *data, size_t size, int profile);
+APW_EXPORT(apw_reopen) apw_file *apw_reopen(apw_file *f, int profile);
 APW_EXPORT(apw_close) void apw_close(apw_file *f);
+APW_EXPORT(apw_data_ptr) const uint8_t *apw_data_ptr(const apw_file *f);
 APW_EXPORT(apw_status) int apw_status(const apw_file *f);
 APW_EXPORT(apw_err_rule) const char *apw_err_rule(const apw_file *f);
 APW_EXPORT(apw_err_message) const char *apw_err_message(const apw_file *f);

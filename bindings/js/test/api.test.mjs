@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { open, validate, dump, explain, memorySize, AcepackError } from '../lib/index.js';
+import { open, openBlob, validate, dump, explain, memorySize, AcepackError } from '../lib/index.js';
 import { CORPUS, readCases } from './helpers.mjs';
 
 const enc = new TextEncoder();
@@ -143,4 +143,49 @@ test('files never closed are freed once garbage collected (FinalizationRegistry)
   const { base, after } = JSON.parse(r.stdout);
   assert.ok(base >= 8 * (4 << 20), `the first round held its files: ${base}`);
   assert.ok(after <= base + (4 << 20), `memory grew from ${base} to ${after}: unclosed files were not freed`);
+});
+
+// Both profiles' cases: a file strict rejects and compat accepts, read
+// through openBlob in slices smaller than the file, then reopened.
+test('openBlob, reopen and bytes: the same verdicts and dumps as open, one copy', async () => {
+  const mixed = readCases().filter(({ c, profile }) => profile === 'strict'
+    && c.expect.strict === 'reject' && c.expect.compat === 'accept' && c.dump);
+  assert.ok(mixed.length > 0);
+  for (const { c, file } of mixed.slice(0, 20)) {
+    const bytes = readFileSync(file);
+    const phases = {};
+    const s = await openBlob(new Blob([bytes]), { profile: 'strict', phases });
+    assert.ok(phases.read >= 0 && phases.validate >= 0, JSON.stringify(phases));
+    const k = s.reopen({ profile: 'compat' });
+    try {
+      assert.equal(s.verdict.ok, false, `${c.id}: strict accepted`);
+      assert.equal(k.profile, 'compat');
+      assert.ok(k.verdict.ok, `${c.id}: compat rejected`);
+      assert.ok(Buffer.from(k.dump()).equals(readFileSync(path.join(CORPUS, c.dump))), `${c.id}: dump`);
+      assert.ok(Buffer.from(s.bytes()).equals(bytes), `${c.id}: bytes()`);
+      assert.deepEqual([...k.bytes(3, 9)], [...bytes.subarray(3, 9)]);
+      assert.deepEqual([...k.bytes(-5, bytes.length + 9)], [...bytes], 'clamped');
+      assert.equal(k.bytes(9, 3).length, 0);
+    } finally {
+      s.close(); // the compat file keeps the shared bytes alive
+    }
+    assert.ok(Buffer.from(k.bytes()).equals(bytes), `${c.id}: bytes after the other file closed`);
+    k.close();
+  }
+  // A blob larger than one slice (8 MiB), and memory reused after both close.
+  const big = new Uint8Array((8 << 20) + 12345);
+  big.set(readFileSync(accepted[0].file));
+  for (let i = 0; i < 9; i++) big[(8 << 20) + i] = i + 1;
+  const f = await openBlob(new Blob([big]));
+  assert.deepEqual([...f.bytes((8 << 20) - 1, (8 << 20) + 10)], [...big.subarray((8 << 20) - 1, (8 << 20) + 10)]);
+  f.reopen({ profile: 'compat' }).close();
+  f.close();
+  const base = memorySize();
+  for (let i = 0; i < 5; i++) {
+    const a = await openBlob(new Blob([big]));
+    const b = a.reopen({ profile: 'compat' });
+    b.close();
+    a.close();
+  }
+  assert.equal(memorySize(), base, 'openBlob/reopen left memory in use');
 });
