@@ -5,12 +5,14 @@
 // A screenshot goes to BUILD/wasm-page.png (a CI artifact).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { launch, chooseFile, CHROMIUM } from './cdp.mjs';
-import { PKG, CORPUS, BUILD, manifest } from './helpers.mjs';
+import { PKG, CORPUS, BUILD, CLI, manifest } from './helpers.mjs';
 
 const cases = manifest().cases.filter((c) => c.kind === 'read');
 const dumpOf = (c) => JSON.parse(readFileSync(path.join(CORPUS, c.dump), 'utf8'));
@@ -22,11 +24,40 @@ const bad = cases.find((c) => c.offset && c.offset.strict && c.offset.compat
   && c.offset.strict.at === c.offset.compat.at && c.offset.strict.rule === c.offset.compat.rule
   && c.offset.strict.at < readFileSync(path.join(CORPUS, c.path)).length
   && c.offset.strict.at > 128);
+// A file strict rejects (with a rule) and compat accepts: no strict dump.
+const mixed = cases.find((c) => c.expect.strict === 'reject' && c.expect.compat === 'accept' && c.dump
+  && c.offset && c.offset.strict);
+
+// Clicks the page's download button for `profile` as a user does, and
+// returns the bytes Chromium saved (Browser.setDownloadBehavior has put
+// downloads in `dir`) and the note the page shows.  Event-driven: waits for
+// the download's end, whatever time the machine takes.
+async function download(b, dir, profile) {
+  await b.evaluate(`document.getElementById('dump-profile').value = ${JSON.stringify(profile)}`);
+  const begin = b.nextEvent('Browser.downloadWillBegin');
+  const end = b.nextEvent('Browser.downloadProgress', (p) => p.state === 'completed' || p.state === 'canceled');
+  await b.page('Runtime.evaluate', { expression: "document.getElementById('download').click()", userGesture: true });
+  const { suggestedFilename, guid } = await begin;
+  const done = await end;
+  assert.equal(done.guid, guid);
+  assert.equal(done.state, 'completed', `download of the ${profile} dump`);
+  return { name: suggestedFilename, bytes: readFileSync(path.join(dir, suggestedFilename)),
+    note: await b.evaluate(text('#download-note')) };
+}
+
+// The C CLI's dump of a file (what the downloaded bytes must be), or null
+// when the CLI is not built.
+function cliDump(file, profile) {
+  if (!existsSync(CLI)) return null;
+  const r = spawnSync(CLI, ['dump', `--${profile}`, file]);
+  assert.equal(r.status, 0, `acepack dump --${profile} ${file}: ${r.stderr}`);
+  return r.stdout;
+}
 
 const text = (sel) => `document.querySelector(${JSON.stringify(sel)}).textContent`;
 
 test('the inspector page in headless Chromium', { skip: existsSync(CHROMIUM) ? false : `no ${CHROMIUM}` }, async () => {
-  assert.ok(good && bad, 'the corpus has the files this test needs');
+  assert.ok(good && bad && mixed, 'the corpus has the files this test needs');
   const url = pathToFileURL(path.join(PKG, 'web', 'index.html')).href;
   const b = await launch(url);
   try {
@@ -57,6 +88,35 @@ test('the inspector page in headless Chromium', { skip: existsSync(CHROMIUM) ? f
     const kinds = await b.evaluate(`[...document.querySelectorAll('#events tbody tr td:nth-child(3)')].map(t => t.textContent)`);
     assert.equal(kinds.length, want.events.filter((e) => e.kind === kind).length);
     assert.ok(kinds.every((x) => x === String(kind)));
+
+    // The dump download, under both profiles: the bytes Chromium saved are
+    // the C CLI's dump and the expected dump (Python implementation).
+    const dir = mkdtempSync(path.join(tmpdir(), 'acepack-download-'));
+    try {
+      await b.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir, eventsEnabled: true });
+      const expected = readFileSync(path.join(CORPUS, good.dump));
+      for (const profile of ['strict', 'compat']) {
+        const got = await download(b, dir, profile);
+        assert.equal(got.name, `${path.basename(good.path, '.ace')}.${profile}.dump.json`);
+        assert.ok(got.bytes.equals(expected), `${profile}: the downloaded dump differs from ${good.dump}`);
+        const cli = cliDump(path.join(CORPUS, good.path), profile);
+        if (cli) assert.ok(got.bytes.equals(cli), `${profile}: the downloaded dump differs from the C CLI's`);
+        assert.equal(got.note, `${expected.length} bytes`);
+      }
+      // A file strict rejects: the page says so instead of downloading.
+      await chooseFile(b, path.join(CORPUS, mixed.path));
+      await b.evaluate("document.getElementById('dump-profile').value = 'strict'");
+      await b.page('Runtime.evaluate', { expression: "document.getElementById('download').click()", userGesture: true });
+      const note = await b.evaluate(text('#download-note'));
+      assert.ok(note.startsWith(`no dump: the file is rejected under strict: ${path.basename(mixed.path)}:`)
+        && note.includes(`: ${mixed.offset.strict.rule}: `), note);
+      const got = await download(b, dir, 'compat');
+      assert.ok(got.bytes.equals(readFileSync(path.join(CORPUS, mixed.dump))), 'compat dump of the mixed file');
+      const cli = cliDump(path.join(CORPUS, mixed.path), 'compat');
+      if (cli) assert.ok(got.bytes.equals(cli), 'compat dump of the mixed file = the C CLI\'s');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
 
     // An invalid file: the rule and offset of the manifest, the byte marked.
     await chooseFile(b, path.join(CORPUS, bad.path));

@@ -13,6 +13,7 @@
   const utf8 = new TextDecoder('utf-8');
   // {name, size, files: {strict, compat} (AcepackFile), file: the one shown}
   let current = null;
+  let dumpUrl = null; // the blob: URL of the last dump downloaded
 
   function el(tag, attrs, text) {
     const e = document.createElement(tag);
@@ -127,8 +128,8 @@
   // The byte columns, copied out of the module on the first filter that
   // scans (1 MB each for a million events), then kept.
   function column(name) {
-    if (!current[name]) current[name] = current.file[`${name}Column`]();
-    return current[name];
+    if (!current.columns[name]) current.columns[name] = current.file[`${name}Column`]();
+    return current.columns[name];
   }
 
   // Filter words: kind=K, source=S, deleted, or text searched in payloads.
@@ -187,7 +188,8 @@
     const shown = verdicts.strict.ok ? 'strict' : verdicts.compat.ok ? 'compat' : null;
     const file = shown ? files[shown] : null;
     const size = files.strict.size;
-    current = { name, size, files, file };
+    current = { name, size, files, file, columns: {} };
+    $('download-note').textContent = '';
     $('key-filter').value = '';
     $('event-filter').value = '';
     if (file) current.entries = [...file.entries()];
@@ -245,20 +247,25 @@
   function downloadDump() {
     const profile = $('dump-profile').value;
     const f = current.files[profile];
+    const note = $('download-note');
     let dump;
     try {
       dump = f.dump();
     } catch (e) {
       if (!(e instanceof A.AcepackError)) throw e;
-      alert(`no dump: the file is rejected under ${profile}: ${A.diagnostic(current.name, e.verdict)}`);
+      note.textContent = `no dump: the file is rejected under ${profile}: ${A.diagnostic(current.name, e.verdict)}`;
       return;
     }
+    note.textContent = `${dump.length} bytes`;
     const a = el('a', { download: `${current.name.replace(/\.ace$/, '')}.${profile}.dump.json` });
-    a.href = URL.createObjectURL(new Blob([dump], { type: 'application/json' }));
+    // The URL of the previous download is released now, not after a delay:
+    // a browser may fetch the blob late on a busy machine.
+    if (dumpUrl) URL.revokeObjectURL(dumpUrl);
+    dumpUrl = URL.createObjectURL(new Blob([dump], { type: 'application/json' }));
+    a.href = dumpUrl;
     document.body.append(a);
     a.click();
     a.remove();
-    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
   }
 
   $('file').addEventListener('change', (e) => {
