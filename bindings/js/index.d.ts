@@ -105,7 +105,7 @@ export class AcepackFile {
 }
 
 export function open(bytes: Uint8Array | ArrayBuffer | ArrayBufferView, options?: OpenOptions): AcepackFile;
-/** Like open(), the Blob's bytes read in slices straight into the module memory.
+/** Like open(), the Blob's bytes read through a small buffer straight into the module memory.
  *  `phases`, when given, receives the milliseconds of the two steps. */
 export function openBlob(blob: Blob, options?: OpenOptions & { phases?: { read?: number; validate?: number } }):
   Promise<AcepackFile>;

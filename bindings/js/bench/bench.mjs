@@ -1,16 +1,22 @@
-// bench.mjs - the WebAssembly reader beside the native one and the JS 0.2.0
-// store, in one run, on the store of tools/bench (1,000,000 events, 1,000
-// keys of ~1 KiB by default):
-//   native   acepack_bench's `open` + `validate_strict` (mapped file): the
-//            full validation (spec 7.2), medians of --iters runs
+// bench.mjs - the WebAssembly reader beside the native one, the JS 0.2.0
+// store and the inspector page, in one run, on the store of tools/bench
+// (1,000,000 events, 1,000 keys of ~1 KiB), printed side by side:
+//   native   acepack_open + acepack_validate(ALL) of the mapped file
+//            (acepack_wasm_bench_native), median of --iters runs
 //   wasm     open() of this package (copy into the module + acepack_open +
-//            acepack_validate(ALL)), in this process, median of --iters runs
+//            acepack_validate(ALL)) in this node, median of --iters runs
+//            after one untimed first run (reported apart: compilation and
+//            the first touch of fresh module memory)
 //   js       the 0.2.0 store's open() (tools/bench/js_store_bench.mjs, one
 //            process per run), only with --js-store DIR
-//   chromium the inspector page from file://: navigation to ready, then the
-//            store chosen in it until verdicts (both profiles) and tables show
+//   page     the inspector page in headless Chromium from file://: load to
+//            ready, then the store chosen until both verdicts and the tables
+//            show, with the page's own phases and the browser's CPU time
+// Every figure has its wall-clock time AND its CPU time (user + system of the
+// process, or of the browser's process tree): on a shared machine the wall
+// time mostly measures waiting, the CPU time the work.
 // usage: node bindings/js/bench/bench.mjs [--build build] [--events 1000000]
-//          [--iters 5] [--js-store DIR] [--js-runs 3] [--no-chromium]
+//          [--iters 5] [--js-store DIR] [--js-runs 1] [--page-runs 2] [--no-chromium]
 import { readFileSync, mkdirSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
@@ -18,11 +24,12 @@ import { pathToFileURL, fileURLToPath } from 'node:url';
 import path from 'node:path';
 import os from 'node:os';
 import { open } from '../lib/index.js';
-import { launch, chooseFile } from '../test/cdp.mjs';
+import { launch, chooseFile, CHROMIUM } from '../test/cdp.mjs';
+import { treeCpuMs } from './proc_cpu.mjs';
 
 const PKG = fileURLToPath(new URL('..', import.meta.url));
 const ROOT = path.resolve(PKG, '../..');
-const opt = { build: 'build', events: 1000000, keys: 1000, iters: 5, jsRuns: 3, jsStore: null, chromium: true };
+const opt = { build: 'build', events: 1000000, keys: 1000, iters: 5, jsRuns: 1, pageRuns: 2, jsStore: null, chromium: true };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
@@ -31,16 +38,16 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === '--iters') opt.iters = Number(argv[++i]);
   else if (a === '--js-store') opt.jsStore = argv[++i];
   else if (a === '--js-runs') opt.jsRuns = Number(argv[++i]);
+  else if (a === '--page-runs') opt.pageRuns = Number(argv[++i]);
   else if (a === '--no-chromium') opt.chromium = false;
-  else if (a === '--page-only') opt.pageOnly = true;
   else { console.error(`unknown option ${a}`); process.exit(2); }
 }
 const build = path.resolve(ROOT, opt.build);
-const benchBin = path.join(build, 'acepack_bench');
 const dir = path.join(build, 'bench-data');
 mkdirSync(dir, { recursive: true });
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[(s.length - 1) >> 1]; };
-const ms = (x) => `${x.toFixed(2)} ms`;
+const f1 = (x) => x.toFixed(1);
+const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 
 function run(cmd, args) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
@@ -48,82 +55,101 @@ function run(cmd, args) {
   return r.stdout;
 }
 
-console.log(`load average before: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-run(benchBin, ['--gen-only', '--events', String(opt.events), '--keys', String(opt.keys), '--v1-entries', '1000', '--dir', dir]);
+// CPU ms of the children this process has waited for (/proc/self/stat
+// cutime + cstime, 10 ms ticks): the CPU time of a spawnSync'ed run.
+function childCpuMs() {
+  const s = readFileSync('/proc/self/stat', 'utf8');
+  const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[13]) + Number(f[14])) * 10;
+}
+
+const t00 = performance.now();
+console.log(`load average at start: ${load()} (${os.cpus().length} CPUs)`);
 const file = path.join(dir, `v2-e${opt.events}-k${opt.keys}.ace`);
+if (!existsSync(file)) {
+  run(path.join(build, 'acepack_bench'), ['--gen-only', '--events', String(opt.events), '--keys', String(opt.keys),
+    '--v1-entries', '1000', '--dir', dir]);
+}
 const bytes = readFileSync(file);
-console.log(`store: ${file} (${bytes.length} bytes)`);
+console.log(`store: ${file} (${bytes.length.toLocaleString('en')} bytes)`);
 
 // Native.
-let native = 0, wasm = 0, wasmFirst = 0, wasmTimes = [], js = null;
-if (!opt.pageOnly) {
-const figs = {};
-for (const line of run(benchBin, ['--only', 'reader', '--events', String(opt.events), '--keys', String(opt.keys),
-  '--iters', String(opt.iters), '--dir', dir, '--json']).split('\n')) {
-  if (line.startsWith('{')) { const r = JSON.parse(line); figs[r.name] = r; }
-}
-native = (figs.open.median_ns + figs.validate_strict.median_ns) / 1e6;
+const nat = run(path.join(build, 'acepack_wasm_bench_native'), [file, String(opt.iters)])
+  .trim().split('\n').map((l) => JSON.parse(l));
+const native = { wall: median(nat.map((r) => r.wall_ms)), cpu: median(nat.map((r) => r.cpu_ms)) };
 
-// WASM, in this process; one untimed run first (compilation, memory growth).
-// CPU time too: on a loaded machine wall time mostly measures waiting.
-const wasmCpu = [];
+// WASM, in this process.
 const wasmRun = () => {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   const f = open(bytes, { profile: 'strict' });
   const ok = f.verdict.ok;
-  const t = performance.now() - t0;
+  const wall = performance.now() - t0;
   const c = process.cpuUsage(c0);
-  wasmCpu.push((c.user + c.system) / 1000);
   f.close();
   if (!ok) throw new Error('the store does not validate');
-  return t;
+  return { wall, cpu: (c.user + c.system) / 1000 };
 };
-wasmFirst = wasmRun(); // compilation, memory growth: reported apart
-wasmTimes = Array.from({ length: opt.iters }, wasmRun);
-wasm = median(wasmTimes);
+const wasmFirst = wasmRun();
+const wr = Array.from({ length: opt.iters }, wasmRun);
+const wasm = { wall: median(wr.map((r) => r.wall)), cpu: median(wr.map((r) => r.cpu)) };
 
 // JS 0.2.0.
+let js = null;
 if (opt.jsStore) {
   const driver = path.join(ROOT, 'tools', 'bench', 'js_store_bench.mjs');
-  const t = [];
-  for (let i = 0; i < opt.jsRuns; i++) t.push(JSON.parse(run(process.execPath, [driver, opt.jsStore, 'open', file]).trim().split('\n').pop()).ms);
-  js = median(t);
+  const jr = [];
+  for (let i = 0; i < opt.jsRuns; i++) {
+    const c0 = childCpuMs();
+    const out = run(process.execPath, [driver, opt.jsStore, 'open', file]);
+    jr.push({ wall: JSON.parse(out.trim().split('\n').pop()).ms, cpu: childCpuMs() - c0 });
+  }
+  js = { wall: median(jr.map((r) => r.wall)), cpu: median(jr.map((r) => r.cpu)) };
 }
 
-console.log(`load average after: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-console.log(`\n| full strict validation of ${opt.events.toLocaleString('en')} events, ${bytes.length.toLocaleString('en')} bytes | median | vs native | vs JS open() |`);
-console.log('|---|---|---|---|');
-console.log(`| native (acepack_open + acepack_validate ALL, mapped file) | ${ms(native)} | 1 | ${js ? (js / native).toFixed(1) + 'x' : ''} |`);
-console.log(`| WASM open() (copy in + open + validate ALL), node ${process.version} | ${ms(wasm)} (runs ${wasmTimes.map((x) => x.toFixed(1)).join(', ')}) | ${(native / wasm * 100).toFixed(0)} % of native speed (first run ${ms(wasmFirst)}; CPU time: first ${ms(wasmCpu[0])}, median ${ms(median(wasmCpu.slice(1)))}) | ${js ? (js / wasm).toFixed(1) + 'x' : ''} |`);
-if (js) console.log(`| JS 0.2.0 store open() (readOnly) | ${ms(js)} | | 1 |`);
-}
-// Chromium: the page from disk, the store chosen in it.
-let page = null;
-if (opt.chromium) {
-  const b = await launch(pathToFileURL(path.join(PKG, 'web', 'index.html')).href);
+// The page in Chromium.
+const page = [];
+if (opt.chromium && existsSync(CHROMIUM)) {
+  const url = pathToFileURL(path.join(PKG, 'web', 'index.html')).href;
+  const b = await launch(url);
   try {
-    const runs = [];
-    for (let i = 0; i < 3; i++) {
-      // A fresh page each run: navigation to ready, then the file.
-      if (i > 0) await b.page('Page.navigate', { url: pathToFileURL(path.join(PKG, 'web', 'index.html')).href });
+    for (let i = 0; i < opt.pageRuns; i++) {
+      if (i > 0) await b.page('Page.navigate', { url }); // a fresh page each run
       await b.waitFor("document.body && document.body.dataset.state === 'ready'");
       const ready = Number(await b.evaluate('document.body.dataset.readyMs'));
+      const c0 = treeCpuMs(b.proc.pid);
       const t0 = performance.now();
       await chooseFile(b, file);
       const wall = performance.now() - t0;
-      runs.push({ ready, wall, validate: Number(await b.evaluate('document.getElementById("timing").dataset.validateMs')),
-        total: Number(await b.evaluate('document.getElementById("timing").dataset.totalMs')) });
+      const cpu = treeCpuMs(b.proc.pid) - c0;
+      const phases = JSON.parse(await b.evaluate('document.getElementById("timing").dataset.phases'));
+      page.push({ ready, wall, cpu, phases });
     }
-    page = { runs };
   } finally {
     await b.close();
   }
 }
 
-console.log(`load average after the page: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-if (page) {
-  for (const r of page.runs) {
-    console.log(`| Chromium page: load ${ms(r.ready)} + choose..shown ${ms(r.wall)} = ${ms(r.ready + r.wall)} (in page: both profiles ${ms(r.validate)}, with tables ${ms(r.total)}) | | | |`);
-  }
+// The table.
+const rows = [['native: open + validate ALL (mapped file)', native]];
+rows.push([`WASM open(): copy in + open + validate ALL (node ${process.version})`, wasm]);
+if (js) rows.push([`JS 0.2.0 store open() (readOnly), ${opt.jsRuns} run(s)`, js]);
+console.log(`\nload average at the end: ${load()}; the whole bench ${f1((performance.now() - t00) / 1000)} s\n`);
+console.log(`| full strict validation of ${opt.events.toLocaleString('en')} events | wall (median of ${opt.iters}) | CPU | native speed, wall | native speed, CPU | x JS open(), wall | x JS open(), CPU |`);
+console.log('|---|---|---|---|---|---|---|');
+for (const [name, r] of rows) {
+  console.log(`| ${name} | ${f1(r.wall)} ms | ${f1(r.cpu)} ms | ${(native.wall / r.wall * 100).toFixed(0)} % | `
+    + `${(native.cpu / r.cpu * 100).toFixed(0)} % | ${js ? (js.wall / r.wall).toFixed(1) + 'x' : ''} | ${js ? (js.cpu / r.cpu).toFixed(1) + 'x' : ''} |`);
+}
+console.log(`\nWASM first open() in this node (compilation, first touch of fresh module memory): ${f1(wasmFirst.wall)} ms wall, ${f1(wasmFirst.cpu)} ms CPU`);
+if (page.length) {
+  console.log('\n| inspector page, Chromium, 85 MB store | load to ready | choose to shown, wall | browser CPU | in-page phases (ms) |');
+  console.log('|---|---|---|---|---|');
+  page.forEach((r, i) => {
+    const ph = Object.entries(r.phases).map(([k, v]) => `${k} ${f1(v)}`).join(', ');
+    console.log(`| run ${i + 1}${i === 0 ? ' (cold browser)' : ''} | ${f1(r.ready)} ms | ${f1(r.wall)} ms | ${f1(r.cpu)} ms | ${ph} |`);
+  });
+  console.log('(load + validate target: < 1 s, the sum of the first two columns)');
+} else if (opt.chromium) {
+  console.log(`\npage: skipped (no ${CHROMIUM})`);
 }

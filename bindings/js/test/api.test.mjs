@@ -180,6 +180,16 @@ test('openBlob, reopen and bytes: the same verdicts and dumps as open, one copy'
   assert.deepEqual([...f.bytes((8 << 20) - 1, (8 << 20) + 10)], [...big.subarray((8 << 20) - 1, (8 << 20) + 10)]);
   f.reopen({ profile: 'compat' }).close();
   f.close();
+  // A Blob whose stream is not a byte stream: read in slices instead.
+  const blob = new Blob([big]);
+  const plain = { size: blob.size, slice: (a, b) => blob.slice(a, b), stream: () => new ReadableStream() };
+  const g = await openBlob(plain);
+  assert.ok(Buffer.from(g.bytes()).equals(big), 'bytes read in slices');
+  assert.equal(g.verdict.ok, validate(big).ok);
+  g.close();
+  // A blob that is shorter than it said: an error, and the memory freed.
+  const short = { size: blob.size + 1, slice: (a, b) => blob.slice(a, b), stream: () => new ReadableStream() };
+  await assert.rejects(openBlob(short), /changed while it was read/);
   const base = memorySize();
   for (let i = 0; i < 5; i++) {
     const a = await openBlob(new Blob([big]));
