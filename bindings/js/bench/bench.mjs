@@ -16,7 +16,7 @@
 // process, or of the browser's process tree): on a shared machine the wall
 // time mostly measures waiting, the CPU time the work.
 // usage: node bindings/js/bench/bench.mjs [--build build] [--events 1000000]
-//          [--iters 5] [--js-store DIR] [--js-runs 1] [--page-runs 2] [--no-chromium]
+//          [--iters 9] [--js-store DIR] [--js-runs 1] [--page-runs 2] [--no-chromium]
 import { readFileSync, mkdirSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
@@ -29,7 +29,7 @@ import { treeCpuMs } from './proc_cpu.mjs';
 
 const PKG = fileURLToPath(new URL('..', import.meta.url));
 const ROOT = path.resolve(PKG, '../..');
-const opt = { build: 'build', events: 1000000, keys: 1000, iters: 5, jsRuns: 1, pageRuns: 2, jsStore: null, chromium: true };
+const opt = { build: 'build', events: 1000000, keys: 1000, iters: 9, jsRuns: 1, pageRuns: 2, jsStore: null, chromium: true };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
@@ -73,12 +73,8 @@ if (!existsSync(file)) {
 const bytes = readFileSync(file);
 console.log(`store: ${file} (${bytes.length.toLocaleString('en')} bytes)`);
 
-// Native.
-const nat = run(path.join(build, 'acepack_wasm_bench_native'), [file, String(opt.iters)])
-  .trim().split('\n').map((l) => JSON.parse(l));
-const native = { wall: median(nat.map((r) => r.wall_ms)), cpu: median(nat.map((r) => r.cpu_ms)) };
-
-// WASM, in this process.
+// Native and WASM (in this process) in alternating rounds of 3 runs, so
+// that a load that changes during the bench weighs on both alike.
 const wasmRun = () => {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
@@ -91,8 +87,18 @@ const wasmRun = () => {
   return { wall, cpu: (c.user + c.system) / 1000 };
 };
 const wasmFirst = wasmRun();
-const wr = Array.from({ length: opt.iters }, wasmRun);
-const wasm = { wall: median(wr.map((r) => r.wall)), cpu: median(wr.map((r) => r.cpu)) };
+const nat = [];
+const wr = [];
+for (let done = 0; done < opt.iters; done += 3) {
+  const n = Math.min(3, opt.iters - done);
+  nat.push(...run(path.join(build, 'acepack_wasm_bench_native'), [file, String(n)])
+    .trim().split('\n').map((l) => JSON.parse(l)).map((r) => ({ wall: r.wall_ms, cpu: r.cpu_ms })));
+  for (let i = 0; i < n; i++) wr.push(wasmRun());
+}
+const summary = (rs) => ({ wall: median(rs.map((r) => r.wall)), cpu: median(rs.map((r) => r.cpu)),
+  cpuRange: `${f1(Math.min(...rs.map((r) => r.cpu)))}..${f1(Math.max(...rs.map((r) => r.cpu)))}` });
+const native = summary(nat);
+const wasm = summary(wr);
 
 // JS 0.2.0.
 let js = null;
@@ -138,7 +144,7 @@ console.log(`\nload average at the end: ${load()}; the whole bench ${f1((perform
 console.log(`| full strict validation of ${opt.events.toLocaleString('en')} events | wall (median of ${opt.iters}) | CPU | native speed, wall | native speed, CPU | x JS open(), wall | x JS open(), CPU |`);
 console.log('|---|---|---|---|---|---|---|');
 for (const [name, r] of rows) {
-  console.log(`| ${name} | ${f1(r.wall)} ms | ${f1(r.cpu)} ms | ${(native.wall / r.wall * 100).toFixed(0)} % | `
+  console.log(`| ${name} | ${f1(r.wall)} ms | ${f1(r.cpu)} ms${r.cpuRange ? ` (${r.cpuRange})` : ''} | ${(native.wall / r.wall * 100).toFixed(0)} % | `
     + `${(native.cpu / r.cpu * 100).toFixed(0)} % | ${js ? (js.wall / r.wall).toFixed(1) + 'x' : ''} | ${js ? (js.cpu / r.cpu).toFixed(1) + 'x' : ''} |`);
 }
 console.log(`\nWASM first open() in this node (compilation, first touch of fresh module memory): ${f1(wasmFirst.wall)} ms wall, ${f1(wasmFirst.cpu)} ms CPU`);
