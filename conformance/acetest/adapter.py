@@ -14,6 +14,7 @@ import re
 import shlex
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -194,21 +195,52 @@ class Adapter:
             return self._request({"op": "migrate", "profile": profile, "file": "<stdin>"}, v1)
         return self.call(["migrate", "--profile", profile], stdin=v1)
 
-    # Persistent servers ---------------------------------------------------------------
+    def request(self, header: dict, body: bytes, workdir: Path | None = None) -> Call:
+        """One request of the serve framing ({"op","profile","file"} + body), whatever
+        protocol the adapter speaks. Per call, a read gets its body through a temporary
+        file (in `workdir`), named in the diagnostic as the header's `file`."""
+        return self.batch([(header, body)], workdir)[0]
+
+    def batch(self, requests: list[tuple[dict, bytes]], workdir: Path | None = None
+              ) -> list[Call]:
+        """The answers to many requests, in order; pipelined through one server when the
+        adapter serves. A server that dies fails only the request in flight; the rest go to
+        a fresh server."""
+        if not self.serving:
+            return [self._per_call(h, b, workdir) for h, b in requests]
+        from . import serve  # noqa: PLC0415 - only adapters that serve need it
+        calls: list[Call] = []
+        while len(calls) < len(requests):
+            with self._lock:
+                server = self._idle.pop() if self._idle else None
+            if server is None:
+                server = serve.Server(self.argv, self.limits)
+            calls += server.batch(requests[len(calls):])
+            if server.usable:
+                with self._lock:
+                    self._idle.append(server)
+            else:
+                server.discard()  # the next request starts a fresh one
+        return calls
+
+    def _per_call(self, header: dict, body: bytes, workdir: Path | None) -> Call:
+        op = header["op"]
+        if op == "write":
+            return self.call(["write"], stdin=body)
+        if op == "migrate":
+            return self.call(["migrate", "--profile", header["profile"]], stdin=body)
+        fd, path = tempfile.mkstemp(suffix=".ace", dir=workdir)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(body)
+            call = self.call(["read", path, "--profile", header["profile"]])
+        finally:
+            os.unlink(path)
+        call.stderr = call.stderr.replace(path.encode(), header["file"].encode())
+        return call
 
     def _request(self, header: dict, body: bytes) -> Call:
-        from . import serve  # noqa: PLC0415 - only adapters that serve need it
-        with self._lock:
-            server = self._idle.pop() if self._idle else None
-        if server is None:
-            server = serve.Server(self.argv, self.limits)
-        call = server.request(header, body)
-        if server.usable:
-            with self._lock:
-                self._idle.append(server)
-        else:
-            server.discard()  # the next request starts a fresh one
-        return call
+        return self.batch([(header, body)])[0]
 
     def close(self) -> None:
         """End every idle server (EOF on its stdin; it must exit 0)."""

@@ -27,7 +27,6 @@ from . import adapter as ad
 from . import genfiles, genmutate, genreport
 from .gencompare import (REFERENCE_DISAGREEMENT, RULE_MISMATCH, Outcome, RuleJudge,
                          defined_rules, from_call, judge, python_ops)
-from .genserve import Caller
 
 PROFILES = ("strict", "compat")
 REF = "c"   # the name of the C reference in failure records
@@ -37,11 +36,11 @@ class Session:
     """One worker's implementations: pyacepack, the C reference, the adapters under test."""
 
     def __init__(self, c_adapter: ad.Adapter | None, subjects: list[ad.Adapter],
-                 serve: dict[str, bool], spec_text: str, workdir: Path, strict_rules: bool):
+                 spec_text: str, workdir: Path, strict_rules: bool):
         self.py_read, self.py_migrate, self.py_write = python_ops()
-        self.c = Caller(c_adapter, serve.get(c_adapter.name, False), workdir) \
-            if c_adapter else None
-        self.subjects = [(a, Caller(a, serve.get(a.name, False), workdir)) for a in subjects]
+        self.c = c_adapter
+        self.subjects = subjects
+        self.workdir = workdir   # per-call reads get their bytes through files here
         self.rules = RuleJudge(defined_rules(spec_text))
         self.strict_rules = strict_rules
         self.stats: Counter = Counter()
@@ -49,9 +48,9 @@ class Session:
         self.notes: list[str] = []   # informative C/Python offset differences (spec 7.2)
 
     def close(self) -> None:
-        for caller in [self.c] + [c for _, c in self.subjects]:
-            if caller is not None:
-                caller.close()
+        for adapter in [self.c] + self.subjects:
+            if adapter is not None:
+                adapter.close()
 
     # --- one file --------------------------------------------------------------------------
 
@@ -110,7 +109,8 @@ class Session:
             jobs += [(n, op, profile, payload, name) for op, profile, payload in work]
         disputed = set()
         if self.c is not None:
-            calls = self.c.batch([self._request(op, p, pl, nm) for _, op, p, pl, nm in jobs])
+            calls = self.c.batch([self._request(op, p, pl, nm) for _, op, p, pl, nm in jobs],
+                                 self.workdir)
             for (n, op, profile, payload, _), call in zip(jobs, calls):
                 failures, refs = per_item[n]
                 ref, got = refs[(op, profile)], from_call(call)
@@ -129,11 +129,12 @@ class Session:
                         self.stats["offset mismatch c"] += 1
                         self.notes.append(f"{names[n]} {op}@{profile} {ref.rule}: python at "
                                           f"{ref.offset}, c at {got.offset}")
-        for a, caller in self.subjects:
+        for a in self.subjects:
             mine = [j for j in jobs if (j[0], j[1], j[2]) not in disputed
                     and per_item[j[0]][1][(j[1], j[2])].kind != ad.CRASH
                     and _declares(a, j[1], j[2])]
-            calls = caller.batch([self._request(op, p, pl, nm) for _, op, p, pl, nm in mine])
+            calls = a.batch([self._request(op, p, pl, nm) for _, op, p, pl, nm in mine],
+                            self.workdir)
             for (n, op, profile, payload, _), call in zip(mine, calls):
                 failures, refs = per_item[n]
                 ref, got = refs[(op, profile)], from_call(call)
@@ -251,8 +252,8 @@ def _init_worker(config: dict) -> None:
     _CONFIG = config
     sys.path[:0] = config["paths"]
     workdir = Path(tempfile.mkdtemp(prefix="worker-", dir=config["workdir"]))
-    _SESSION = Session(config["c"], config["subjects"], config["serve"], config["spec"],
-                       workdir, config["strict_rules"])
+    _SESSION = Session(config["c"], config["subjects"], config["spec"], workdir,
+                       config["strict_rules"])
     _SESSION.save_dir = config.get("save")
     if _SESSION.save_dir is not None:
         _SESSION.save_dir.mkdir(parents=True, exist_ok=True)

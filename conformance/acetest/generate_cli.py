@@ -11,7 +11,6 @@ from pathlib import Path
 
 from . import adapter as ad
 from .limits import Limits
-from .genserve import declares_serve
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -68,7 +67,6 @@ def main(args: argparse.Namespace, argv: list[str], repo: Path, make_adapters) -
         except Exception as e:  # noqa: BLE001 - run.SetupError, reported the usual way
             print(f"conformance: {e}", file=sys.stderr)
             return 2
-    serve = {}
     for a in ([c_ref] if c_ref else []) + subjects:
         try:
             a.load_capabilities()
@@ -76,7 +74,6 @@ def main(args: argparse.Namespace, argv: list[str], repo: Path, make_adapters) -
             print(f"conformance: adapter {a.name or a.command}: {e}", file=sys.stderr)
             return 2
         a.name = a.name or a.caps.name or ad.derive_name(a.argv)
-        serve[a.name] = declares_serve(a)
     if c_ref is not None:
         same = [a for a in subjects if a.argv == c_ref.argv]
         subjects = [a for a in subjects if a.argv != c_ref.argv]
@@ -84,16 +81,16 @@ def main(args: argparse.Namespace, argv: list[str], repo: Path, make_adapters) -
             print("generate: the C adapter under test is the C reference: judged once, "
                   "as the reference", file=sys.stderr)
     out_dir = (args.generate_out or repo / args.build_dir / "generate-failures").resolve()
-    config = {"c": c_ref, "subjects": subjects, "serve": serve, "seed": args.seed,
+    config = {"c": c_ref, "subjects": subjects, "seed": args.seed,
               "spec": (repo / "spec" / "ACEPACK.md").read_text(encoding="utf-8"),
               "out": out_dir, "minimize": not args.no_minimize,
               "strict_rules": args.strict_rules, "reproduce": _reproduce(argv),
               "paths": [str(repo / "tools"), str(repo / "conformance")],
               "save": args.save_files}
-    names = ", ".join(f"{a.name}{' (serve)' if serve[a.name] else ''}" for a in subjects)
+    names = ", ".join(f"{a.name}{' (serve)' if a.serving else ''}" for a in subjects)
     print(f"generate: seed {args.seed}, files {args.generate_from}.."
           f"{args.generate_from + args.generate - 1}, reference python"
-          f"{' + c' + (' (serve)' if c_ref and serve['c'] else '') if c_ref else ''}, "
+          f"{' + c' + (' (serve)' if c_ref and c_ref.serving else '') if c_ref else ''}, "
           f"adapters under test: {names or 'none (C against Python)'}, -j{args.jobs}")
     started = time.monotonic()
     last = [started]

@@ -3,8 +3,9 @@
     request  = u32 H, H bytes header (UTF-8 JSON object), u32 B, B bytes body
     response = u32 STATUS, u32 O, O bytes stdout, u32 E, E bytes stderr
 (all integers u32 big-endian). One Server is one `ADAPTER serve` process, used by one worker
-thread at a time. A request is written and its response read in one select() loop, so that
-neither side can block the other on a full pipe (the server's free-form stderr is drained
+thread at a time. Requests are written and responses read in one select() loop (pipelined: a
+batch of requests is written while the responses come back), so that neither side can block
+the other on a full pipe (the server's free-form stderr is drained
 there too; its tail explains a crash). A server that dies or answers garbage before a
 complete response makes that request a CRASH; one that uses more CPU time than the limit (or
 does not answer within the wall-clock backstop) gets its process group killed and the request
@@ -72,18 +73,25 @@ class Server:
             os.set_blocking(pipe.fileno(), False)
         os.set_blocking(self.proc.stdin.fileno(), False)
 
-    # --- one request ----------------------------------------------------------------------
+    # --- requests -------------------------------------------------------------------------
 
     def request(self, header: dict, body: bytes) -> ad.Call:
+        return self.batch([(header, body)])[0]
+
+    def batch(self, requests: list[tuple[dict, bytes]]) -> list[ad.Call]:
+        """Answers to `requests`, pipelined: every frame is written while the responses are
+        read, so the round trips do not add up (--generate sends thousands). Each request
+        has the limits of one call, counted from the end of the response before it. A
+        server that dies or times out ends the list early: the request in flight is its
+        last element (CRASH or TIMEOUT), the server is unusable, and the caller sends the
+        rest to a fresh one."""
         start = time.monotonic()
         if self.proc is None:
-            return ad.Call(ad.CRASH, b"", self.start_error.encode(), 0.0, self.start_error)
-        pending = memoryview(frame(header, body))
+            return [ad.Call(ad.CRASH, b"", self.start_error.encode(), 0.0, self.start_error)]
+        pending = memoryview(b"".join(frame(h, b) for h, b in requests))
+        calls: list[ad.Call] = []
         out = bytearray()
         measurable = lim.cpu_seconds(self.proc.pid) is not None
-        cpu_start = None  # taken at the first check: most requests end before it
-        next_check = start + POLL
-        deadline = start + (self.limits.wall if measurable else self.limits.cpu)
         sel = selectors.DefaultSelector()
         stdin, stdout, stderr = self.proc.stdin, self.proc.stdout, self.proc.stderr
         sel.register(stdout, selectors.EVENT_READ)
@@ -91,46 +99,65 @@ class Server:
         if pending:
             sel.register(stdin, selectors.EVENT_WRITE)
         try:
-            while True:
-                if response_size(out) is not None:
-                    return self._answer(bytes(out), start)
-                now = time.monotonic()
-                if now >= deadline:
-                    return self._timeout(start, self.limits.describe_wall() if measurable
-                                         else f"timeout after {self.limits.cpu:g} s")
-                if measurable and now >= next_check:
-                    next_check = now + POLL
-                    used = lim.group_cpu_seconds(self.proc.pid)
-                    if cpu_start is None:
-                        cpu_start = used
-                    elif used is not None and used - cpu_start > self.limits.cpu:
-                        return self._timeout(start, self.limits.describe_cpu())
-                events = sel.select(timeout=min(POLL, deadline - now))
-                for key, _mask in events:
-                    if key.fileobj is stdin:
-                        try:
-                            sent = os.write(stdin.fileno(), pending[:65536])
-                        except BlockingIOError:
+            while len(calls) < len(requests):
+                # One request's limits run from the end of the previous response.
+                cpu_start = None  # taken at the first check: most requests end before it
+                next_check = start + POLL
+                deadline = start + (self.limits.wall if measurable else self.limits.cpu)
+                while True:
+                    size = response_size(out)
+                    if size is not None:
+                        calls.append(self._answer(bytes(out[:size]), start))
+                        del out[:size]
+                        start = time.monotonic()
+                        break
+                    now = time.monotonic()
+                    if now >= deadline:
+                        calls.append(self._timeout(start, self.limits.describe_wall()
+                                                   if measurable else
+                                                   f"timeout after {self.limits.cpu:g} s"))
+                        return calls
+                    if measurable and now >= next_check:
+                        next_check = now + POLL
+                        used = lim.group_cpu_seconds(self.proc.pid)
+                        if cpu_start is None:
+                            cpu_start = used
+                        elif used is not None and used - cpu_start > self.limits.cpu:
+                            calls.append(self._timeout(start, self.limits.describe_cpu()))
+                            return calls
+                    for key, _mask in sel.select(timeout=min(POLL, deadline - now)):
+                        if key.fileobj is stdin:
+                            try:
+                                sent = os.write(stdin.fileno(), pending[:65536])
+                            except BlockingIOError:
+                                continue
+                            except (BrokenPipeError, OSError):
+                                sel.unregister(stdin)  # it died: its EOF on stdout tells how
+                                pending = pending[:0]
+                                continue
+                            pending = pending[sent:]
+                            if not pending:
+                                sel.unregister(stdin)
                             continue
-                        except (BrokenPipeError, OSError):
-                            sel.unregister(stdin)  # it died: its EOF on stdout tells how
-                            pending = pending[:0]
+                        chunk = self._read(key.fileobj)
+                        if chunk is None:
                             continue
-                        pending = pending[sent:]
-                        if not pending:
-                            sel.unregister(stdin)
-                        continue
-                    chunk = self._read(key.fileobj)
-                    if chunk is None:
-                        continue
-                    if not chunk:  # EOF
-                        if key.fileobj is stdout:
-                            return self._died(start, bytes(out))
-                        sel.unregister(stderr)
-                    elif key.fileobj is stdout:
-                        out += chunk
-                    else:
-                        self.stderr_tail = (self.stderr_tail + chunk)[-STDERR_TAIL:]
+                        if not chunk:  # EOF
+                            if key.fileobj is stdout:
+                                calls.append(self._died(start, bytes(out)))
+                                return calls
+                            sel.unregister(stderr)
+                        elif key.fileobj is stdout:
+                            out += chunk
+                        else:
+                            self.stderr_tail = (self.stderr_tail + chunk)[-STDERR_TAIL:]
+            if out:  # bytes nobody asked for: the stream is lost
+                self.usable = False
+                last = calls[-1]
+                calls[-1] = ad.Call(ad.CRASH, last.stdout, last.stderr, last.duration,
+                                    f"server wrote {len(out)} bytes after its response "
+                                    "(framing error)")
+            return calls
         finally:
             sel.close()
 
@@ -143,14 +170,8 @@ class Server:
 
     def _answer(self, buf: bytes, start: float) -> ad.Call:
         status, out, err = parse_response(buf)
-        duration = time.monotonic() - start
-        extra = len(buf) - response_size(buf)
-        if extra:  # bytes nobody asked for: the stream is lost
-            self.usable = False
-            return ad.Call(ad.CRASH, out, err, duration,
-                           f"server wrote {extra} bytes after its response (framing error)")
         kind = ad.KIND_OF_EXIT.get(status, ad.CRASH)
-        return ad.Call(kind, out, err, duration, f"exit {status} (serve)")
+        return ad.Call(kind, out, err, time.monotonic() - start, f"exit {status} (serve)")
 
     def _timeout(self, start: float, what: str) -> ad.Call:
         self.usable = False

@@ -9,6 +9,7 @@ make conformance/run.py report a specific failing status (see run_selftest.py).
 """
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -37,6 +38,8 @@ def inner_argv() -> list[str]:
 
 
 def run_inner(args: list[str], stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    if INNER_SERVER is not None:
+        return INNER_SERVER.call(args, stdin)
     return subprocess.run(inner_argv() + args, input=stdin, capture_output=True, check=False)
 
 
@@ -199,10 +202,11 @@ def _read_exact(n: int) -> bytes | None:
 
 
 def serve_faulty(fault: str) -> int:
-    """`serve`: answers each request by running the good adapter per call, except the read of
+    """`serve`: answers each request through the good adapter's own server, except the read of
     a file whose name contains $ACEPACK_SELFTEST_TRIGGER: there it writes half a response and
     dies (fault "die") or spins (fault "spin"). Each start appends a line to
     $ACEPACK_SELFTEST_LOG, so the test can count restarts."""
+    global INNER_SERVER
     trigger = os.environ.get("ACEPACK_SELFTEST_TRIGGER", "\0")
     log = os.environ.get("ACEPACK_SELFTEST_LOG")
     if log:
@@ -216,6 +220,9 @@ def serve_faulty(fault: str) -> int:
         header = json.loads(_read_exact(U32.unpack(size)[0]) or b"{}")
         body = _read_exact(U32.unpack(_read_exact(4) or b"\0\0\0\0")[0]) or b""
         op, profile = header.get("op"), header.get("profile", "strict")
+        if INNER_SERVER is None:   # not before the log line: a start is counted first
+            INNER_SERVER = InnerServer(inner_argv())
+        INNER_SERVER.body = body
         if op == "read" and trigger in header.get("file", ""):
             out.write(U32.pack(0) + U32.pack(1000) + b"{partial")
             out.flush()
@@ -230,6 +237,103 @@ def serve_faulty(fault: str) -> int:
         out.write(U32.pack(result.returncode) + U32.pack(len(result.stdout)) + result.stdout
                   + U32.pack(len(stderr)) + stderr)
         out.flush()
+
+
+# --- the same breakages through the persistent protocol --------------------------------------
+#
+# Starting this script (and the good adapter) once per call costs most of the self-test's
+# time. The modes that break *what* an adapter answers, not how its process ends, also run as
+# `serve`: each request becomes the per-call arguments, the mode runs on them with stdin,
+# stdout and stderr redirected to the request's body and the response, and run_inner()
+# forwards to one persistent `serve` of the good adapter. Crashes, hangs, spins, exit 1 and
+# exit 4 stay per call: how a process ends is what those modes test.
+
+class InnerServer:
+    """One `serve` process of the good adapter, answering per-call style arguments."""
+
+    def __init__(self, argv: list[str]):
+        self.proc = subprocess.Popen(argv + ["serve"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE)
+        self.body = b""   # the body of the request being answered (the file a read reads)
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait()
+
+    def call(self, args: list[str], stdin: bytes | None) -> subprocess.CompletedProcess:
+        op = args[0]
+        profile = args[args.index("--profile") + 1] if "--profile" in args else "strict"
+        if op == "read":
+            name = args[1]
+            body = self.body
+            header = {"op": "read", "profile": profile, "file": name}
+        else:
+            body = stdin or b""
+            header = {"op": op, "file": "<stdin>"} if op == "write" else \
+                {"op": op, "profile": profile, "file": "<stdin>"}
+        head = json.dumps(header).encode()
+        self.proc.stdin.write(U32.pack(len(head)) + head + U32.pack(len(body)) + body)
+        self.proc.stdin.flush()
+        status = U32.unpack(self._exact(4))[0]
+        out = self._exact(U32.unpack(self._exact(4))[0])
+        err = self._exact(U32.unpack(self._exact(4))[0])
+        return subprocess.CompletedProcess(args, status, out, err)
+
+    def _exact(self, n: int) -> bytes:
+        data = self.proc.stdout.read(n)
+        if len(data) != n:
+            raise RuntimeError("the good adapter's server ended")
+        return data
+
+
+INNER_SERVER: InnerServer | None = None
+
+
+class _Capture:
+    """What a per-call mode writes, kept for one response (sys.stdout / sys.stderr)."""
+
+    def __init__(self):
+        self.buffer = io.BytesIO()
+
+    def write(self, text: str) -> int:
+        return self.buffer.write(text.encode("utf-8"))
+
+    def flush(self) -> None:
+        pass
+
+
+def serve_mode(mode: str) -> int:
+    """`serve` for a mode of SERVED_MODES: the per-call mode run once per request."""
+    global INNER_SERVER
+    INNER_SERVER = InnerServer(inner_argv())
+    out = sys.stdout.buffer
+    real = sys.stdin, sys.stdout, sys.stderr
+    while True:
+        size = _read_exact(4)
+        if size is None:
+            INNER_SERVER.close()
+            return 0
+        header = json.loads(_read_exact(U32.unpack(size)[0]) or b"{}")
+        body = _read_exact(U32.unpack(_read_exact(4) or b"\0\0\0\0")[0]) or b""
+        INNER_SERVER.body = body
+        op, profile, name = header.get("op"), header.get("profile", "strict"), header.get("file")
+        args = {"read": ["read", name, "--profile", profile], "write": ["write"],
+                "migrate": ["migrate", "--profile", profile]}[op]
+        stdin = io.TextIOWrapper(io.BytesIO(body))
+        stdout, stderr = _Capture(), _Capture()
+        sys.stdin, sys.stdout, sys.stderr = stdin, stdout, stderr
+        try:
+            status = MODES[mode](args)
+        finally:
+            sys.stdin, sys.stdout, sys.stderr = real
+        got_out, got_err = stdout.buffer.getvalue(), stderr.buffer.getvalue()
+        out.write(U32.pack(status) + U32.pack(len(got_out)) + got_out
+                  + U32.pack(len(got_err)) + got_err)
+        out.flush()
+
+
+SERVED_MODES = {"accept-everything", "one-wrong-value", "lossy-round-trip", "sloppy-dump",
+                "wrong-rule", "undefined-rule", "wrong-offset"}
 
 
 MODES = {
@@ -269,9 +373,12 @@ def main(argv: list[str]) -> int:
         return pass_through(run_inner(args, stdin_if_needed(args)))
     if args[0] == "capabilities":
         caps = json.loads(run_inner(args).stdout)
-        caps.pop("serve", None)  # the wrappers above speak the per-call protocol only
+        # Served modes serve when the good adapter does; the others speak per call only.
+        caps["serve"] = argv[0] in SERVED_MODES and caps.get("serve") is True
         sys.stdout.write(json.dumps(caps))
         return 0
+    if args[0] == "serve" and argv[0] in SERVED_MODES:
+        return serve_mode(argv[0])
     return MODES[argv[0]](args)
 
 
