@@ -19,6 +19,9 @@
 #   tools/fuzz.sh i386 [SECONDS]               the same for the 32-bit x86 build (ASan+UBSan,
 #                                              as OSS-Fuzz's `i386` architecture)
 #   tools/fuzz.sh ci                           FUZZ_SECONDS (60) per harness + regress
+#   tools/fuzz.sh smoke                        FUZZ_SECONDS (60) per harness, no regress
+#                                              (tools/test_all.sh: its asan ctest replays
+#                                              the regression corpora)
 #   tools/fuzz.sh ossfuzz-check                run fuzz/oss-fuzz/build.sh and
 #                                              .clusterfuzzlite/build.sh as OSS-Fuzz would
 #
@@ -335,8 +338,11 @@ cmd_variant() {
     echo "fuzz $kind: clean"
 }
 
+# ci: FUZZ_SECONDS of fuzzing per harness, then the regression corpora (regress).
+# smoke: the fuzzing only, for tools/test_all.sh, whose asan preset already replays the
+# regression corpora under ASan+UBSan (ctest label fuzz).
 cmd_ci() {
-    local secs=${FUZZ_SECONDS:-60} h failed=()
+    local regress=${1:-regress} secs=${FUZZ_SECONDS:-60} h failed=()
     cmd_build libfuzzer
     cmd_assets
     local ci_work
@@ -354,7 +360,7 @@ cmd_ci() {
         fi
     done
     rm -rf "$ci_work"
-    cmd_regress
+    [ "$regress" = regress ] && cmd_regress
     if [ ${#failed[@]} -gt 0 ]; then
         echo "fuzz ci: findings in: ${failed[*]} (artifacts in $WORK/artifacts)"
         return 1
@@ -366,10 +372,15 @@ cmd_ossfuzz_check() {
     need "$CLANG" "apt-get install clang"
     local t rc=0
     t=$(mktemp -d)
+    # One $SRC and one $WORK for both flavours: .clusterfuzzlite/build.sh runs OSS-Fuzz's
+    # script with the same flags, so its cmake build is the first one, up to date (checked
+    # end to end, not compiled twice); each flavour gets its own $OUT.
+    local src=$t/src work=$t/work
+    mkdir -p "$src" "$work"
+    ln -s "$ROOT" "$src/libacepack"
     for flavour in oss-fuzz clusterfuzzlite; do
-        local src=$t/$flavour/src out=$t/$flavour/out work=$t/$flavour/work script
-        mkdir -p "$src" "$out" "$work"
-        ln -s "$ROOT" "$src/libacepack"
+        local out=$t/$flavour/out script
+        mkdir -p "$out"
         if [ $flavour = oss-fuzz ]; then script=$ROOT/fuzz/oss-fuzz/build.sh; else
             script=$ROOT/.clusterfuzzlite/build.sh; fi
         echo "== $flavour: $script"
@@ -401,8 +412,11 @@ cmd_ossfuzz_check() {
                 rc=1
                 continue
             fi
-            # The binary runs its seeds (no fuzzing): the build is usable.
-            if "$out/$h" -runs=0 "$t/$flavour/unz/$h" >"$t/$h.run" 2>&1; then
+            # The binary runs its seeds (no fuzzing): the build is usable.  The second
+            # flavour's binaries are the first's (same build): compared, not run again.
+            if [ $flavour != oss-fuzz ] && cmp -s "$out/$h" "$t/oss-fuzz/out/$h"; then
+                echo "  $h: ok (binary, .dict, .options, $(cat "$t/n") seeds; the oss-fuzz binary)"
+            elif "$out/$h" -runs=0 "$t/$flavour/unz/$h" >"$t/$h.run" 2>&1; then
                 echo "  $h: ok (binary, .dict, .options, $(cat "$t/n") seeds ran)"
             else
                 tail -n 20 "$t/$h.run"
@@ -430,6 +444,7 @@ main() {
     regress) cmd_regress ;;
     coverage) cmd_coverage ;;
     ci) cmd_ci ;;
+    smoke) cmd_ci no-regress ;;
     msan | i386) mkdir -p "$WORK"; cmd_variant "$cmd" "$@" ;;
     ossfuzz-check) cmd_ossfuzz_check ;;
     *) die "unknown command '$cmd' (run without arguments for help)" ;;
