@@ -7,7 +7,7 @@
 #      sanitizers (label python: they ran in step 1 and would only repeat)
 #   3. 32-bit build (gcc -m32) + ctest, likewise
 #   4. short libFuzzer runs of every harness + the OSS-Fuzz build.sh check + the MemorySanitizer
-#      and i386 builds on the regression corpora
+#      and i386 builds on the regression corpora, the i386 UBSan regression drivers
 #   5. WP proofs of the bounds helpers; the Eva drivers with PROVE=1 (tools/prove.sh)
 # Stops at the first failure and prints the seconds of every step at the end.
 #
@@ -62,6 +62,9 @@ if [ "${SKIP_FUZZ:-0}" != 1 ]; then
   # As OSS-Fuzz builds them (project.yaml): regression corpora only, no fuzzing.
   step_run "fuzz harnesses under MemorySanitizer" bash tools/fuzz.sh msan
   step_run "fuzz harnesses for i386" bash tools/fuzz.sh i386
+  # The regression drivers -m32 with UBSan: run under qemu-i386 where the i386 ASan
+  # harnesses above cannot (~1 min of CPU to build, ~1 min to replay).
+  step_run "fuzz regression drivers for i386 (UBSan)" bash tools/fuzz.sh i386-regress
 fi
 
 # Proofs: WP on the bounds helpers always; the Eva drivers (tools/prove.sh) only with
