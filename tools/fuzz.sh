@@ -18,6 +18,9 @@
 #                                              (default 0) of fuzzing per harness
 #   tools/fuzz.sh i386 [SECONDS]               the same for the 32-bit x86 build (ASan+UBSan,
 #                                              as OSS-Fuzz's `i386` architecture)
+#   tools/fuzz.sh i386-regress                 the regression drivers built -m32 with UBSan
+#                                              (no ASan), replaying every regression corpus
+#                                              (ctest -L fuzz), natively or under qemu-i386
 #   tools/fuzz.sh ci                           FUZZ_SECONDS (60) per harness + regress
 #   tools/fuzz.sh smoke                        FUZZ_SECONDS (60) per harness, no regress
 #                                              (tools/test_all.sh: its asan ctest replays
@@ -85,6 +88,21 @@ cmd_build() {
             -DACEPACK_BUILD_FUZZERS=ON -DACEPACK_FUZZ_ENGINE=libfuzzer \
             -DCMAKE_C_FLAGS=-m32 -DCMAKE_EXE_LINKER_FLAGS=-m32 >/dev/null
         ;;
+    i386-regression)
+        # The plain regression drivers (no libFuzzer), -m32, UBSan only: ASan's
+        # start-up does not finish under qemu-i386, UBSan needs no shadow memory.
+        need "$CLANG" "apt-get install clang"
+        CC=$CLANG cmake -S "$ROOT" -B "$dir" "${cmake_common[@]}" -DACEPACK_BUILD_TESTS=ON \
+            -DACEPACK_SANITIZE=undefined -DCMAKE_C_FLAGS=-m32 -DCMAKE_EXE_LINKER_FLAGS=-m32 \
+            -DCMAKE_SHARED_LINKER_FLAGS=-m32 >/dev/null
+        local targets
+        targets=$(cmake --build "$dir" --target help | sed -n 's/^\.\.\. \(fuzz_[a-z0-9_]*_regression\)$/\1/p')
+        [ -n "$targets" ] || die "no *_regression targets in $dir"
+        # shellcheck disable=SC2086
+        cmake --build "$dir" -j"$JOBS" --target $targets >/dev/null
+        echo "built $kind drivers in $dir/fuzz"
+        return
+        ;;
     regression)
         CC=${CC:-$CLANG} cmake -S "$ROOT" -B "$dir" "${cmake_common[@]}" -DACEPACK_BUILD_TESTS=ON \
             -DACEPACK_SANITIZE=address,undefined >/dev/null
@@ -95,7 +113,7 @@ cmd_build() {
             -DCMAKE_BUILD_TYPE=Debug -DACEPACK_WERROR=OFF \
             -DCMAKE_C_FLAGS="-fprofile-instr-generate -fcoverage-mapping" >/dev/null
         ;;
-    *) die "build: unknown kind '$kind' (libfuzzer|afl|cmplog|regression|coverage|msan|i386)" ;;
+    *) die "build: unknown kind '$kind' (libfuzzer|afl|cmplog|regression|coverage|msan|i386|i386-regression)" ;;
     esac
     cmake --build "$dir" -j"$JOBS" >/dev/null
     echo "built $kind harnesses in $dir/fuzz"
@@ -228,6 +246,18 @@ cmd_minimize_crash() {
 cmd_regress() {
     cmd_build regression
     (cd "$(builddir regression)" && ctest -L fuzz --output-on-failure)
+}
+
+# i386-regress: the regression drivers, -m32 + UBSan, over corpus/ and every
+# fuzz/regressions/H (+ fuzz/seeds/H): ctest -L fuzz.  Runs natively or under
+# qemu-i386 (tools/i386_exec.sh registers it; UBSan starts there, ASan does not).
+cmd_i386_regress() {
+    local how
+    how=$(bash "$ROOT/tools/i386_exec.sh") || die "this machine cannot run i386 programs"
+    cmd_build i386-regression
+    echo "i386 regression drivers run: $how"
+    (cd "$(builddir i386-regression)" &&
+        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest -L fuzz -j"$JOBS" --output-on-failure)
 }
 
 cmd_coverage() {
@@ -432,7 +462,7 @@ cmd_ossfuzz_check() {
 
 main() {
     local cmd=${1:-}
-    [ -n "$cmd" ] || { sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
+    [ -n "$cmd" ] || { sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
     shift
     case $cmd in
     build) cmd_build "$@" ;;
@@ -442,6 +472,7 @@ main() {
     minimize) cmd_minimize "$@" ;;
     minimize-crash) cmd_minimize_crash "$@" ;;
     regress) cmd_regress ;;
+    i386-regress) cmd_i386_regress ;;
     coverage) cmd_coverage ;;
     ci) cmd_ci ;;
     smoke) cmd_ci no-regress ;;

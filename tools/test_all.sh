@@ -7,8 +7,9 @@
 #      sanitizers (label python: they ran in step 1 and would only repeat)
 #   3. 32-bit build (gcc -m32) + ctest, likewise
 #   4. short libFuzzer runs of every harness + the OSS-Fuzz build.sh check + the MemorySanitizer
-#      and i386 builds on the regression corpora
-#   5. WP proofs of the bounds helpers; the Eva drivers with PROVE=1 (tools/prove.sh)
+#      and i386 builds on the regression corpora, the i386 UBSan regression drivers
+#   5. WP proofs of the bounds helpers; Eva on the reviewed drivers (open_strict, text);
+#      every Eva driver with PROVE=1 (tools/prove.sh)
 # Stops at the first failure and prints the seconds of every step at the end: wall-clock and
 # CPU (user+sys of everything the step ran), so that a run on a busy machine still says what
 # each step costs.  tools/test_busy.sh runs this script with two busy loops beside it.
@@ -82,11 +83,17 @@ if [ "${SKIP_FUZZ:-0}" != 1 ]; then
   # As OSS-Fuzz builds them (project.yaml): regression corpora only, no fuzzing.
   step_run "fuzz harnesses under MemorySanitizer" bash tools/fuzz.sh msan
   step_run "fuzz harnesses for i386" bash tools/fuzz.sh i386
+  # The regression drivers -m32 with UBSan: run under qemu-i386 where the i386 ASan
+  # harnesses above cannot (~1 min of CPU to build, ~1 min to replay).
+  step_run "fuzz regression drivers for i386 (UBSan)" bash tools/fuzz.sh i386-regress
 fi
 
-# Proofs: WP on the bounds helpers always; the Eva drivers (tools/prove.sh) only with
-# PROVE=1 until tools/prove/alarms-reviewed.txt covers every driver (README.md, "Proofs").
+# Proofs: WP on the bounds helpers and the Eva drivers whose alarms are all reviewed
+# (open_strict, text at N = 128: ~90 s of CPU, two analyses in parallel) always; every
+# driver only with PROVE=1 until tools/prove/alarms-reviewed.txt covers them all
+# (README.md, "Proofs").
 step_run "proofs: WP on the bounds helpers" bash tools/prove.sh --wp
+step_run "proofs: Eva, reviewed drivers (N = 128)" bash tools/prove.sh open_strict text
 if [ "${PROVE:-0}" = 1 ]; then
   step_run "proofs: Eva drivers" bash tools/prove.sh
 fi

@@ -82,7 +82,10 @@ static int literal(const uint8_t *d, size_t *i, size_t end, const char *lit)
 ap_json_fault ap_json_value(const uint8_t *d, size_t i, size_t end, unsigned depth0,
                             int unicode_names, size_t *out)
 {
-    uint8_t is_obj[AP_MAX_DEPTH / 8 + 1]; /* bit n: level n is an object */
+    /* bit n: level n is an object.  Zeroed: BIT_SET/BIT_CLR read the byte
+     * they update, and reading indeterminate bytes is what a sound analyser
+     * (tools/prove.sh) rightly reports. */
+    uint8_t is_obj[AP_MAX_DEPTH / 8 + 1] = {0};
     unsigned depth = depth0;
     ap_json_fault f;
 

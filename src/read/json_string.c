@@ -12,7 +12,9 @@
  * at the first byte that is not a hex digit (or end). */
 static long hex4(const uint8_t *d, size_t i, size_t end, size_t *bad)
 {
-    long v = 0;
+    /* unsigned: 4 digits < 16 give v < 0x10000, and the type says it cannot
+     * overflow to an analyser that widens the loop (tools/prove.sh) */
+    unsigned v = 0;
     size_t k;
     for (k = 0; k < 4; k++) {
         int h;
@@ -25,9 +27,9 @@ static long hex4(const uint8_t *d, size_t i, size_t end, size_t *bad)
             *bad = i + k;
             return -1;
         }
-        v = v * 16 + h;
+        v = v * 16u + (unsigned)h;
     }
-    return v;
+    return (long)v;
 }
 
 /* Nonzero when the word holds a byte that ends the plain run of a string. */
@@ -86,7 +88,7 @@ ap_json_fault ap_json_string(const uint8_t *d, size_t i, size_t end, int no_lone
             i += 2;
             break;
         case 'u': {
-            size_t bad;
+            size_t bad = end; /* hex4 sets it whenever it is read */
             long u = hex4(d, i + 2, end, &bad);
             if (u < 0) {
                 *out = bad;

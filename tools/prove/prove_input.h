@@ -3,9 +3,10 @@
  * drivers (tools/prove/, run by tools/prove.sh).
  *
  * PROVE_INPUT(data, size) sets data to `size` bytes of unknown content, for
- * every size in [0, PROVE_N].  The `split` annotation makes Eva analyse each
- * size as its own state, so `size` is exact in each, and the bytes end
- * exactly at the end of a PROVE_N-byte array: a read at or past
+ * every size in [PROVE_SIZE_MIN, PROVE_SIZE_MAX] (default [0, PROVE_N]).
+ * The `split` annotation makes Eva analyse each size as its own state, so
+ * `size` is exact in each, and the bytes end exactly at the end of a
+ * PROVE_N-byte array: a read at or past
  * data + size leaves the array and is an alarm.  (A malloc of a size that
  * is not exact would be one base of imprecise validity, and every access to
  * it an alarm.)  Reads below `data` stay inside the array and are not
@@ -22,13 +23,23 @@
 #ifndef PROVE_N
 #define PROVE_N 160
 #endif
+/* The sizes of one analysis: [PROVE_SIZE_MIN, PROVE_SIZE_MAX], within
+ * [0, PROVE_N] (tools/prove.sh --window runs [0, N] as several such
+ * windows: Eva's cost grows with the square of the number of states of one
+ * analysis, and the union of the windows is every size up to N). */
+#ifndef PROVE_SIZE_MIN
+#define PROVE_SIZE_MIN 0
+#endif
+#ifndef PROVE_SIZE_MAX
+#define PROVE_SIZE_MAX PROVE_N
+#endif
 
 static uint8_t prove_bytes[PROVE_N];
 
 /* In main itself, and not in a do-while block: Eva merges the states of a
  * split when the function returns or the loop around it ends. */
 #define PROVE_INPUT(data, size)                                    \
-    size_t prove_n_ = Frama_C_interval(0, PROVE_N);                \
+    size_t prove_n_ = Frama_C_interval(PROVE_SIZE_MIN, PROVE_SIZE_MAX); \
     /*@ split prove_n_; */                                         \
     Frama_C_make_unknown((char *)prove_bytes, PROVE_N);            \
     (size) = prove_n_;                                             \
