@@ -89,6 +89,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--no-serve", action="store_true",
                    help="one process per call even for adapters that declare `serve`")
     p.add_argument("--filter", metavar="REGEX", help="run only cases whose id matches (re.search)")
+    p.add_argument("--no-large", action="store_true",
+                   help="leave out the large cases (files over 4 GiB, made as sparse files)")
     p.add_argument("-j", "--jobs", type=int, default=2, metavar="N",
                    help="adapter calls in parallel (default: 2)")
     p.add_argument("--known-failures", action="append", default=[], metavar="[NAME=]FILE",
@@ -230,6 +232,8 @@ def main(argv: list[str]) -> int:
     try:
         corpus_dir = (args.corpus or REPO / "corpus").resolve()
         corpus = corpus_mod.load(corpus_dir, args.filter)
+        if args.no_large:
+            corpus.cases[:] = [c for c in corpus.cases if c.sparse is None]
         if not corpus.cases:
             raise SetupError(f"no case of {corpus_dir / 'manifest.json'} matches "
                              f"--filter {args.filter!r}")

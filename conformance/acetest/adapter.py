@@ -179,8 +179,10 @@ class Adapter:
 
     # The four protocol commands -------------------------------------------------------
 
-    def read(self, path: Path, profile: str) -> Call:
-        if self.serving:
+    def read(self, path: Path, profile: str, per_call: bool = False) -> Call:
+        """per_call: even for a serving adapter (a large case's file does not fit the serve
+        framing's u32 body length, and is best left on disk for the adapter to map)."""
+        if self.serving and not per_call:
             return self._request({"op": "read", "profile": profile, "file": str(path)},
                                  path.read_bytes())
         return self.call(["read", str(path), "--profile", profile])

@@ -31,6 +31,9 @@ class Case:
     # profile -> (rule, byte offset) of the expected rejection (manifest `offset`, spec 7.2;
     # informative: compared only to report offset mismatches, never to fail a case).
     offsets: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # (at, zeros) of a large read case: the file read is `path` with `zeros` zero bytes
+    # inserted at offset `at`, made by the runner as a sparse file (acetest/sparse.py).
+    sparse: tuple[int, int] | None = None
 
     def profiles(self) -> list[str]:
         """The profiles this case applies to, strict first, then compat, then the rest."""
@@ -93,7 +96,21 @@ def _case(raw: dict, root: Path) -> Case:
                 rules=expand_rules(list(raw.get("rules") or [])),
                 dump=file("dump", False), output=file("output", False),
                 roundtrip=roundtrip, description=str(raw.get("description") or ""),
-                offsets=_offsets(cid, raw.get("offset")))
+                offsets=_offsets(cid, raw.get("offset")), sparse=_sparse(cid, kind, raw))
+
+
+def _sparse(cid: str, kind: str, raw: dict) -> tuple[int, int] | None:
+    """The optional `sparse` member of a large read case: {"at": A, "zeros": Z}."""
+    s = raw.get("sparse")
+    if s is None:
+        return None
+    ok = (kind == "read" and isinstance(s, dict) and set(s) == {"at", "zeros"}
+          and all(isinstance(s[k], int) and not isinstance(s[k], bool) for k in s)
+          and s["at"] >= 0 and s["zeros"] >= 1)
+    if not ok:
+        raise CorpusError(f"{cid}: `sparse` must be {{\"at\": N >= 0, \"zeros\": N >= 1}} "
+                          "on a read case")
+    return s["at"], s["zeros"]
 
 
 def _offsets(cid: str, raw: object) -> dict[str, tuple[str, int]]:

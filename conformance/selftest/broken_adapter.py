@@ -164,6 +164,17 @@ def crash_exit_1(args: list[str]) -> int:
     return pass_through(result)
 
 
+def crash_exit_1_write(args: list[str]) -> int:
+    """Reads and migrations are the real adapter's; where its writer refuses a dump, this one
+    dies of an uncaught exception (exit 1): a write rejection needs its diagnostic line too,
+    so REJECTED_WITHOUT_DIAGNOSTIC, never a PASS."""
+    data = stdin_if_needed(args)
+    result = run_inner(args, data)
+    if args[0] == "write" and result.returncode == 1:
+        raise KeyError("value_hex (planted crash in the writer)")
+    return pass_through(result)
+
+
 def internal_error(args: list[str]) -> int:
     """Reads fail with the protocol's internal-error status 4: ADAPTER_ERROR."""
     data = stdin_if_needed(args)
@@ -346,6 +357,7 @@ MODES = {
     "wrong-rule": wrong_rule,
     "undefined-rule": undefined_rule,
     "crash-exit-1": crash_exit_1,
+    "crash-exit-1-write": crash_exit_1_write,
     "internal-error": internal_error,
     "spins": spins,
     "wrong-offset": wrong_offset,

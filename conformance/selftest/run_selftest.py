@@ -147,11 +147,19 @@ class SelfTest:
         # Exit 1 is a rejection only with a diagnostic naming a defined rule.
         crash = self.expect_caught("crash-exit-1", "REJECTED_WITHOUT_DIAGNOSTIC",
                                    detail="without a `FILE:OFFSET: RULE-ID: message` line")
-        # (write rejections may keep a free-form stderr, README: so only read and migrate)
-        faked = [r for r in crash.rows("PASS", "crash-exit-1")
-                 if r["detail"].startswith("rej") and r["profile"] != "write"]
-        self.check(not faked, f"crash-exit-1: no read/migrate crash is scored as a rejection "
+        faked = [r for r in crash.rows("PASS", "crash-exit-1") if r["detail"].startswith("rej")]
+        self.check(not faked, f"crash-exit-1: no crash is scored as a rejection "
                               f"({len(faked)} PASS rows say 'rejected')", crash)
+        if writes:
+            # The same crash in the writer alone: write rejections need the line as well.
+            crash = self.expect_caught("crash-exit-1-write", "REJECTED_WITHOUT_DIAGNOSTIC",
+                                       detail="without a `FILE:OFFSET: RULE-ID: message` line")
+            rows = crash.rows("REJECTED_WITHOUT_DIAGNOSTIC", "crash-exit-1-write")
+            faked = [r for r in crash.rows("PASS", "crash-exit-1-write")
+                     if r["profile"] == "write" and r["detail"].startswith("rej")]
+            self.check(bool(rows) and all(r["profile"] == "write" for r in rows) and not faked,
+                       f"crash-exit-1-write: {len(rows)} write crash(es) caught, only writes, "
+                       f"{len(faked)} scored as a rejection", crash)
         undefined = self.expect_caught("undefined-rule", "REJECTED_WITHOUT_DIAGNOSTIC",
                                        detail="does not define")
         if writes:

@@ -14,7 +14,7 @@ import unittest
 TOOLS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools")
 sys.path.insert(0, TOOLS)
 
-from pyacepack import (Content, Event, Reject, Unsupported, build_v1, build_v2,  # noqa: E402
+from pyacepack import (Content, Event, Refused, Reject, Unsupported, build_v1, build_v2,  # noqa: E402
                        canonical_key_order, dump, js, json_string, migrate, parse_dump, read)
 from pyacepack import jsjson  # noqa: E402
 from pyacepack.migrate import log_key_id  # noqa: E402
@@ -204,10 +204,22 @@ class TestDump(unittest.TestCase):
             b'{"key":"core/log/000000000001","value_hex":"7b7d","value_utf8":"{}"}\n'
             b'],"events":[]}\n'))
 
-    def test_parse_dump_accepts_other_layouts(self):
+    def test_parse_dump_refuses_other_spellings(self):
+        # Spec 1.0.1 W-CAN-4: a writer's input is exactly the bytes of section 11.
         text = b' { "events" : [ ] , "kv" : [ {"value_hex":"","key":"k","value_utf8":""} ],' \
                b' "evt_base_id":"0", "flags":0, "format_version":2 } '
-        self.assertEqual(parse_dump(text), Content(2, 0, 0, {"k": b""}, []))
+        good = (b'{"format_version":2,"flags":0,"evt_base_id":"0","kv":[\n'
+                b'{"key":"a","value_hex":"2f","value_utf8":"/"},\n'
+                b'{"key":"b","value_hex":"09","value_utf8":"\\t"}\n],"events":[]}\n')
+        self.assertEqual(parse_dump(good), Content(2, 0, 0, {"a": b"/", "b": b"\t"}, []))
+        for b, rule in [(text, "D-1"), (good + b"\n", "D-1"),
+                        (good.replace(b'"/"', b'"\\/"'), "D-5"),
+                        (good.replace(b'"\\t"', b'"\\u0009"'), "D-5"),
+                        (good.replace(b'"key":"a"', b'"key":"c"'), "D-6"),
+                        (good.replace(b'"key":"b"', b'"key":"a"'), "W-IDX-2")]:
+            with self.assertRaises(Refused, msg=b) as cm:
+                parse_dump(b)
+            self.assertEqual(cm.exception.rule, rule, b)
 
     def test_parse_dump_rejects_bad_dumps(self):
         good = b'{"format_version":2,"flags":0,"evt_base_id":"0","kv":[],"events":[\n' \

@@ -270,6 +270,24 @@ def writer_input(C):
              'format_version 1, evt_base_id "5" and the event 6')):
         C.write(name, text, f"a dump with {what}: a v1 file has no events and evt_base_id 0 "
                 "(D-7); writing it as v1 would lose them, so it is refused (W-CAN-4)", "D-7")
+    # A writer takes exactly the bytes of section 11 (1.0.1): a JSON library's parse accepts
+    # each of these, and each is the dump of no content. The mistake each catches is named.
+    good = ['{"key":"a","value_hex":"2f09","value_utf8":"/\\t"}', '{"key":"b","value_hex":"","value_utf8":""}']
+    for name, kv, extra, rule, what in (
+            ("dump_escaped_slash", ['{"key":"a","value_hex":"2f09","value_utf8":"\\/\\t"}',
+                                    good[1]], b"", "D-5",
+             'value_utf8 "\\/\\t": a JSON parser decodes \\/ to /, but 4.1 writes / as '
+             "itself"),
+            ("dump_u_escape_tab", [good[0].replace("\\t", "\\u0009"), good[1]], b"", "D-5",
+             'value_utf8 "/\\u0009": 4.1 writes a tab as \\t, never \\u0009'),
+            ("dump_kv_unsorted", [good[1], good[0]], b"", "D-6",
+             'the keys "b", "a": kv is sorted by key bytes'),
+            ("dump_bytes_after_end", good, b"\n", "D-1",
+             "one more LF after the final one: the dump ends with `}` and one LF")):
+        C.write(name, dump(kv) + extra, f"a dump with {what} ({rule}); refused (W-CAN-4: a writer "
+                "takes exactly the text of section 11)", rule)
+    C.write("dump_slash_and_tab", dump(good), 'the same dump spelled as section 11 writes it '
+            '("/\\t", keys in order, one final LF): written', ACCEPT, ["W-CAN-4", "D-5"])
 
 
 def top_level_not_object(C):

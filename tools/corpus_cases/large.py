@@ -58,7 +58,46 @@ def cases():
                                payload_json=json.dumps({"s": session, "j": j}))
                 t += 1
         s.close()
+    _above_4gib(C)
     C.read("js_10_sessions", s.data, "the JS 0.2.0 store after 10 sessions of 150 set() calls "
            "and 50 appendEntry() calls each, without compaction", ACCEPT, ACCEPT,
            ["R-CHK-2", "W-COMMIT-2"], n_events=500)
     return C
+
+
+GAP = 1 << 32  # 4 GiB of zero bytes, inserted by the runner as a hole (manifest `sparse`)
+
+
+def _above_4gib(C):
+    """Offsets above 2^32 in a file of 4 GiB + a few hundred bytes: only such a file tells a
+    64-bit offset from its low 32 bits. The corpus keeps the bytes without the gap; the
+    runner inserts GAP zero bytes at `at` as a sparse file (and calls even `serve` adapters
+    per call: the serve framing's u32 body length cannot carry the file)."""
+    value = b"hello"
+    chunk = B.u32(len(value)) + value
+    section = B.event_section([])
+    # Dead space of 4 GiB at the start of the chunk region (allowed in both profiles, 3.4):
+    # the only chunk is at 2^32 + 128, its index offset a number above 2^32.
+    off = 128 + GAP
+    end = off + len(chunk)
+    index = B.index_text([("a", off, len(value))])
+    data = B.header_v2(kv_index_offset=end + len(section), kv_index_length=len(index),
+                       kv_chunk_end=end, evt_offset=end, evt_length=len(section),
+                       evt_count=0) + chunk + section + index
+    C.read("chunk_above_4gib", data, "4 GiB of dead space, then the chunk of \"a\" at "
+           "2^32 + 128 (index offset 4294967424): valid. A reader that parses index numbers "
+           "or keeps offsets in 32 bits reads the length field at 128 (zero) instead",
+           ACCEPT, ACCEPT, ["R-CHK-2", "R-CHK-3", "R-IDX-10"], kv={"a": value},
+           sparse=(128, GAP))
+    # The index 4 GiB after the event section: R-LAY-5 breaks by exactly 2^32, which a
+    # comparison of the low 32 bits misses. compat does not place the index (R-LAY-5 is
+    # strict only) and reads it.
+    e = 128 + len(chunk) + len(section)
+    index = B.index_text([("a", 128, len(value))])
+    data = B.header_v2(kv_index_offset=e + GAP, kv_index_length=len(index),
+                       kv_chunk_end=128 + len(chunk), evt_offset=128 + len(chunk),
+                       evt_length=len(section), evt_count=0) + chunk + section + index
+    C.read("index_4gib_after_events", data, "the index at evt_offset + evt_length + 2^32 "
+           "(4 GiB of zero bytes between the event section and the index): strict breaks "
+           "R-LAY-5 by exactly 2^32, which a comparison in 32 bits misses; compat reads it",
+           "R-LAY-5", ACCEPT, ["R-LAY-5"], kv={"a": value}, sparse=(e, GAP))

@@ -55,6 +55,7 @@ class Case:
         self.expect_kv = None
         self.expect_n_events = None
         self.expect_at = {}    # profile -> (rule, offset) we expect from spec 7.2, checked
+        self.sparse = None     # (at, zeros): the file read is data with zeros inserted at at
 
     def expect(self):
         out = {}
@@ -82,15 +83,18 @@ class Cases(list):
         return case
 
     def read(self, name, data, description, strict, compat, rules=(), kv=None, n_events=None,
-             at=None):
+             at=None, sparse=None):
         """A file to read under both profiles (compat=None: strict only).
 
         kv / n_events: the content we expect from our own reading of the spec; the generator
         checks pyacepack's content against them (a second, independent opinion on meaning).
         at: {profile: (rule, offset)}, the rejection spec 7.2 names, worked out by hand; the
         generator checks that pyacepack reports exactly it (the offset the manifest records
-        then rests on the spec, not only on pyacepack)."""
+        then rests on the spec, not only on pyacepack).
+        sparse: (at, zeros) for a file over 4 GiB kept small: the file read is data with
+        `zeros` zero bytes inserted at offset `at` (the runner makes it as a sparse file)."""
         c = self._add(Case(self.area, name, "read", data, description, strict, compat, rules))
+        c.sparse = sparse
         c.expect_kv = kv
         c.expect_n_events = n_events
         c.expect_at = dict(at or {})

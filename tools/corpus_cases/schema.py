@@ -68,6 +68,15 @@ MANIFEST_SCHEMA = {
                 "output": {"type": ["string", "null"],
                            "pattern": "^" + AREA_PATTERN + r"/[yni]_[A-Za-z0-9_.-]+\.out\.ace$"},
                 "roundtrip": {"type": "string", "enum": ["byte-exact", "semantic", "none"]},
+                # A large read case (over 4 GiB) kept small: the file to read is `path` with
+                # `zeros` zero bytes inserted at offset `at` (a sparse file made by the runner).
+                "sparse": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["at", "zeros"],
+                    "properties": {"at": {"type": "integer", "minimum": 0},
+                                   "zeros": {"type": "integer", "minimum": 1}},
+                },
                 "description": {"type": "string", "minLength": 1},
             },
         },

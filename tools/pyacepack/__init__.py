@@ -4,7 +4,7 @@ It produces the expected outputs of the golden corpus; it is written from the sp
 alone.  Standard library only, Python 3.11.
 """
 
-from .errors import Reject, Unsupported
+from .errors import Refused, Reject, Unsupported
 from .model import Content, Event
 from .reader import read
 from .dumpfmt import dump, parse_dump
@@ -13,7 +13,7 @@ from .keyorder import canonical_key_order
 from .jsonstr import json_string
 from .migrate import migrate
 
-__all__ = ["Reject", "Unsupported", "Event", "Content", "read", "dump", "parse_dump",
+__all__ = ["Refused", "Reject", "Unsupported", "Event", "Content", "read", "dump", "parse_dump",
            "build_v2", "build_v1", "migrate", "canonical_key_order", "json_string", "js"]
 
 

@@ -15,12 +15,14 @@ error of the adapter (an exception nobody expected: never mistaken for a rejecti
 """
 
 import json
+import mmap
 import os
 import sys
 import traceback
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from pyacepack.errors import Refused  # noqa: E402
 from pyacepack import Reject, Unsupported, build_v1, build_v2, dump, parse_dump, read  # noqa: E402
 from pyacepack.migrate import migrate  # noqa: E402
 
@@ -69,6 +71,16 @@ def _read_input(path):
         return f.read()
 
 
+def _map_input(path):
+    """The file to read, memory-mapped: a file over 4 GiB of mostly dead space (the large
+    corpus cases) is read without loading it; the reader touches only what it checks."""
+    with open(path, "rb") as f:
+        try:
+            return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+        except (ValueError, OSError):  # empty, or not a regular file: read it
+            return f.read()
+
+
 def _write_stdout(b):
     sys.stdout.buffer.write(b)
     sys.stdout.buffer.flush()
@@ -79,7 +91,7 @@ def _canonical_of_dump(text):
     c = parse_dump(text)
     if c.format_version == 1:
         if c.flags & 0xFFFF0000:
-            raise ValueError("incompatible feature flags (W-HDR-2)")
+            raise Refused("W-HDR-2", 0, "incompatible feature flags")
         return build_v1(c.kv, 0)
     return build_v2(c)
 
@@ -88,7 +100,7 @@ def cmd_read(args):
     profile, rest = _take_profile(args)
     if len(rest) != 1:
         raise Usage("read FILE [--profile strict|compat]")
-    return read_bytes(rest[0], _read_input(rest[0]), profile)
+    return read_bytes(rest[0], _map_input(rest[0]), profile)
 
 
 def read_bytes(name, data, profile):
@@ -115,9 +127,12 @@ def write_bytes(data):
     """The protocol's write: the canonical file of a dump, or a rejection."""
     try:
         out = _canonical_of_dump(data)
-    except ValueError as e:
-        sys.stderr.write(f"<stdin>:0: {e}\n")
+    except Reject as e:  # Refused: the rule the dump breaks, named like a read's (3 protocol)
+        _reject_line("<stdin>", e)
         return EXIT_INVALID
+    except Unsupported as e:
+        _unsupported_line("<stdin>", e)
+        return EXIT_UNSUPPORTED
     _write_stdout(out)
     return EXIT_OK
 
@@ -178,9 +193,12 @@ def cmd_build(args):
         raise Usage("build DUMP OUT")
     try:
         out = _canonical_of_dump(_read_input(args[0]))
-    except ValueError as e:
-        sys.stderr.write(f"{args[0]}:0: {e}\n")
+    except Reject as e:
+        _reject_line(args[0], e)
         return EXIT_INVALID
+    except Unsupported as e:
+        _unsupported_line(args[0], e)
+        return EXIT_UNSUPPORTED
     with open(args[1], "wb") as f:
         f.write(out)
     return EXIT_OK

@@ -2,6 +2,7 @@
 
 from .bytesutil import (INCOMPATIBLE_FLAGS, MAGIC, MAX_SAFE, U32_MAX, V1_HEADER_SIZE,
                         V2_HEADER_SIZE, pack_u32, pack_u64)
+from .errors import Refused, Unsupported
 from .encode import encode_event_section, encode_index
 from .keyorder import canonical_key_order
 from .model import Content
@@ -18,9 +19,9 @@ def _chunks(kv: dict, start: int):
     for key in canonical_key_order(kv):
         value = bytes(kv[key])
         if has_lone_surrogate(key):
-            raise ValueError(f"key {key!r} is not valid Unicode text (W-IDX-2)")
+            raise Refused("W-IDX-2", 0, f"key {key!r} is not valid Unicode text")
         if len(value) > U32_MAX:
-            raise ValueError(f"value of {key!r} is longer than 2^32-1 bytes (3.6)")
+            raise Unsupported(f"value of {key!r} is longer than 2^32-1 bytes (3.6)")
         entries.append((key, pos, len(value)))
         out += pack_u32(len(value))
         out += value
@@ -30,19 +31,19 @@ def _chunks(kv: dict, start: int):
 
 def _validate_events(c: Content):
     if not 0 <= c.evt_base_id <= U32_MAX:
-        raise ValueError("evt_base_id does not fit a u32")
+        raise Refused("W-HDR-1", 0, "evt_base_id does not fit a u32")
     if len(c.events) > U32_MAX:
-        raise ValueError("more than 2^32-1 events (W-EVT-3)")
+        raise Refused("W-EVT-3", 0, "more than 2^32-1 events")
     for i, e in enumerate(c.events):
         if not (isinstance(e.ts, int) and 0 <= e.ts <= MAX_SAFE):
-            raise ValueError(f"event {i}: ts is not an integer in [0, 2^53-1] (W-EVT-2)")
+            raise Refused("W-EVT-2", 0, f"event {i}: ts is not an integer in [0, 2^53-1]")
         for name in ("kind", "source", "flags"):
             v = getattr(e, name)
             if not (isinstance(v, int) and 0 <= v <= 255):
-                raise ValueError(f"event {i}: {name} is not an integer in [0, 255] (W-EVT-2)")
+                raise Refused("W-EVT-2", 0, f"event {i}: {name} is not an integer in [0, 255]")
         p = payload_problem(bytes(e.payload), 0, len(e.payload))
         if p is not None:
-            raise ValueError(f"event {i}: payload breaks {p[0]} at byte {p[1]} (W-EVT-4)")
+            raise Refused("W-EVT-4", 0, f"event {i}: payload breaks {p[0]} at byte {p[1]}")
 
 
 def build_v2(c: Content, *, validate: bool = True) -> bytes:
@@ -55,7 +56,7 @@ def build_v2(c: Content, *, validate: bool = True) -> bytes:
     if validate:
         _validate_events(c)
         if flags & INCOMPATIBLE_FLAGS:
-            raise ValueError("content has incompatible feature flags this writer does not implement (W-HDR-2)")
+            raise Refused("W-HDR-2", 0, "content has incompatible feature flags this writer does not implement")
         flags = 0   # W-CAN-4 / W-HDR-2: no flag bit is defined, unknown compatible bits are cleared
     chunks, entries, chunk_end = _chunks(c.kv, V2_HEADER_SIZE)
     section = encode_event_section(c.events)
@@ -63,7 +64,7 @@ def build_v2(c: Content, *, validate: bool = True) -> bytes:
     evt_off = chunk_end
     idx_off = evt_off + len(section)
     if idx_off + len(index) > MAX_SAFE:
-        raise ValueError("file would exceed 2^53-1 bytes (3.6)")
+        raise Unsupported("file would exceed 2^53-1 bytes (3.6)")
     header = (MAGIC + pack_u32(2) + pack_u32(flags) + pack_u64(idx_off) + pack_u64(len(index))
               + pack_u64(chunk_end) + pack_u64(evt_off) + pack_u64(len(section))
               + pack_u32(len(c.events)) + pack_u32(c.evt_base_id) + bytes(64))

@@ -28,3 +28,9 @@ class Unsupported(Exception):
         self.rule = rule
         self.offset = offset
         self.message = message
+
+
+class Refused(Reject, ValueError):
+    """A writer's input that no writer may write: a dump that is the dump of no content (the D
+    rules, W-CAN-4) or content a writer must refuse (W-*).  A Reject, since the protocol's
+    write rejection names the rule like a read's; a ValueError, the builders' error type."""
