@@ -290,6 +290,23 @@ def writer_input(C):
             '("/\\t", keys in order, one final LF): written', ACCEPT, ["W-CAN-4", "D-5"])
 
 
+def lone_name_offsets(C):
+    # R-IDX-11 (7.2, 1.0.1): of several member names with an unpaired surrogate, the offset is
+    # the first in index order (document order), nested names included: a reader that checks
+    # the keys first, or walks the entries from the last, reports a later one.
+    E = '{"offset":128,"length":5,"\\ud800":1}'
+    for name, text, what in (
+            ("lone_names_in_repeated_key", '{"a":%s,"a":%s}' % (E, E),
+             'the key "a" twice, each entry with a member named "\\ud800"'),
+            ("lone_name_nested_before_key", '{"a":%s,"\\ud801":%s}' % (E, ENTRY),
+             'the entry of "a" has a member named "\\ud800", the next key is "\\ud801"')):
+        data, at = idx_file(text.encode())
+        first = at + text.encode().index(b'"\\ud800"')
+        C.read(name, data, f"{what}: compat rejects (R-IDX-11) at the first such name in the "
+               f"index, byte {first}", ("R-IDX-4", "R-IDX-6", "R-IDX-7"), "R-IDX-11",
+               at={"compat": ("R-IDX-11", first)})
+
+
 def top_level_not_object(C):
     # R-IDX-2 (7.2, 1.0.1): the offset is the first byte at which the index stops being the
     # start of a JSON text whose value is an object; for a top-level value that is not an
@@ -331,5 +348,6 @@ def cases():
     entry_names(C)
     seq_bounds(C)
     writer_input(C)
+    lone_name_offsets(C)
     top_level_not_object(C)
     return C

@@ -81,17 +81,21 @@ def _strict_entries(buf, off, res):
 
 
 def _reject_lone_names(root):
-    """R-IDX-11: no key or member name (at any depth) may hold an unpaired surrogate."""
-    stack = [root]
+    """R-IDX-11: no key or member name (at any depth) may hold an unpaired surrogate. The
+    first such name in document order is reported (7.2): the walk visits a name, then its
+    value, then the next member (the stack holds what is left, the next item on top)."""
+    stack = [(False, root)]
     while stack:
-        node = stack.pop()
-        if isinstance(node, Obj):
-            for name, value in node.members:
-                if name.lone:
-                    raise Reject("R-IDX-11", name.pos, "name holds an unpaired surrogate escape")
-                stack.append(value)
+        is_name, node = stack.pop()
+        if is_name:
+            if node.lone:
+                raise Reject("R-IDX-11", node.pos, "name holds an unpaired surrogate escape")
+        elif isinstance(node, Obj):
+            for name, value in reversed(node.members):
+                stack.append((False, value))
+                stack.append((True, name))
         elif isinstance(node, Arr):
-            stack.extend(node.items)
+            stack.extend((False, item) for item in reversed(node.items))
 
 
 def _compat_number(buf, node):
