@@ -208,9 +208,9 @@ class Worker:
 
 # Corpus areas most likely to kill a mutant of a file (a first, cheap try; see run_mutant).
 AREA_HINTS = [
-    (r"header|v1read|v2read", r"^(header|layout|mutation)/"),
+    (r"header|v1read|v2read", r"^(header|layout|large|mutation)/"),
     (r"events|evtsection|bytesutil", r"^(events|mutation)/"),
-    (r"index_scan|index_iter|index\.py|chunks|number|decnum", r"^(index|chunks|mutation)/"),
+    (r"index_scan|index_iter|index\.py|chunks|number|decnum", r"^(index|chunks|large|mutation)/"),
     (r"json_check|payload|validate|table", r"^(payload|events|index|chunks|mutation)/"),
     (r"utf8|json_string|jsonscan|keys\.c|bytes\.h", r"^(index|payload|mutation)/"),
     (r"dump\.c|heapsort|keyorder", r"^(index|js|mutation)/"),

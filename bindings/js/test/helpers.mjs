@@ -19,7 +19,7 @@ export function manifest() {
 export function readCases() {
   const out = [];
   for (const c of manifest().cases) {
-    if (c.kind !== 'read') continue;
+    if (c.kind !== 'read' || c.sparse) continue; // sparse: the file is made by the runner (over 4 GiB)
     for (const profile of Object.keys(c.expect)) out.push({ c, profile, file: path.join(CORPUS, c.path) });
   }
   return out;
