@@ -272,7 +272,8 @@ def writer_input(C):
                 "(D-7); writing it as v1 would lose them, so it is refused (W-CAN-4)", "D-7")
     # A writer takes exactly the bytes of section 11 (1.0.1): a JSON library's parse accepts
     # each of these, and each is the dump of no content. The mistake each catches is named.
-    good = ['{"key":"a","value_hex":"2f09","value_utf8":"/\\t"}', '{"key":"b","value_hex":"","value_utf8":""}']
+    good = ['{"key":"a","value_hex":"2f09","value_utf8":"/\\t"}',
+            '{"key":"b","value_hex":"","value_utf8":""}']
     for name, kv, extra, rule, what in (
             ("dump_escaped_slash", ['{"key":"a","value_hex":"2f09","value_utf8":"\\/\\t"}',
                                     good[1]], b"", "D-5",
