@@ -56,6 +56,35 @@ uint32_t ap_crc32c_portable(uint32_t crc, const void *p, size_t n)
     return ~portable_reg(~crc, (const uint8_t *)p, n);
 }
 
+/* a * b modulo the polynomial, reflected: bit 31 is x^0, and multiplying by
+ * x is a right shift that folds x^32 back in. */
+static uint32_t gf2_mul(uint32_t a, uint32_t b)
+{
+    uint32_t m = 0x80000000u, p = 0;
+    while (m) {
+        if (a & m)
+            p ^= b;
+        b = (b & 1u) ? (b >> 1) ^ 0x82F63B78u : b >> 1;
+        m >>= 1;
+    }
+    return p;
+}
+
+uint32_t ap_crc32c_combine(uint32_t crc_a, uint32_t crc_b, uint64_t len_b)
+{
+    /* x^(8 len_b) by squaring: base runs through x^8, x^16, x^32, ... */
+    uint32_t power = 0x80000000u, base = 0x00800000u; /* x^0, x^8 */
+    while (len_b) {
+        if (len_b & 1u)
+            power = gf2_mul(power, base);
+        base = gf2_mul(base, base);
+        len_b >>= 1;
+    }
+    /* the initial register and the final xor cancel: CRC(A B) xor CRC(B) is
+     * CRC(A) shifted over |B| zero bytes, whatever A and B are */
+    return gf2_mul(power, crc_a) ^ crc_b;
+}
+
 #ifdef AP_CRC_HW
 
 #if defined(AP_CRC_X86)

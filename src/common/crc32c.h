@@ -17,6 +17,12 @@
  * portable tables.  Both give the same results (tests/unit/test_crc32c.c). */
 uint32_t ap_crc32c(uint32_t crc, const void *p, size_t n);
 
+/* The CRC of A B from crc_a = CRC(A), crc_b = CRC(B) and len_b = |B|, without
+ * the bytes: crc_a times x^(8 len_b) modulo the polynomial, xor crc_b (zlib's
+ * crc32_combine).  O(log len_b); the writer joins the CRCs of the regions the
+ * chunk region gains at a commit with it (spec 3.8, cost of a commit). */
+uint32_t ap_crc32c_combine(uint32_t crc_a, uint32_t crc_b, uint64_t len_b);
+
 /* The portable table path alone (slicing by 8): for tests and benches. */
 uint32_t ap_crc32c_portable(uint32_t crc, const void *p, size_t n);
 

@@ -104,6 +104,20 @@ static void chaining(crc_fn f)
         CHECK_X(f(f(0, buf, cut), buf + cut, n - cut), whole);
 }
 
+/* combine(crc(A), crc(B), |B|) == crc(A B), lengths 0..3 x 8192 + 41. */
+static void combine(crc_fn f)
+{
+    size_t cut, n = 3 * 8192 + 41;
+    uint32_t whole;
+    (void)f;
+    fill(5u);
+    whole = crc_bitwise(0, buf, n);
+    for (cut = 0; cut <= n; cut += (cut < 40 || n - cut < 40) ? 1 : 331)
+        CHECK_X(ap_crc32c_combine(crc_bitwise(0, buf, cut), crc_bitwise(0, buf + cut, n - cut),
+                                  n - cut),
+                whole);
+}
+
 /* The reference itself: a wrong reference must not pass unnoticed. */
 static void reference_selfcheck(crc_fn f)
 {
@@ -136,6 +150,7 @@ static const tcase TESTS[] = {
     {"unit.crc32c.chaining.portable", chaining, ap_crc32c_portable},
     {"unit.crc32c.chaining.hw", chaining, ap_crc32c_hw},
     {"unit.crc32c.dispatch", hw_reports, ap_crc32c},
+    {"unit.crc32c.combine", combine, ap_crc32c},
     {NULL, NULL, NULL},
 };
 
