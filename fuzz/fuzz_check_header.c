@@ -18,7 +18,7 @@ static const char *const kStrictOnly[] = {
     "R-HDR-6", "R-LAY-3", "R-LAY-4", "R-LAY-5", "R-CHK-2", "R-CHK-3", "R-CHK-4",
     "R-EVT-1", "R-EVT-4", "R-EVT-5", "R-EVT-6", "R-EVT-8", "R-EVT-9", "R-PAY-1",
     "R-PAY-2", "R-PAY-3", "R-IDX-3", "R-IDX-4", "R-IDX-5", "R-IDX-6", "R-IDX-7",
-    "R-V1-1",  "R-V1-2",  NULL};
+    "R-V1-1",  "R-V1-2",  "R-CRC-1", "R-CRC-2", "R-CRC-3", "R-CRC-4", "R-CRC-5", NULL};
 static const char *const kCompatOnly[] = {"R-EVT-2", "R-IDX-8",  "R-IDX-9", "R-IDX-10",
                                           "R-IDX-11", "R-IDX-12", NULL};
 
@@ -52,6 +52,37 @@ static int all_zero(const uint8_t *p, size_t n)
     for (size_t i = 0; i < n; i++)
         if (p[i]) return 0;
     return 1;
+}
+
+/* CRC32C of spec 3.8 one bit at a time: the oracle shares nothing with
+ * src/common/crc32c.c (tables, hardware path). */
+static uint32_t oracle_crc32c(uint32_t c, const uint8_t *p, size_t n)
+{
+    c = ~c;
+    for (size_t i = 0; i < n; i++) {
+        c ^= p[i];
+        for (int k = 0; k < 8; k++) c = (c & 1u) ? (c >> 1) ^ 0x82F63B78u : c >> 1;
+    }
+    return ~c;
+}
+
+/* A strict v2 file with flag bit 0 that the reader accepted: its four CRC
+ * fields match (R-CRC-1..4) and bytes 80..127 are zero unless another
+ * compatible bit is set (R-CRC-5).  The regions lie in the file (R-LAY-*). */
+static void check_checksums(const acepack_reader *r, const uint8_t *data)
+{
+    static const uint8_t zero4[4] = {0, 0, 0, 0};
+    uint32_t h = oracle_crc32c(oracle_crc32c(oracle_crc32c(0, data, 64), zero4, 4), data + 68, 60);
+    FUZZ_ASSERT_MSG(fuzz_get_be32(data + 64) == h, "R-CRC-1");
+    FUZZ_ASSERT_MSG(fuzz_get_be32(data + 68) ==
+                        oracle_crc32c(0, data + 128, (size_t)(r->chunk_end - 128)), "R-CRC-2");
+    FUZZ_ASSERT_MSG(fuzz_get_be32(data + 72) ==
+                        oracle_crc32c(0, data + (size_t)r->evt_offset, (size_t)r->evt_length),
+                    "R-CRC-3");
+    FUZZ_ASSERT_MSG(fuzz_get_be32(data + 76) ==
+                        oracle_crc32c(0, data + (size_t)r->index_offset, (size_t)r->index_length),
+                    "R-CRC-4");
+    if ((r->flags & 0xFFFEu) == 0) FUZZ_ASSERT_MSG(all_zero(data + 80, 48), "R-CRC-5");
 }
 
 void fuzz_check_header(const acepack_reader *r, const uint8_t *data, size_t size)
@@ -96,6 +127,7 @@ void fuzz_check_header(const acepack_reader *r, const uint8_t *data, size_t size
         FUZZ_ASSERT_MSG(r->evt_length >= 8, "R-EVT-1");
         FUZZ_ASSERT(r->event_count == fuzz_get_be32(sec));
         FUZZ_ASSERT_MSG(r->evt_count_field == r->event_count, "R-EVT-9");
+        if (r->flags & 1u) check_checksums(r, data);
     } else if (r->evt_length < 4) {
         FUZZ_ASSERT_MSG(r->event_count == 0, "R-EVT-2 short section");
     } else {

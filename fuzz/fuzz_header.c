@@ -10,7 +10,12 @@
  *   - an incompatible flag bit (16..31)  -> R-HDR-4, offset 12, both profiles
  *   - version 3 / 0                      -> R-HDR-3, offset 8
  *   - a magic byte changed               -> R-HDR-2, offset 0
- *   - a compatible flag bit (0..15)      -> still opens (R-HDR-4, R-HDR-6)
+ *   - a compatible flag bit (1..15 in v2, 0..15 in v1) -> still opens (R-HDR-4,
+ *     R-HDR-6), unless strict and the file has bit 0 (its header_crc then
+ *     no longer matches);
+ *   - strict, a v2 file with bit 0 (checksums, spec 3.8): header_crc or a
+ *     byte of a region changed -> R-CRC-1 at 64 / R-CRC-2 at 128 / R-CRC-3 at
+ *     evt_offset / R-CRC-4 at kv_index_offset
  *   - a reserved byte set (no compatible bit) -> strict R-HDR-6 / R-V1-1,
  *     compat still opens
  */
@@ -81,17 +86,40 @@ static void mutations(const uint8_t *data, size_t size, const acepack_reader *r,
 
     /* A compatible bit: must not cause a rejection; reserved bytes are then
      * not checked even in strict. */
-    uint32_t cbit = fuzz_dp_range(dp, 0, 15);
+    uint32_t cbit = fuzz_dp_range(dp, r->version == 2 ? 1 : 0, 15); /* v2 bit 0: 3.8 */
     fuzz_put_be32(c + 12, r->flags | (UINT32_C(1) << cbit));
     size_t res_at = r->version == 2 ? 64 : 32;
     size_t res_len = r->version == 2 ? 64 : 32;
     size_t which = res_at + fuzz_dp_range(dp, 0, (uint32_t)res_len - 1);
     c[which] = (uint8_t)(c[which] | 0x80u);
-    const int free_bytes = !in_region(r, 12, 4) && !in_region(r, which, 1);
+    const int sealed = r->version == 2 && p == ACEPACK_STRICT && (r->flags & 1u);
+    const int free_bytes = !in_region(r, 12, 4) && !in_region(r, which, 1) && !sealed;
     if (free_bytes)
         FUZZ_ASSERT_MSG(open_copy(c, size, p, &err) == ACEPACK_OK,
                         "a compatible flag bit (with reserved bytes set) caused a rejection");
     memcpy(c, data, size);
+
+    /* Checksums (spec 3.8): a damaged header_crc, then one byte of each
+     * region, each found by the check of its own region. */
+    if (sealed) {
+        c[64] ^= (uint8_t)fuzz_dp_range(dp, 1, 255);
+        expect_reject(c, size, p, "R-CRC-1", 64, 1);
+        memcpy(c, data, size);
+        const struct {
+            uint64_t off, len;
+            const char *rule;
+        } reg[3] = {{128, r->chunk_end - 128, "R-CRC-2"},
+                    {r->evt_offset, r->evt_length, "R-CRC-3"},
+                    {r->index_offset, r->index_length, "R-CRC-4"}};
+        for (int k = 0; k < 3; k++) {
+            if (reg[k].len == 0) continue;
+            uint32_t span = reg[k].len - 1 > 0xFFFFFFFEu ? 0xFFFFFFFEu : (uint32_t)(reg[k].len - 1);
+            size_t b = (size_t)(reg[k].off + fuzz_dp_range(dp, 0, span));
+            c[b] ^= (uint8_t)fuzz_dp_range(dp, 1, 255);
+            expect_reject(c, size, p, reg[k].rule, k == 0 ? 128 : reg[k].off, 1);
+            memcpy(c, data, size);
+        }
+    }
 
     /* A reserved byte with no compatible bit set. */
     if ((r->flags & 0xFFFFu) == 0 && !in_region(r, which, 1)) {

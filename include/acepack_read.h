@@ -100,7 +100,7 @@ extern "C" {
 #define ACEPACK_VERSION_PATCH 0
 #define ACEPACK_VERSION_STRING "0.1.0"
 /* Version of spec/ACEPACK.md this library implements. */
-#define ACEPACK_SPEC_VERSION "1.0.1"
+#define ACEPACK_SPEC_VERSION "1.1.0"
 
 /*! acepack_version_string() :
  *  @return the library version, ACEPACK_VERSION_STRING of the built library
@@ -219,7 +219,8 @@ typedef struct acepack_reader {
 /*! acepack_open() :
  *  Opens `size` bytes at `data` (NULL allowed when size is 0) under `profile`
  *  and performs the structural validation, in one pass without allocation:
- *    - header: R-HDR-1..6, R-V1-1, R-V1-2;
+ *    - header: R-HDR-1..6, R-V1-1, R-V1-2; with flag bit 0 in strict, the
+ *      CRC32C of the header and of each region (R-CRC-1..5, O(file size));
  *    - layout: R-LAY-1..5;
  *    - event section: R-EVT-1..9 (column bounds before any column is read,
  *      per-event payload bounds, strict packed pool and ts range);
@@ -239,6 +240,17 @@ typedef struct acepack_reader {
  *  [data, data + size). */
 ACEPACK_API acepack_status acepack_open(acepack_reader *r, const void *data, size_t size,
                                         acepack_profile profile, acepack_error *err);
+
+/* Feature flag bits of the header's flags word that this library implements
+ * (spec R-HDR-4). */
+#define ACEPACK_FLAG_CHECKSUMS 0x00000001u /* compatible bit 0: CRC32C fields, spec 3.8 */
+
+/*! acepack_crc32c() :
+ *  The CRC32C (Castagnoli) of spec 3.8 over `size` bytes at `data`,
+ *  continuing from `crc`, the CRC of the bytes before them (0 for none):
+ *  acepack_crc32c(acepack_crc32c(0, a, na), b, nb) is the CRC of a then b.
+ *  Uses the CPU's CRC32C instruction when it has one. */
+ACEPACK_API uint32_t acepack_crc32c(uint32_t crc, const void *data, size_t size);
 
 /* ------------------------------------------------------------------------
  * Full validation

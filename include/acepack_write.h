@@ -340,6 +340,9 @@ typedef struct acepack_store_options {
     uint32_t file_mode;               /* mode of a created store; 0: 0644 (before umask) */
     acepack_migrate_report *migrate_report; /* NULL, or filled when a v1 file was migrated
                                                at open (else zeroed) */
+    int checksums;                    /* nonzero: set flag bit 0 and write the CRC32C fields
+                                         (spec 3.8) on every commit and compaction; a store
+                                         whose file has the bit keeps it either way (W-CRC-1) */
 } acepack_store_options;
 
 /*! acepack_store_open() :

@@ -2,7 +2,8 @@
  * header.c - the fixed header and the placement of the regions.
  * v2: spec 3.2 and 3.5 (R-HDR-1..6, R-LAY-1..5); v1: spec 6 (R-V1-1, R-V1-2).
  * Offsets reported are those of the header field at fault (spec 7.2); for
- * reserved bytes the first non-zero one.
+ * reserved bytes the first non-zero one.  Flag bit 0 (spec 3.8): the header's
+ * checksum before its fields are used, the regions' once they are placed.
  */
 #include "internal.h"
 
@@ -49,6 +50,11 @@ static acepack_status open_v2(acepack_reader *r, acepack_error *err)
     r->evt_length = ap_be64(d + 48);
     r->evt_count_field = ap_be32(d + 56);
     r->evt_base_id = ap_be32(d + 60);
+    if (strict && (r->flags & AP_FLAG_CHECKSUMS)) {
+        acepack_status st = ap_check_header_crc(r, err);
+        if (st != ACEPACK_OK)
+            return st;
+    }
     /* R-HDR-6: a compatible feature bit may give the reserved bytes a meaning. */
     if (strict && (r->flags & 0xFFFFu) == 0 && first_nonzero(d + 64, 64) < 64)
         return ap_fail(err, ACEPACK_INVALID, "R-HDR-6", 64 + first_nonzero(d + 64, 64),
@@ -67,6 +73,8 @@ static acepack_status open_v2(acepack_reader *r, acepack_error *err)
         if (r->index_offset != r->evt_offset + r->evt_length)
             return ap_fail(err, ACEPACK_INVALID, "R-LAY-5", 16,
                            "the index does not directly follow the event section");
+        if (r->flags & AP_FLAG_CHECKSUMS)
+            return ap_check_region_crcs(r, err);
     }
     return ACEPACK_OK;
 }

@@ -13,6 +13,15 @@ acepack_status ap_open_header(acepack_reader *r, acepack_error *err);
 acepack_status ap_open_events(acepack_reader *r, acepack_error *err);
 acepack_status ap_scan_index(acepack_reader *r, acepack_error *err);
 
+/* ---- checksums.c: flag bit 0 (spec 3.8), strict ---- */
+#define AP_FLAG_CHECKSUMS 0x1u
+/* CRC32C of header bytes 0..127 with 64..67 as zero (h: 128 bytes). */
+uint32_t ap_header_crc(const uint8_t *h);
+/* R-CRC-1 and R-CRC-5 (the header is at least 128 bytes). */
+acepack_status ap_check_header_crc(const acepack_reader *r, acepack_error *err);
+/* R-CRC-2..4, once R-LAY-1..5 hold. */
+acepack_status ap_check_region_crcs(const acepack_reader *r, acepack_error *err);
+
 /* ---- index_iter.c ---- */
 
 /* acepack_index_iter_next(): 1 entry, 0 end, and in compat -1 for an entry

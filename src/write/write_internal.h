@@ -237,6 +237,9 @@ static inline uint64_t aw_evt_section_len(uint64_t n, uint64_t pool)
 
 /* Encodes the 128-byte v2 header (W-HDR-1: magic, version 2, flags 0,
  * reserved zero). */
+/* Flag bit 0 (spec 3.8, W-CRC-2): sets the bit in a header of aw_header_v2
+ * and writes the three region CRCs, then header_crc over the result. */
+void aw_header_sign(uint8_t h[128], uint32_t chunks_crc, uint32_t events_crc, uint32_t index_crc);
 void aw_header_v2(uint8_t out[128], uint64_t index_offset, uint64_t index_length,
                   uint64_t evt_offset, uint64_t evt_length, uint32_t evt_count,
                   uint32_t evt_base_id);

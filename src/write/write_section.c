@@ -1,6 +1,21 @@
 /* write_section.c - the v2 header (W-HDR-1) and the per-event checks (W-EVT-2, W-EVT-4). */
 #include "write_internal.h"
 
+#include "../common/crc32c.h"
+
+void aw_header_sign(uint8_t h[128], uint32_t chunks_crc, uint32_t events_crc, uint32_t index_crc)
+{
+    static const uint8_t zero4[4] = {0, 0, 0, 0};
+    aw_put32(h + 12, aw_get32(h + 12) | 1u);
+    aw_put32(h + 68, chunks_crc);
+    aw_put32(h + 72, events_crc);
+    aw_put32(h + 76, index_crc);
+    /* header_crc: bytes 0..127 with its own field taken as zero */
+    uint32_t c = ap_crc32c(0, h, 64);
+    c = ap_crc32c(c, zero4, 4);
+    aw_put32(h + 64, ap_crc32c(c, h + 68, 60));
+}
+
 void aw_header_v2(uint8_t out[128], uint64_t index_offset, uint64_t index_length,
                   uint64_t evt_offset, uint64_t evt_length, uint32_t evt_count,
                   uint32_t evt_base_id)

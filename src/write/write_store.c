@@ -221,6 +221,7 @@ acepack_status acepack_store_open(const char *path, unsigned flags,
     s->fd = -1;
     s->ratio = ratio;
     s->mode = opts && opts->file_mode ? opts->file_mode : 0644u;
+    s->crc = opts && opts->checksums; /* load sets it too when the file has bit 0 */
     s->seed = (uint32_t)((uintptr_t)s >> 4) * 2654435761u;
     /* W-COMMIT-6: a symbolic link names the store it points to; the store
      * is that file, so compaction renames over the link's target. */

@@ -8,10 +8,19 @@
  * after the last step succeeded.  When the file would grow beyond R times its
  * live size, the commit compacts instead: the canonical file of the new
  * content goes to a temporary file that replaces the store.
+ *
+ * Flag bit 0 (spec 3.8, W-CRC-2): the header of either path carries the CRC32C
+ * of the regions it references.  The event section and the index are CRCed
+ * from memory; an appending commit joins the old chunks_crc with the old
+ * section's and index's CRCs (they become chunk region) and extends it over
+ * the bytes it adds, so it reads nothing back but bytes a failed commit or
+ * put_stream left between the extent and its own writes.
  */
 #include <errno.h>
 
 #include "write_store_commit.h"
+
+#include "../common/crc32c.h"
 
 /* Everything a commit computes before it writes. */
 typedef struct commit_plan {
@@ -113,6 +122,60 @@ static void put_section(aw_out *o, const acepack_store *s)
     aw_out_put(o, s->pool.p, s->pool.len);
 }
 
+/* The CRC32C of the bytes put_section() writes, from the columns. */
+static uint32_t section_crc(const acepack_store *s)
+{
+    static const uint8_t zeros[3] = {0, 0, 0};
+    uint8_t u[4];
+    aw_put32(u, (uint32_t)s->n_evt);
+    uint32_t c = ap_crc32c(0, u, 4);
+    c = ap_crc32c(c, s->ts.p, s->ts.len);
+    c = ap_crc32c(c, s->kind.p, s->kind.len);
+    c = ap_crc32c(c, s->src.p, s->src.len);
+    c = ap_crc32c(c, s->flg.p, s->flg.len);
+    c = ap_crc32c(c, zeros, aw_evt_pad(s->n_evt));
+    c = ap_crc32c(c, s->poff.p, s->poff.len);
+    c = ap_crc32c(c, s->plen.p, s->plen.len);
+    aw_put32(u, (uint32_t)s->pool.len);
+    c = ap_crc32c(c, u, 4);
+    return ap_crc32c(c, s->pool.p, s->pool.len);
+}
+
+/* A pwrite sink that also CRCs the bytes it writes inside [from, to) of the
+ * file: compaction's chunk region, which it copies from the old file. */
+typedef struct crc_sink {
+    aw_fd_sink *fs;
+    uint64_t from, to;
+    uint32_t crc;
+} crc_sink;
+
+static acepack_status sink_crc_pwrite(void *ctx, const void *p, size_t n, acepack_error *err)
+{
+    crc_sink *c = ctx;
+    uint64_t pos = c->fs->off, a = pos > c->from ? pos : c->from;
+    uint64_t b = pos + n < c->to ? pos + n : c->to;
+    if (a < b)
+        c->crc = ap_crc32c(c->crc, (const uint8_t *)p + (a - pos), (size_t)(b - a));
+    return aw_sink_pwrite(c->fs, p, n, err);
+}
+
+/* Extends crc over `len` bytes at `off` of the store file. */
+static acepack_status crc_file_range(acepack_store *s, uint32_t *crc, uint64_t off, uint64_t len,
+                                     acepack_error *err)
+{
+    uint8_t buf[16384];
+    while (len > 0) {
+        size_t k = len < sizeof buf ? (size_t)len : sizeof buf;
+        int e = aw_pread_all(&s->io, s->fd, buf, k, off);
+        if (e)
+            return aw_fail_io(err, e, "cannot read the store file");
+        *crc = ap_crc32c(*crc, buf, k);
+        off += k;
+        len -= k;
+    }
+    return ACEPACK_OK;
+}
+
 /* The model after a commit that placed pending chunk i at pend_base +
  * pend_off (offsets NULL) or every key k of p->order at offsets[k]. */
 static void apply(acepack_store *s, commit_plan *p, uint64_t pend_base, const uint64_t *offsets)
@@ -211,10 +274,12 @@ static acepack_status compact(acepack_store *s, commit_plan *p, acepack_error *e
     if (st != ACEPACK_OK)
         goto out;
     aw_fd_sink fs = {&s->io, tfd, 0, 0};
+    crc_sink cs = {&fs, AW_HEADER_V2, chunk_end, 0};
     aw_out o;
     size_t copy_cap = (size_t)1 << 20;
     uint8_t *copy = aw_malloc(&s->a, copy_cap);
-    st = copy ? aw_out_init(&o, &s->a, aw_sink_pwrite, &fs, err)
+    uint32_t sec_crc = 0, idx_crc = 0;
+    st = copy ? aw_out_init(&o, &s->a, sink_crc_pwrite, &cs, err)
               : aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
     if (st == ACEPACK_OK) {
         uint8_t h[128];
@@ -248,6 +313,19 @@ static acepack_status compact(acepack_store *s, commit_plan *p, acepack_error *e
         aw_out_put(&o, p->index.p, p->index.len);
         st = aw_out_flush(&o);
         aw_out_free(&o, &s->a);
+        if (st == ACEPACK_OK && s->crc) {
+            /* W-CRC-2: the header again, with the CRCs, before the file is
+             * made durable and renamed (nobody sees it before). */
+            size_t done = 0;
+            sec_crc = section_crc(s);
+            idx_crc = ap_crc32c(0, p->index.p, p->index.len);
+            aw_header_sign(h, cs.crc, sec_crc, idx_crc);
+            int e = s->io.pwrite(s->io.ctx, tfd, h, sizeof h, 0, &done);
+            if (!e && done != sizeof h)
+                e = EIO;
+            if (e)
+                st = aw_fail_io(err, e, "cannot write the header of the compacted file");
+        }
     }
     aw_free(&s->a, copy, copy_cap);
 
@@ -271,6 +349,10 @@ static acepack_status compact(acepack_store *s, commit_plan *p, acepack_error *e
     s->evt_off = chunk_end;
     s->evt_len = p->evt_len;
     s->extent = s->floor = s->file_end = size;
+    s->crc_chunks = cs.crc;
+    s->crc_events = sec_crc;
+    s->crc_index = idx_crc;
+    s->crc_in_file = s->crc;
     s->compactions++;
     aw_keys_gc(s);
 out:
@@ -280,7 +362,9 @@ out:
 
 acepack_status aw_store_commit(acepack_store *s, int force_compact, acepack_error *err)
 {
-    int pending = s->n_pend > 0 || s->n_evt > s->n_committed;
+    /* A store asked for checksums whose file has none yet: the first commit
+     * writes them, pending changes or not (W-CRC-1). */
+    int pending = s->n_pend > 0 || s->n_evt > s->n_committed || (s->crc && !s->crc_in_file);
     if (!pending && !force_compact)
         return ACEPACK_OK; /* W-COMMIT-2: a commit that changes nothing writes nothing */
 
@@ -344,6 +428,21 @@ acepack_status aw_store_commit(acepack_store *s, int force_compact, acepack_erro
     /* Step 3: the header, one write call. */
     uint8_t h[128];
     aw_header_v2(h, idx_off, index->len, evt_off, p.evt_len, (uint32_t)s->n_evt, s->base);
+    uint32_t chunks_crc = 0, sec_crc = 0, idx_crc = 0;
+    if (s->crc) {
+        /* W-CRC-2: the chunk region now also holds the old section and index
+         * ([evt_off, extent) of the old header), whatever lies between the
+         * extent and base, and the new chunks. */
+        chunks_crc = ap_crc32c_combine(ap_crc32c_combine(s->crc_chunks, s->crc_events, s->evt_len),
+                                       s->crc_index, s->index_len);
+        st = crc_file_range(s, &chunks_crc, s->extent, base - s->extent, err);
+        if (st != ACEPACK_OK)
+            goto out;
+        chunks_crc = ap_crc32c(chunks_crc, s->pend.p, s->pend.len);
+        sec_crc = section_crc(s);
+        idx_crc = ap_crc32c(0, index->p, index->len);
+        aw_header_sign(h, chunks_crc, sec_crc, idx_crc);
+    }
     size_t done = 0;
     e = s->io.pwrite(s->io.ctx, s->fd, h, sizeof h, 0, &done);
     if (!e && done != sizeof h)
@@ -359,6 +458,10 @@ acepack_status aw_store_commit(acepack_store *s, int force_compact, acepack_erro
         goto out;
     }
     apply(s, &p, base, NULL);
+    s->crc_chunks = chunks_crc;
+    s->crc_events = sec_crc;
+    s->crc_index = idx_crc;
+    s->crc_in_file = s->crc;
     s->index_off = idx_off;
     s->index_len = s->index.len;
     s->evt_off = evt_off;

@@ -5,6 +5,8 @@
  */
 #include "write_store_load.h"
 
+#include "../common/crc32c.h"
+
 static int copy_col(acepack_store *s, aw_buf *b, const uint8_t *p, size_t n)
 {
     return aw_buf_append(&s->a, b, p, n);
@@ -91,6 +93,20 @@ acepack_status aw_store_load(acepack_store *s, const acepack_reader *r, acepack_
     s->evt_len = r->evt_length;
     s->extent = r->index_offset + r->index_length;
     s->floor = s->extent;
+    /* Flag bit 0 (spec 3.8): a store that has it keeps it (W-CRC-1); strict
+     * validation has checked the fields.  A store asked to start writing
+     * checksums computes them once here; later commits extend them. */
+    s->crc_in_file = (r->flags & 1u) != 0;
+    if (r->flags & 1u) {
+        s->crc = 1;
+        s->crc_chunks = aw_get32(d + 68);
+        s->crc_events = aw_get32(d + 72);
+        s->crc_index = aw_get32(d + 76);
+    } else if (s->crc) {
+        s->crc_chunks = ap_crc32c(0, d + 128, (size_t)(r->evt_offset - 128));
+        s->crc_events = ap_crc32c(0, d + r->evt_offset, (size_t)r->evt_length);
+        s->crc_index = ap_crc32c(0, d + r->index_offset, (size_t)r->index_length);
+    }
     s->file_end = r->size;
     return ACEPACK_OK;
 

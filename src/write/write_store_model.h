@@ -53,6 +53,11 @@ struct acepack_store {
     uint64_t file_end; /* bytes at or beyond this were never written */
     uint64_t stage_end; /* end of chunks staged by put_stream (0: none); a commit
                            writes at or after max(floor, stage_end) */
+    /* Flag bit 0 (spec 3.8): write checksums, and the CRC32C of the committed
+     * header's chunk region, event section and index (valid when crc is set). */
+    int crc;
+    int crc_in_file; /* the committed header has bit 0 */
+    uint32_t crc_chunks, crc_events, crc_index;
 
     /* Keys. */
     aw_entry *ent;

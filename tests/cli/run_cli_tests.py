@@ -160,7 +160,8 @@ FILES: dict[str, bytes] = {
     "short100.ace": EXAMPLE[:100],                                   # R-HDR-5 (and the regions)
     "version3.ace": mutate(EXAMPLE, 8, b"\x00\x00\x00\x03"),         # R-HDR-3
     "incompat_flag.ace": mutate(EXAMPLE, 12, b"\x00\x01\x00\x00"),   # R-HDR-4
-    "compat_flag.ace": mutate(mutate(EXAMPLE, 12, b"\x00\x00\x00\x01"), 100, b"\x07"),
+    # bit 1: a compatible bit no version defines (bit 0 is `checksums` from spec 1.1.0)
+    "compat_flag.ace": mutate(mutate(EXAMPLE, 12, b"\x00\x00\x00\x02"), 100, b"\x07"),
     "reserved.ace": mutate(EXAMPLE, 100, b"\x07"),                   # R-HDR-6 (strict)
     "index_past_end.ace": mutate(EXAMPLE, 16, struct.pack(">Q", 180)),  # R-LAY-1
     "count_too_big.ace": mutate(EXAMPLE, 138, b"\x00\x00\x01\x00"),  # R-EVT-3
@@ -439,7 +440,7 @@ def group_dump(t: Runner):
     t.expect("keys escaped per D-5, non-UTF-8 value without value_utf8, sorted (D-6)",
              ["dump", "odd.ace"], 0, stdout=ODD_DUMP)
     t.expect("compatible flag bit kept in the dump", ["dump", "compat_flag.ace"], 0,
-             stdout=EXAMPLE_DUMP.replace(b'"flags":0,"evt', b'"flags":1,"evt'))
+             stdout=EXAMPLE_DUMP.replace(b'"flags":0,"evt', b'"flags":2,"evt'))
     for (name, p), (rules, offsets) in t.rejections():
         t.expect_rejection(f"dump refuses under {p}", ["dump", f"--{p}", name], t.path(name),
                            rules, offsets)

@@ -259,9 +259,28 @@ class TestHeaderAndLayout(RejectCase):
         self.assertReject(patch(EMPTY_V2, 127, b"\x01"), "R-HDR-6", 127)
         self.assertReject(patch(patch(EMPTY_V2, 127, b"\x01"), 100, b"\x80"), "R-HDR-6", 100)
         self.assertEqual(read(patch(EMPTY_V2, 127, b"\x01"), "compat").kv, {})
-        # A compatible bit: reserved bytes are not checked and the flags are content.
-        c = read(patch(patch(EMPTY_V2, 12, u32(1)), 100, b"\x07"))
-        self.assertEqual(c.flags, 1)
+        # A compatible bit no version defines (bit 0 is `checksums` from 1.1.0): reserved bytes
+        # are not checked and the flags are content.
+        c = read(patch(patch(EMPTY_V2, 12, u32(2)), 100, b"\x07"))
+        self.assertEqual(c.flags, 2)
+
+    def test_checksums(self):
+        # Spec 3.8: CRC32C check value, and a signed file built by build_v2(checksums=True).
+        from pyacepack.crc32c import crc32c
+        self.assertEqual(crc32c(b"123456789"), 0xE3069283)
+        self.assertEqual(crc32c(b"56789", crc32c(b"1234")), 0xE3069283)
+        self.assertEqual(crc32c(bytes(32)), 0x8A9136AA)   # RFC 3720 B.4
+        signed = build_v2(read(EMPTY_V2), checksums=True)
+        self.assertEqual(signed[12:16], u32(1))
+        self.assertEqual(signed[68:72], u32(0))           # the empty chunk region
+        self.assertEqual(len(signed), len(EMPTY_V2))
+        self.assertEqual(read(signed).flags, 1)
+        self.assertReject(patch(signed, 60, u32(1)), "R-CRC-1", 64)
+        self.assertReject(patch(signed, 12, u32(1 | 2)), "R-CRC-1", 64)
+        self.assertEqual(read(patch(signed, 60, u32(1)), "compat").evt_base_id, 1)
+        self.assertReject(patch(signed, 137, b"]"), "R-CRC-4", 136)
+        # Without the bit the same builder writes the canonical file.
+        self.assertEqual(build_v2(read(signed)), EMPTY_V2)
 
     def test_layout_rules(self):
         self.assertReject(patch(EMPTY_V2, 24, u64(3)), "R-LAY-1", 16, "compat")

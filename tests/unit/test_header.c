@@ -82,11 +82,11 @@ static void compatible_flag_ignored(acepack_profile p)
 {
     acepack_reader r;
     tf_s1();
-    F.d[15] = 0x01; /* bit 0 */
+    F.d[15] = 0x02; /* bit 1 (bit 0 is `checksums` from spec 1.1.0: R-CRC-*) */
     F.d[14] = 0x80; /* bit 15 */
     EXPECT_OK(p);
     CHECK(acepack_open(&r, F.d, F.n, p, NULL) == ACEPACK_OK);
-    CHECK_U64(r.flags, 0x8001);
+    CHECK_U64(r.flags, 0x8002);
 }
 
 static void v2_short(acepack_profile p)

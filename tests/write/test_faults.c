@@ -23,7 +23,10 @@
  * Runs that end normally must leave no temporary file behind, and neither
  * may a crash once the next writer opened the store (W-LOCK-4).  Issue 15
  * added acepack_store_put_stream and the produced files of build and migrate
- * OUT (W-COMMIT-9) to the workloads.
+ * OUT (W-COMMIT-9) to the workloads.  Issue 14 runs the store and streaming
+ * workloads again with checksums (flag bit 0, spec 3.8, W-CRC-2): after every
+ * fault, a file with the bit must hold CRC32C fields that match its bytes,
+ * checked here with the test's own CRC code, not the library's.
  */
 #if !defined(_DEFAULT_SOURCE)
 #define _DEFAULT_SOURCE 1
@@ -145,6 +148,69 @@ typedef struct run {
 
 static uint8_t big_value[100 * 1024];
 
+/* Issue 14: workloads with acepack_store_options.checksums set. */
+static int g_checksums;
+static long g_crc_files;      /* files with bit 0 whose fields were checked */
+static int g_expect_bit_end;  /* a fault-free run must end with bit 0 set */
+
+/* CRC32C of spec 3.8, bit by bit: shares nothing with src/common/crc32c.c. */
+static uint32_t t_crc32c(const uint8_t *p, size_t n)
+{
+    uint32_t c = 0xFFFFFFFFu;
+    for (size_t i = 0; i < n; i++) {
+        c ^= p[i];
+        for (int k = 0; k < 8; k++)
+            c = (c & 1u) ? (c >> 1) ^ 0x82F63B78u : c >> 1;
+    }
+    return ~c;
+}
+
+static uint64_t t_be(const uint8_t *p, int n)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < n; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/* When the file at path is a v2 file with flag bit 0: do its four CRC fields
+ * match its bytes?  (Sets *has_bit.)  1 yes or no bit, 0 mismatch (why). */
+static int crc_fields_match(const char *path, int *has_bit, char *why, size_t cap)
+{
+    size_t n = 0;
+    uint8_t *d = w_read_file(path, &n);
+    *has_bit = 0;
+    if (!d)
+        return 1; /* no file: nothing to check */
+    int ok = 1;
+    if (n >= 128 && memcmp(d, "ACEPACK", 8) == 0 && t_be(d + 8, 4) == 2 && (t_be(d + 12, 4) & 1)) {
+        *has_bit = 1;
+        uint64_t io = t_be(d + 16, 8), il = t_be(d + 24, 8), ce = t_be(d + 32, 8);
+        uint64_t eo = t_be(d + 40, 8), el = t_be(d + 48, 8);
+        uint8_t h[128];
+        memcpy(h, d, 128);
+        memset(h + 64, 0, 4);
+        if (ce < 128 || ce > n || eo > n || el > n - eo || io > n || il > n - io) {
+            snprintf(why, cap, "regions outside the file");
+            ok = 0;
+        } else if (t_be(d + 64, 4) != t_crc32c(h, 128)) {
+            snprintf(why, cap, "header_crc does not match");
+            ok = 0;
+        } else if (t_be(d + 68, 4) != t_crc32c(d + 128, (size_t)(ce - 128))) {
+            snprintf(why, cap, "chunks_crc does not match");
+            ok = 0;
+        } else if (t_be(d + 72, 4) != t_crc32c(d + eo, (size_t)el)) {
+            snprintf(why, cap, "events_crc does not match");
+            ok = 0;
+        } else if (t_be(d + 76, 4) != t_crc32c(d + io, (size_t)il)) {
+            snprintf(why, cap, "index_crc does not match");
+            ok = 0;
+        }
+    }
+    free(d);
+    return ok;
+}
+
 /* The v1 input of the migration workloads and the content it migrates to. */
 static const char E2[] = "{\"kind\":1,\"content_source\":2,\"key\":\"k\",\"payload\":{\"x\":1},"
                          "\"id\":2,\"ts\":1700000000000}";
@@ -217,6 +283,7 @@ static acepack_store_options options(run *r)
     memset(&o, 0, sizeof o);
     o.io = &r->fio.io;
     o.compact_ratio = 1.25; /* compact often: more compactions under fault */
+    o.checksums = g_checksums;
     return o;
 }
 
@@ -249,7 +316,22 @@ static int disk_is_new(const run *r, char *why, size_t cap)
  * (new = the pending content; or, after a failed commit that the app followed
  * with more changes, the pending content of that failed commit: "mid").
  * Returns 0 old, 1 new, 2 mid, -1 neither (reported). */
+static int check_disk_state(run *r, const char *what, long k);
+
+/* The state check, then (W-CRC-2) the checksums of whatever the file holds. */
 static int check_disk(run *r, const char *what, long k)
+{
+    int state = check_disk_state(r, what, k);
+    char why[128] = "";
+    int has_bit = 0;
+    if (!crc_fields_match(r->path, &has_bit, why, sizeof why))
+        w_fail(__FILE__, __LINE__, "%s at k=%ld (%s): flag bit 0 set but %s",
+               fault_name(r->fio.kind), k, what, why);
+    g_crc_files += has_bit;
+    return state;
+}
+
+static int check_disk_state(run *r, const char *what, long k)
 {
     char why_old[256] = "", why_new[256] = "", why_mid[256] = "";
     if (disk_is_old(r, why_old, sizeof why_old))
@@ -515,6 +597,13 @@ static long run_workload(const step *w, int v1_start, fault_kind kind, long faul
                "left in the directory", fault_name(kind), fault_k, crash_in_retry,
                r.fio.fired_call ? r.fio.fired_call : "-", files);
     }
+    if (g_expect_bit_end && kind == FAULT_NONE) {
+        char why[128] = "";
+        int has_bit = 0;
+        if (!crc_fields_match(r.path, &has_bit, why, sizeof why) || !has_bit)
+            w_fail(__FILE__, __LINE__, "checksums workload: the final store %s",
+                   has_bit ? why : "lacks flag bit 0");
+    }
     if (kind != FAULT_NONE && !crash_in_retry && fault_k <= calls && !r.fio.fired)
         w_fail(__FILE__, __LINE__, "%s k=%ld: fault never fired", fault_name(kind), fault_k);
     fault_io_free(&r.fio);
@@ -577,6 +666,25 @@ static void test_migrate_out_workload(void)
     sweep("migrate to a new file", WORKLOAD_NEW_MIGRATE_OUT, 0);
 }
 
+/* Issue 14 (W-CRC-2): the store and streaming workloads with checksums. */
+static void test_checksums_workload(void)
+{
+    for (size_t i = 0; i < sizeof big_value; i++)
+        big_value[i] = (uint8_t)('a' + i % 26);
+    g_checksums = 1;
+    w_flags_allowed = 1;
+    g_crc_files = 0;
+    g_expect_bit_end = 1;
+    sweep("store workload with checksums", WORKLOAD_STORE, 0);
+    g_expect_bit_end = 0; /* its last step builds a file without checksums (W-CRC-1) */
+    sweep("put_stream and build with checksums", WORKLOAD_STREAM_BUILD, 0);
+    g_checksums = 0;
+    w_flags_allowed = 0;
+    printf("checksums: %ld files with flag bit 0 checked after faults\n", g_crc_files);
+    if (g_crc_files == 0)
+        w_fail(__FILE__, __LINE__, "no file with flag bit 0 was ever checked");
+}
+
 static void test_migrate_path_workload(void)
 {
     sweep("migration in place", WORKLOAD_MIGRATE_PATH, 1);
@@ -591,6 +699,7 @@ int main(int argc, char **argv)
         {"stream_build_workload", test_stream_build_workload},
         {"migrate_out_workload", test_migrate_out_workload},
         {"migrate_path_workload", test_migrate_path_workload},
+        {"checksums_workload", test_checksums_workload},
         {NULL, NULL},
     };
     return w_main(tests, argc, argv);

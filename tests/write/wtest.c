@@ -346,6 +346,8 @@ acepack_content model_content(const model *m, acepack_kv *kv, acepack_event_in *
         goto done;                                                                                 \
     } while (0)
 
+uint32_t w_flags_allowed;
+
 int model_check_bytes(const uint8_t *d, size_t n, const model *m, char *why, size_t cap)
 {
     int ok = 0;
@@ -365,7 +367,7 @@ int model_check_bytes(const uint8_t *d, size_t n, const model *m, char *why, siz
             (unsigned long long)e.offset);
     if (r.version != 2)
         WHY("version %u", (unsigned)r.version);
-    if (r.flags != 0)
+    if ((r.flags & ~w_flags_allowed) != 0)
         WHY("flags %u", (unsigned)r.flags);
     if (r.evt_base_id != m->base)
         WHY("evt_base_id %u, model %u", (unsigned)r.evt_base_id, (unsigned)m->base);

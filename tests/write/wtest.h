@@ -65,6 +65,10 @@ void w_rmdir(const char *dir);
 int w_count_files(const char *dir);
 /* Whole file into malloc'd memory (*n set); NULL if it cannot be read. */
 uint8_t *w_read_file(const char *path, size_t *n);
+
+/* Flag bits model_check_bytes() accepts in a file (default 0: none; the
+ * checksums workloads allow bit 0, spec 3.8, whose fields they check). */
+extern uint32_t w_flags_allowed;
 int w_write_file(const char *path, const void *p, size_t n);
 /* Parses hex text (whitespace ignored) into out; returns the byte count. */
 size_t w_hex(const char *hex, uint8_t *out, size_t cap);

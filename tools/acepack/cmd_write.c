@@ -59,11 +59,18 @@ static int refuse_dash(const cli_command *self, const char *path)
     return CLI_EXIT_OK;
 }
 
-static int open_store(const char *path, unsigned flags, acepack_store **s)
+/* --checksums (every writing command): flag bit 0, spec 3.8.  A store whose
+ * file has the bit keeps it without the option (W-CRC-1). */
+#define CHECKSUMS_OPTION {"--checksums", 0}
+
+static int open_store(const char *path, unsigned flags, int checksums, acepack_store **s)
 {
     acepack_error e;
+    acepack_store_options o;
     memset(&e, 0, sizeof e);
-    if (acepack_store_open(path, flags, NULL, s, &e) != ACEPACK_OK)
+    memset(&o, 0, sizeof o);
+    o.checksums = checksums;
+    if (acepack_store_open(path, flags, &o, s, &e) != ACEPACK_OK)
         return report(path, &e);
     return CLI_EXIT_OK;
 }
@@ -90,20 +97,22 @@ static int commit_close(const char *path, acepack_store *s)
 static int parse_and_open(const cli_command *self, int argc, char **argv, int min_pos, int max_pos,
                           unsigned flags, cli_args *a, acepack_store **s)
 {
-    int rc = cli_parse_args(self, argc, argv, NULL, 0, min_pos, max_pos, a);
+    static const cli_option opts[] = {CHECKSUMS_OPTION};
+    int rc = cli_parse_args(self, argc, argv, opts, 1, min_pos, max_pos, a);
     if (rc >= 0)
         return rc;
     if ((rc = refuse_dash(self, a->pos[0])) != CLI_EXIT_OK)
         return rc;
     *s = NULL;
-    rc = open_store(a->pos[0], flags, s);
+    rc = open_store(a->pos[0], flags, a->value[0] != NULL, s);
     return rc == CLI_EXIT_OK ? -1 : rc;
 }
 
 /* The input is read before the store is opened, so that an unreadable input
  * leaves no store created for nothing.  @return 0 (both ready) or the exit
  * code (then nothing is left to free or close). */
-static int load_and_open(const char *input, const char *path, cli_input *in, acepack_store **s)
+static int load_and_open(const char *input, const char *path, int checksums, cli_input *in,
+                         acepack_store **s)
 {
     cli_winput w;
     int rc = cli_winput_open(&w, input, path);
@@ -114,7 +123,7 @@ static int load_and_open(const char *input, const char *path, cli_input *in, ace
     if (rc != CLI_EXIT_OK)
         return rc;
     *s = NULL;
-    rc = open_store(path, ACEPACK_STORE_CREATE, s);
+    rc = open_store(path, ACEPACK_STORE_CREATE, checksums, s);
     if (rc != CLI_EXIT_OK)
         cli_input_free(in);
     return rc;
@@ -134,8 +143,11 @@ static int run_create(const cli_command *self, int argc, char **argv)
 
 const cli_command cli_cmd_create = {
     "create",
-    "FILE",
+    "[--checksums] FILE",
     "create an empty store (or open an existing one, which is validated)",
+    "--checksums (here and in put, rm, append, compact): the store gets flag bit\n"
+    "0 and the CRC32C of its header and regions (spec 3.8), kept up to date on\n"
+    "every commit; a store that has the bit keeps it without the option.\n"
     "Creates FILE as the canonical empty store (spec 8.3, 138 bytes) when it does\n"
     "not exist: written to a temporary file in the same directory, made durable,\n"
     "then linked to FILE (never replacing a file that appeared meanwhile).  An\n"
@@ -149,8 +161,9 @@ const cli_command cli_cmd_create = {
 
 static int run_put(const cli_command *self, int argc, char **argv)
 {
+    static const cli_option opts[] = {CHECKSUMS_OPTION};
     cli_args a;
-    int rc = cli_parse_args(self, argc, argv, NULL, 0, 2, 3, &a);
+    int rc = cli_parse_args(self, argc, argv, opts, 1, 2, 3, &a);
     if (rc >= 0)
         return rc;
     if ((rc = refuse_dash(self, a.pos[0])) != CLI_EXIT_OK)
@@ -162,7 +175,8 @@ static int run_put(const cli_command *self, int argc, char **argv)
     if ((rc = cli_winput_open(&w, a.npos > 2 ? a.pos[2] : "-", a.pos[0])) != CLI_EXIT_OK)
         return rc;
     acepack_store *s = NULL;
-    if ((rc = open_store(a.pos[0], ACEPACK_STORE_CREATE, &s)) != CLI_EXIT_OK) {
+    if ((rc = open_store(a.pos[0], ACEPACK_STORE_CREATE, a.value[0] != NULL, &s)) !=
+        CLI_EXIT_OK) {
         cli_winput_close(&w);
         return rc;
     }
@@ -190,7 +204,7 @@ static int run_put(const cli_command *self, int argc, char **argv)
 
 const cli_command cli_cmd_put = {
     "put",
-    "FILE KEY [VALUEFILE|-]",
+    "[--checksums] FILE KEY [VALUEFILE|-]",
     "set a key to the bytes of a file (or stdin) and commit",
     "Sets KEY (UTF-8, W-IDX-2) to the bytes of VALUEFILE (standard input when it\n"
     "is '-' or absent) in the store FILE, created when it does not exist, and\n"
@@ -226,7 +240,7 @@ static int run_rm(const cli_command *self, int argc, char **argv)
 
 const cli_command cli_cmd_rm = {
     "rm",
-    "FILE KEY",
+    "[--checksums] FILE KEY",
     "delete a key and commit",
     "Deletes KEY from the store FILE and commits.  Exit 1 when there is no such\n"
     "key.\n",
@@ -237,7 +251,8 @@ const cli_command cli_cmd_rm = {
 
 static int run_append(const cli_command *self, int argc, char **argv)
 {
-    static const cli_option opts[] = {{"--ts", 1}, {"--kind", 1}, {"--source", 1}, {"--flags", 1}};
+    static const cli_option opts[] = {{"--ts", 1},     {"--kind", 1}, {"--source", 1},
+                                      {"--flags", 1}, CHECKSUMS_OPTION};
     cli_args a;
     int rc = cli_parse_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 1, 2, &a);
     if (rc >= 0)
@@ -261,7 +276,8 @@ static int run_append(const cli_command *self, int argc, char **argv)
         return rc;
     cli_input in;
     acepack_store *s;
-    if ((rc = load_and_open(a.npos > 1 ? a.pos[1] : "-", a.pos[0], &in, &s)) != CLI_EXIT_OK)
+    if ((rc = load_and_open(a.npos > 1 ? a.pos[1] : "-", a.pos[0], a.value[4] != NULL, &in,
+                            &s)) != CLI_EXIT_OK)
         return rc;
     acepack_error e;
     memset(&e, 0, sizeof e);
@@ -281,7 +297,7 @@ static int run_append(const cli_command *self, int argc, char **argv)
 
 const cli_command cli_cmd_append = {
     "append",
-    "FILE --ts T --kind K --source S [--flags F] [PAYLOADFILE|-]",
+    "[--checksums] FILE --ts T --kind K --source S [--flags F] [PAYLOADFILE|-]",
     "append an event and commit; prints its id",
     "Appends an event to the store FILE (created when it does not exist) and\n"
     "commits, then prints the new event's id (R-EVT-10).  The payload is the\n"
@@ -310,7 +326,7 @@ static int run_compact(const cli_command *self, int argc, char **argv)
 
 const cli_command cli_cmd_compact = {
     "compact",
-    "FILE",
+    "[--checksums] FILE",
     "rewrite a store in canonical form (no dead space)",
     "Rewrites the store FILE as the canonical file of its content (spec 8.3):\n"
     "written to a temporary file in the same directory, made durable, locked and\n"

@@ -19,6 +19,15 @@ static const hdr_field v2_fields[] = {
     {60, 4, "evt_base_id"},    {64, 64, "reserved"},
 };
 
+/* Flag bit 0 (spec 3.8): bytes 64..79 hold the CRC32C fields. */
+static const hdr_field v2_crc_fields[] = {
+    {0, 8, "magic"},           {8, 4, "version"},       {12, 4, "flags"},
+    {16, 8, "kv_index_offset"}, {24, 8, "kv_index_length"}, {32, 8, "kv_chunk_end"},
+    {40, 8, "evt_offset"},     {48, 8, "evt_length"},   {56, 4, "evt_count"},
+    {60, 4, "evt_base_id"},    {64, 4, "header_crc"},   {68, 4, "chunks_crc"},
+    {72, 4, "events_crc"},     {76, 4, "index_crc"},    {80, 48, "reserved"},
+};
+
 static const hdr_field v1_fields[] = {
     {0, 8, "magic"},         {8, 4, "version"},        {12, 4, "flags"},
     {16, 8, "index_offset"}, {24, 8, "index_length"}, {32, 32, "reserved"},
@@ -30,8 +39,47 @@ static const hdr_field *fields_of(const cli_layout *L, size_t *n)
         *n = sizeof v1_fields / sizeof v1_fields[0];
         return v1_fields;
     }
+    if (L->version == 2 && (L->flags & ACEPACK_FLAG_CHECKSUMS)) {
+        *n = sizeof v2_crc_fields / sizeof v2_crc_fields[0];
+        return v2_crc_fields;
+    }
     *n = sizeof v2_fields / sizeof v2_fields[0];
     return v2_fields;
+}
+
+/* The CRC32C a field of spec 3.8 must hold; 0 (and *known 0) when its region
+ * does not lie in the file. */
+static uint32_t crc_expected(const cli_layout *L, const char *name, int *known)
+{
+    static const uint8_t zero4[4] = {0, 0, 0, 0};
+    uint64_t off = 0, len = 0;
+    *known = 1;
+    if (strcmp(name, "header_crc") == 0) {
+        uint32_t c = acepack_crc32c(0, L->data, 64);
+        c = acepack_crc32c(c, zero4, 4);
+        return acepack_crc32c(c, L->data + 68, 60);
+    }
+    if (strcmp(name, "chunks_crc") == 0) {
+        off = 128;
+        len = L->chunk_end >= 128 ? L->chunk_end - 128 : UINT64_MAX;
+    } else if (strcmp(name, "events_crc") == 0) {
+        off = L->evt_off;
+        len = L->evt_len;
+    } else {
+        off = L->index_off;
+        len = L->index_len;
+    }
+    if (!cli_range_in(off, len, L->size)) {
+        *known = 0;
+        return 0;
+    }
+    return acepack_crc32c(0, L->data + (size_t)off, (size_t)len);
+}
+
+static int is_crc_field(const char *n)
+{
+    return strcmp(n, "header_crc") == 0 || strcmp(n, "chunks_crc") == 0 ||
+           strcmp(n, "events_crc") == 0 || strcmp(n, "index_crc") == 0;
 }
 
 const char *ex_header_field_at(const cli_layout *L, uint64_t off, uint64_t *start, uint64_t *size)
@@ -133,6 +181,14 @@ static void value_text(const cli_layout *L, const hdr_field *fd, char *buf, size
     } else if (strcmp(fd->name, "evt_base_id") == 0) {
         snprintf(buf, cap, "%lu (first id %llu)", (unsigned long)cli_be32(p),
                  (unsigned long long)cli_be32(p) + 1u);
+    } else if (is_crc_field(fd->name)) {
+        int known;
+        uint32_t want = crc_expected(L, fd->name, &known);
+        if (known)
+            snprintf(buf, cap, "0x%08lx %s", (unsigned long)cli_be32(p),
+                     cli_be32(p) == want ? "(matches)" : "(differs)");
+        else
+            snprintf(buf, cap, "0x%08lx", (unsigned long)cli_be32(p));
     } else if (strcmp(fd->name, "reserved") == 0) {
         int64_t nz = first_nonzero(L, fd->off, fd->size);
         if (nz < 0)
@@ -172,8 +228,22 @@ static void field_checks(const ex_ctx *x, const hdr_field *fd, ex_checks *cs)
         ex_check(cs, "R-HDR-4", 0, (L->flags & 0xFFFF0000u) == 0,
                  "incompatible flag bits 0x%08lx are set (bits 16..31); this version defines none",
                  (unsigned long)(L->flags & 0xFFFF0000u));
+    } else if (strcmp(n, "header_crc") == 0) {
+        int known;
+        uint32_t want = crc_expected(L, n, &known);
+        ex_check(cs, "R-CRC-1", 1, cli_be32(L->data + 64) == want,
+                 "the CRC32C of bytes 0..127 (64..67 as zero) is 0x%08lx: the header is damaged",
+                 (unsigned long)want);
     } else if (!L->complete) {
         return; /* the checks below compare fields with each other */
+    } else if (is_crc_field(n)) {
+        int known;
+        uint32_t want = crc_expected(L, n, &known);
+        const char *rule = n[0] == 'c' ? "R-CRC-2" : n[0] == 'e' ? "R-CRC-3" : "R-CRC-4";
+        if (known)
+            ex_check(cs, rule, 1, cli_be32(L->data + (size_t)fd->off) == want,
+                     "the CRC32C of the region is 0x%08lx: the region is damaged",
+                     (unsigned long)want);
     } else if (strcmp(n, "kv_index_offset") == 0 || strcmp(n, "index_offset") == 0) {
         ex_check(cs, "R-LAY-1", 0, L->index_in_file, "%s + %s = %s is past the end of the file (%zu)",
                  n, L->v1 ? "index_length" : "kv_index_length",
@@ -208,7 +278,11 @@ static void field_checks(const ex_ctx *x, const hdr_field *fd, ex_checks *cs)
     } else if (strcmp(n, "reserved") == 0) {
         int64_t nz = first_nonzero(L, fd->off, fd->size);
         const char *rule = L->v1 ? "R-V1-1" : "R-HDR-6";
-        if ((L->flags & 0xFFFFu) == 0)
+        if (!L->v1 && (L->flags & 0xFFFFu) == ACEPACK_FLAG_CHECKSUMS)
+            ex_check(cs, "R-CRC-5", 1, nz < 0, "bytes 80..127 must be zero when bit 0 is the "
+                                               "only compatible flag bit (byte %lld is not)",
+                     (long long)nz);
+        else if ((L->flags & 0xFFFFu) == 0)
             ex_check(cs, rule, 1, nz < 0, "reserved bytes must be zero when no compatible flag "
                                           "bit is set (byte %lld is not)",
                      (long long)nz);

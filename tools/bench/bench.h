@@ -173,6 +173,7 @@ void bench_gen_v1(const char *path, uint32_t entries, uint32_t keys);
  * ------------------------------------------------------------------------ */
 
 void bench_reader(const bench_opts *o);     /* bench_reader.c, bench_lookup.c */
+void bench_crc(const bench_opts *o);        /* bench_crc.c: checksums, spec 3.8 */
 void bench_lookup(const bench_opts *o);
 void bench_writer(const bench_opts *o);     /* bench_writer.c */
 

@@ -66,24 +66,27 @@ def cases():
         C.read(f"flags_incompatible_{f:08x}", B.patch_u32(S, B.OFF_FLAGS, f),
                f"flags word 0x{f:08x}: an incompatible bit (16..31) is set", "R-HDR-4",
                "R-HDR-4")
-    for f in (0x00000001, 0x00000002, 0x00000080, 0x00008000, 0x0000FFFF):
+    # Bit 0 is `checksums` from 1.1.0 (3.8): the bits here are ones no version defines; the
+    # former bit-0 cases are checksums/n_fields_zero_*.
+    for f in (0x00000002, 0x00000080, 0x00008000, 0x0000FFFE):
         C.read(f"flags_compatible_{f:08x}", B.patch_u32(S, B.OFF_FLAGS, f),
-               f"flags word 0x{f:08x}: only compatible bits (0..15), which a reader ignores; "
-               "the dump shows the flags word", ACCEPT, ACCEPT, ["R-HDR-4"])
+               f"flags word 0x{f:08x}: only compatible bits (1..15) that no version defines, "
+               "which a reader ignores; the dump shows the flags word", ACCEPT, ACCEPT,
+               ["R-HDR-4"])
 
     # R-HDR-5: a v2 file shorter than 128 bytes.
     for n in (64, 65, 100, 127):
         C.read(f"v2_size_{n}", S[:n], f"the first {n} bytes of a valid v2 file (the header "
                "is cut, so the event section and index lie past the end as well)",
                ("R-HDR-5", "R-LAY-1", "R-LAY-2"), ("R-HDR-5", "R-LAY-1", "R-LAY-2"))
-    # A 127-byte v2 file that only R-HDR-5 rejects in compat: compatible flag bit 0 set (so
+    # A 127-byte v2 file that only R-HDR-5 rejects in compat: compatible flag bit 1 set (so
     # reserved bytes are not checked), an empty event section at 100 in the zero reserved
     # bytes and the index {} right after it. Strict also needs kv_chunk_end >= 128 (R-LAY-3).
     d = bytearray(B.header_v2(kv_index_offset=108, kv_index_length=2, kv_chunk_end=100,
-                              evt_offset=100, evt_length=8, evt_count=0, flags=1))
+                              evt_offset=100, evt_length=8, evt_count=0, flags=2))
     d[108:110] = b"{}"
     C.read("v2_size_127_compat_probe", bytes(d[:127]),
-           "127-byte v2 file: flags 0x1, event section [100,108) and index {} at 108 inside "
+           "127-byte v2 file: flags 0x2, event section [100,108) and index {} at 108 inside "
            "the header; compat breaks only R-HDR-5, strict also R-LAY-3",
            ("R-HDR-5", "R-LAY-3"), "R-HDR-5")
 
@@ -95,8 +98,8 @@ def cases():
     C.read("reserved_all_ff", B.patch(S, 64, b"\xff" * 64),
            "reserved header bytes 64..127 all 0xFF, flags 0", "R-HDR-6", ACCEPT)
     C.read("reserved_nonzero_compatible_flag",
-           B.patch_u32(B.patch(S, 64, b"\xff" * 64), B.OFF_FLAGS, 1),
-           "reserved bytes all 0xFF with compatible flag bit 0 set: a future compatible feature "
+           B.patch_u32(B.patch(S, 64, b"\xff" * 64), B.OFF_FLAGS, 2),
+           "reserved bytes all 0xFF with compatible flag bit 1 set: a future compatible feature "
            "may use them, so no reader checks them", ACCEPT, ACCEPT, ["R-HDR-6", "R-HDR-4"])
     C.read("reserved_nonzero_compatible_flag15",
            B.patch_u32(B.patch(S, 120, b"ACEPACK!"), B.OFF_FLAGS, 0x8000),

@@ -162,9 +162,9 @@ def cases():
     C.read("chunk_end_120", d, "empty store whose event section is the 8 zero bytes 120..127 of "
            "the header (kv_chunk_end = evt_offset = 120), index {} at 128", "R-LAY-3", ACCEPT)
     d = bytearray(B.header_v2(kv_index_offset=72, kv_index_length=2, kv_chunk_end=64,
-                              evt_offset=64, evt_length=8, evt_count=0, flags=1))
+                              evt_offset=64, evt_length=8, evt_count=0, flags=2))
     d[72:74] = b"{}"
-    C.read("chunk_end_64_compatible_flag", bytes(d), "128-byte file: flags 0x1 (reserved bytes "
+    C.read("chunk_end_64_compatible_flag", bytes(d), "128-byte file: flags 0x2 (reserved bytes "
            "unchecked), empty event section at 64, index {} at 72, all inside the header",
            "R-LAY-3", ACCEPT)
     d = B.patch_u64(S, B.OFF_KV_CHUNK_END, 0)

@@ -338,6 +338,31 @@ def _chunks(data, entries, h, e, strict, br):
             br.add("R-CHK-4")
 
 
+def _crc32c(b):
+    """CRC32C (spec 3.8) one bit at a time: slow, and sharing nothing with pyacepack."""
+    c = 0xFFFFFFFF
+    for byte in b:
+        c ^= byte
+        for _ in range(8):
+            c = (c >> 1) ^ (0x82F63B78 if c & 1 else 0)
+    return c ^ 0xFFFFFFFF
+
+
+def _checksums(data, flags, ce, eo, el, io, il, br):
+    """R-CRC-1..5 (strict, flag bit 0 set, v2 of at least 128 bytes)."""
+    size = len(data)
+    if get_u32(data, 64) != _crc32c(data[:64] + bytes(4) + data[68:128]):
+        br.add("R-CRC-1")
+    if not flags & 0xFFFE and any(data[80:128]):
+        br.add("R-CRC-5")
+    if 128 <= ce <= size and get_u32(data, 68) != _crc32c(data[128:ce]):
+        br.add("R-CRC-2")
+    if eo <= size and el <= size - eo and get_u32(data, 72) != _crc32c(data[eo:eo + el]):
+        br.add("R-CRC-3")
+    if io <= size and il <= size - io and get_u32(data, 76) != _crc32c(data[io:io + il]):
+        br.add("R-CRC-4")
+
+
 def broken_rules(data, profile):
     """Every rule of 7.1 that `data` breaks under `profile`, each checked on its own."""
     strict = profile == "strict"
@@ -374,6 +399,8 @@ def broken_rules(data, profile):
     if strict and not compatible_set and any(data[64:128]):
         br.add("R-HDR-6")
     ce, eo, el, ec = get_u64(data, 32), get_u64(data, 40), get_u64(data, 48), get_u32(data, 56)
+    if strict and flags & 1 and not flags & 0xFFFF0000 and size >= 128:
+        _checksums(data, flags, ce, eo, el, io, il, br)
     evt_ok = eo <= size and el <= size - eo
     if not evt_ok:
         br.add("R-LAY-2")

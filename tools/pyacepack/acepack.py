@@ -7,7 +7,8 @@
   acepack.py adapter migrate [--profile strict|compat]     v1 on stdin -> v2 on stdout
   acepack.py adapter serve                                 the persistent protocol (serve.py)
   acepack.py dump FILE [--profile strict|compat]
-  acepack.py build DUMP OUT                                canonical file of a dump
+  acepack.py build DUMP OUT [--checksums]                  canonical file of a dump (with
+                                                           --checksums: flag bit 0, spec 3.8)
   acepack.py migrate IN OUT [--profile strict|compat]      report (M-10) on stdout
 
 Exit codes: 0 ok, 1 invalid input (rejected / refused), 2 usage, 3 unsupported, 4 internal
@@ -86,14 +87,15 @@ def _write_stdout(b):
     sys.stdout.buffer.flush()
 
 
-def _canonical_of_dump(text):
-    """The canonical file of a dump: v2 per 8.3, v1 per W-V1-1.  ValueError if not writable."""
+def _canonical_of_dump(text, checksums=False):
+    """The canonical file of a dump: v2 per 8.3, v1 per W-V1-1.  ValueError if not writable.
+    checksums: the checksummed canonical v2 file (W-CRC-1); v1 files have no checksums."""
     c = parse_dump(text)
     if c.format_version == 1:
         if c.flags & 0xFFFF0000:
             raise Refused("W-HDR-2", 0, "incompatible feature flags")
         return build_v1(c.kv, 0)
-    return build_v2(c)
+    return build_v2(c, checksums=checksums)
 
 
 def cmd_read(args):
@@ -189,10 +191,12 @@ def cmd_adapter(args):
 
 
 def cmd_build(args):
+    checksums = "--checksums" in args
+    args = [a for a in args if a != "--checksums"]
     if len(args) != 2:
-        raise Usage("build DUMP OUT")
+        raise Usage("build DUMP OUT [--checksums]")
     try:
-        out = _canonical_of_dump(_read_input(args[0]))
+        out = _canonical_of_dump(_read_input(args[0]), checksums)
     except Reject as e:
         _reject_line(args[0], e)
         return EXIT_INVALID

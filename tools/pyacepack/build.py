@@ -3,6 +3,7 @@
 from .bytesutil import (INCOMPATIBLE_FLAGS, MAGIC, MAX_SAFE, U32_MAX, V1_HEADER_SIZE,
                         V2_HEADER_SIZE, pack_u32, pack_u64)
 from .errors import Refused, Unsupported
+from .checksums import fill_header
 from .encode import encode_event_section, encode_index
 from .keyorder import canonical_key_order
 from .model import Content
@@ -46,18 +47,20 @@ def _validate_events(c: Content):
             raise Refused("W-EVT-4", 0, f"event {i}: payload breaks {p[0]} at byte {p[1]}")
 
 
-def build_v2(c: Content, *, validate: bool = True) -> bytes:
+def build_v2(c: Content, *, validate: bool = True, checksums: bool = False) -> bytes:
     """The canonical v2 file of c (8.3).  Raises ValueError for content no writer may write.
 
     validate=False (for building deliberately invalid test files) skips the W-EVT-2/W-EVT-4
     checks and writes c.flags as given; fields must still fit their sizes.
+    checksums=True: the checksummed canonical file (W-CRC-1): flag bit 0 and the CRC32C
+    fields of 3.8, nothing else different.
     """
     flags = c.flags
     if validate:
         _validate_events(c)
         if flags & INCOMPATIBLE_FLAGS:
             raise Refused("W-HDR-2", 0, "content has incompatible feature flags this writer does not implement")
-        flags = 0   # W-CAN-4 / W-HDR-2: no flag bit is defined, unknown compatible bits are cleared
+        flags = 0   # W-CAN-4 / W-HDR-2: compatible bits are cleared (bit 0 is set below when asked)
     chunks, entries, chunk_end = _chunks(c.kv, V2_HEADER_SIZE)
     section = encode_event_section(c.events)
     index = encode_index(entries)
@@ -69,7 +72,11 @@ def build_v2(c: Content, *, validate: bool = True) -> bytes:
               + pack_u64(chunk_end) + pack_u64(evt_off) + pack_u64(len(section))
               + pack_u32(len(c.events)) + pack_u32(c.evt_base_id) + bytes(64))
     assert len(header) == V2_HEADER_SIZE
-    return header + chunks + section + index
+    if not checksums:
+        return header + chunks + section + index
+    out = bytearray(header + chunks + section + index)
+    fill_header(out)
+    return bytes(out)
 
 
 def build_v1(kv: dict, flags: int = 0) -> bytes:

@@ -1,6 +1,7 @@
 """Reader of format v2 files (spec 3): header, layout, event section, index, chunks."""
 
 from .bytesutil import V2_HEADER_SIZE, first_nonzero, u32_at, u64_at
+from .checksums import FLAG_CHECKSUMS, check_header, check_regions
 from .chunks import read_values
 from .errors import Reject
 from .evtsection import read_events
@@ -14,6 +15,9 @@ def read_v2(buf: bytes, flags: int, profile: str) -> Content:
     size = len(buf)
     if size < V2_HEADER_SIZE:
         raise Reject("R-HDR-5", size, f"v2 file of {size} bytes is shorter than 128 bytes")
+    checksums = strict and flags & FLAG_CHECKSUMS   # 3.8: compat does not verify
+    if checksums:
+        check_header(buf, flags)   # R-CRC-1, R-CRC-5, before the fields are used
     if strict and reserved_must_be_zero(flags):
         bad = first_nonzero(buf, 64, V2_HEADER_SIZE)
         if bad >= 0:   # 7.2: the first non-zero reserved byte
@@ -37,6 +41,8 @@ def read_v2(buf: bytes, flags: int, profile: str) -> Content:
             raise Reject("R-LAY-4", 40, "evt_offset differs from kv_chunk_end")
         if idx_off != evt_off + evt_len:
             raise Reject("R-LAY-5", 16, "index does not follow the event section directly")
+        if checksums:
+            check_regions(buf, chunk_end, evt_off, evt_len, idx_off, idx_len)   # R-CRC-2..4
     events = read_events(buf, evt_off, evt_len, profile, evt_count)
     entries = read_index(buf, idx_off, idx_len, profile)
     kv = read_values(buf, entries, profile, V2_HEADER_SIZE, chunk_end)
