@@ -82,7 +82,8 @@ acepack_status ap_open_header(acepack_reader *r, acepack_error *err)
     if (r->version != 1 && r->version != 2)
         return ap_fail(err, ACEPACK_BAD_VERSION, "R-HDR-3", 8, "unknown format version");
     r->flags = ap_be32(d + 12);
-    if (r->flags & 0xFFFF0000u)
+    /* bit 16 (spec 3.7) is defined for version 2 files only */
+    if (r->flags & 0xFFFF0000u & ~(r->version == 2 ? (uint32_t)ACEPACK_FLAG_SEGMENTED : 0u))
         return ap_fail(err, ACEPACK_UNSUPPORTED_FEATURE, "R-HDR-4", 12,
                        "an incompatible feature flag is set");
     return r->version == 1 ? open_v1(r, err) : open_v2(r, err);

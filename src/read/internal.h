@@ -13,6 +13,14 @@ acepack_status ap_open_header(acepack_reader *r, acepack_error *err);
 acepack_status ap_open_events(acepack_reader *r, acepack_error *err);
 acepack_status ap_scan_index(acepack_reader *r, acepack_error *err);
 
+/* events.c: R-EVT-3..8 on the section [sec_off, sec_off + len) (inside the
+ * file, len >= 4), plus R-EVT-9 when check_evt_count; fills *c and *count. */
+acepack_status ap_check_section(const acepack_reader *r, uint64_t sec_off, uint64_t len,
+                                int check_evt_count, uint32_t *count, acepack__columns *c,
+                                acepack_error *err);
+/* segments.c: the segment table of a file with flag bit 16 (spec 3.7). */
+acepack_status ap_open_segments(acepack_reader *r, acepack_error *err);
+
 /* ---- index_iter.c ---- */
 
 /* acepack_index_iter_next(): 1 entry, 0 end, and in compat -1 for an entry

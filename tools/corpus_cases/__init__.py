@@ -1,10 +1,11 @@
 """Case definitions of the ACEPACK golden corpus, one module per area (see gen_corpus.py)."""
 
-SPEC_VERSION = "1.0.1"
+SPEC_VERSION = "1.1.0"
 
 # Areas in manifest order. Each module defines cases() -> Cases.
 AREAS = ["header", "layout", "chunks", "index", "events", "payload", "v1", "migration",
-         "writer", "js", "large", "regression", "clarify_101", "mutation"]
+         "writer", "js", "large", "regression", "clarify_101", "mutation",
+         "segmented"]
 
 
 def collect(only=None):

@@ -61,10 +61,11 @@ def cases():
            "the empty store with version 3", "R-HDR-3", "R-HDR-3")
 
     # R-HDR-4: incompatible flag bits reject, compatible ones are ignored.
-    for f in (0x00010000, 0x00020000, 0x00400000, 0x80000000, 0xFFFF0000, 0x00010001,
+    # Bit 16 is defined since 1.1.0 (segmented event log, segmented/); the others are not.
+    for f in (0x00030000, 0x00020000, 0x00400000, 0x80000000, 0xFFFF0000, 0x00020001,
               0xFFFFFFFF):
         C.read(f"flags_incompatible_{f:08x}", B.patch_u32(S, B.OFF_FLAGS, f),
-               f"flags word 0x{f:08x}: an incompatible bit (16..31) is set", "R-HDR-4",
+               f"flags word 0x{f:08x}: an incompatible bit (17..31) is set", "R-HDR-4",
                "R-HDR-4")
     for f in (0x00000001, 0x00000002, 0x00000080, 0x00008000, 0x0000FFFF):
         C.read(f"flags_compatible_{f:08x}", B.patch_u32(S, B.OFF_FLAGS, f),
