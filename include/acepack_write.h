@@ -340,6 +340,11 @@ typedef struct acepack_store_options {
     uint32_t file_mode;               /* mode of a created store; 0: 0644 (before umask) */
     acepack_migrate_report *migrate_report; /* NULL, or filled when a v1 file was migrated
                                                at open (else zeroed) */
+    int segmented;                    /* 1: every commit with new events appends one segment
+                                         (spec 3.7, W-SEG-1..3; flag bit 16, which readers
+                                         of spec 1.0 reject); compacts to a plain file before
+                                         S would exceed 64.  0: a segmented store becomes
+                                         plain at the next commit (W-SEG-4). */
 } acepack_store_options;
 
 /*! acepack_store_open() :

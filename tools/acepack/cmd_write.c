@@ -59,11 +59,20 @@ static int refuse_dash(const cli_command *self, const char *path)
     return CLI_EXIT_OK;
 }
 
+/* `--segmented` (put, rm, append): the store appends one segment per
+ * commit (spec 3.7, W-SEG-1); without it a segmented store becomes plain at
+ * the next commit (W-SEG-4).  Set by the command before open_store. */
+static int g_segmented;
+static const cli_option SEG_OPT[] = {{"--segmented", 0}};
+
 static int open_store(const char *path, unsigned flags, acepack_store **s)
 {
     acepack_error e;
+    acepack_store_options o;
     memset(&e, 0, sizeof e);
-    if (acepack_store_open(path, flags, NULL, s, &e) != ACEPACK_OK)
+    memset(&o, 0, sizeof o);
+    o.segmented = g_segmented;
+    if (acepack_store_open(path, flags, &o, s, &e) != ACEPACK_OK)
         return report(path, &e);
     return CLI_EXIT_OK;
 }
@@ -90,9 +99,10 @@ static int commit_close(const char *path, acepack_store *s)
 static int parse_and_open(const cli_command *self, int argc, char **argv, int min_pos, int max_pos,
                           unsigned flags, cli_args *a, acepack_store **s)
 {
-    int rc = cli_parse_args(self, argc, argv, NULL, 0, min_pos, max_pos, a);
+    int rc = cli_parse_args(self, argc, argv, SEG_OPT, 1, min_pos, max_pos, a);
     if (rc >= 0)
         return rc;
+    g_segmented = a->value[0] != NULL;
     if ((rc = refuse_dash(self, a->pos[0])) != CLI_EXIT_OK)
         return rc;
     *s = NULL;
@@ -150,9 +160,10 @@ const cli_command cli_cmd_create = {
 static int run_put(const cli_command *self, int argc, char **argv)
 {
     cli_args a;
-    int rc = cli_parse_args(self, argc, argv, NULL, 0, 2, 3, &a);
+    int rc = cli_parse_args(self, argc, argv, SEG_OPT, 1, 2, 3, &a);
     if (rc >= 0)
         return rc;
+    g_segmented = a.value[0] != NULL;
     if ((rc = refuse_dash(self, a.pos[0])) != CLI_EXIT_OK)
         return rc;
     /* The input is opened before the store, so that a missing input leaves
@@ -190,7 +201,7 @@ static int run_put(const cli_command *self, int argc, char **argv)
 
 const cli_command cli_cmd_put = {
     "put",
-    "FILE KEY [VALUEFILE|-]",
+    "FILE KEY [--segmented] [VALUEFILE|-]",
     "set a key to the bytes of a file (or stdin) and commit",
     "Sets KEY (UTF-8, W-IDX-2) to the bytes of VALUEFILE (standard input when it\n"
     "is '-' or absent) in the store FILE, created when it does not exist, and\n"
@@ -226,7 +237,7 @@ static int run_rm(const cli_command *self, int argc, char **argv)
 
 const cli_command cli_cmd_rm = {
     "rm",
-    "FILE KEY",
+    "FILE KEY [--segmented]",
     "delete a key and commit",
     "Deletes KEY from the store FILE and commits.  Exit 1 when there is no such\n"
     "key.\n",
@@ -237,11 +248,13 @@ const cli_command cli_cmd_rm = {
 
 static int run_append(const cli_command *self, int argc, char **argv)
 {
-    static const cli_option opts[] = {{"--ts", 1}, {"--kind", 1}, {"--source", 1}, {"--flags", 1}};
+    static const cli_option opts[] = {{"--ts", 1},    {"--kind", 1},      {"--source", 1},
+                                      {"--flags", 1}, {"--segmented", 0}};
     cli_args a;
     int rc = cli_parse_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 1, 2, &a);
     if (rc >= 0)
         return rc;
+    g_segmented = a.value[4] != NULL;
     uint64_t v[4] = {0, 0, 0, 0};
     static const char *names[] = {"--ts", "--kind", "--source", "--flags"};
     for (int i = 0; i < 4; i++) {
@@ -281,7 +294,7 @@ static int run_append(const cli_command *self, int argc, char **argv)
 
 const cli_command cli_cmd_append = {
     "append",
-    "FILE --ts T --kind K --source S [--flags F] [PAYLOADFILE|-]",
+    "FILE --ts T --kind K --source S [--flags F] [--segmented] [PAYLOADFILE|-]",
     "append an event and commit; prints its id",
     "Appends an event to the store FILE (created when it does not exist) and\n"
     "commits, then prints the new event's id (R-EVT-10).  The payload is the\n"
@@ -290,7 +303,10 @@ const cli_command cli_cmd_append = {
     "2^53-1, K, S and F (default 0) at most 255 (W-EVT-2): a decimal integer\n"
     "beyond that, of any size, is refused with exit 1 and a W-EVT-2 diagnostic;\n"
     "a value that is not a decimal integer (a sign, a space, empty) is a usage\n"
-    "error, exit 2.  FILE cannot be '-' (exit 2).\n",
+    "error, exit 2.  FILE cannot be '-' (exit 2).  --segmented: the commit\n"
+    "appends one segment (spec 3.7, flag bit 16, which spec 1.0 readers reject)\n"
+    "instead of rewriting the event section; without it a segmented store is\n"
+    "compacted to a plain file (W-SEG-4).\n",
     run_append,
 };
 
