@@ -344,7 +344,8 @@ typedef struct acepack_store_options {
                                          (spec 3.7, W-SEG-1..3; flag bit 16, which readers
                                          of spec 1.0 reject); compacts to a plain file before
                                          S would exceed 64.  0: a segmented store becomes
-                                         plain at the next commit (W-SEG-4). */
+                                         plain at the next commit that changes it (the whole
+                                         event section appended, bit 16 cleared: W-SEG-4). */
 } acepack_store_options;
 
 /*! acepack_store_open() :

@@ -55,7 +55,7 @@ EXEMPT = {
            "tests",
     "W-SEG-3": "a writer compacts before S would exceed 64: tested by tests/write "
                "(write.segmented: 65 commits)",
-    "W-SEG-4": "a writer not configured for segments compacts a segmented store: tested by "
+    "W-SEG-4": "a writer not configured for segments makes a segmented store plain: tested by "
                "tests/write (write.segmented)",
     "R-SEG-10": "segment_crc under compatible bit 0 (checksums, defined by the s4-crc half of "
                 "issue 14): its cases need that feature's header checksums; to be added when "

@@ -435,9 +435,7 @@ acepack_status aw_store_commit(acepack_store *s, int force_compact, acepack_erro
     if (st != ACEPACK_OK)
         return st;
 
-    /* W-SEG-4: a writer not configured for segments makes a segmented store
-     * plain again at its next commit. */
-    if (force_compact || (s->n_seg > 0 && !s->seg_opt)) {
+    if (force_compact) {
         st = compact(s, &p, err);
         goto out;
     }
@@ -452,6 +450,8 @@ acepack_status aw_store_commit(acepack_store *s, int force_compact, acepack_erro
         p.reuse_index = 1;
     }
     const aw_buf *index = p.reuse_index ? &s->index : &p.index;
+    /* W-SEG-4: without the option, a segmented store becomes plain: the
+     * appending commit below writes the whole event section, flags 0. */
     if (s->seg_opt && (s->n_seg > 0 || s->n_evt > s->n_committed)) {
         st = commit_segment(s, &p, base, index, err);
         goto out;
