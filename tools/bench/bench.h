@@ -175,6 +175,7 @@ void bench_gen_v1(const char *path, uint32_t entries, uint32_t keys);
 void bench_reader(const bench_opts *o);     /* bench_reader.c, bench_lookup.c */
 void bench_lookup(const bench_opts *o);
 void bench_writer(const bench_opts *o);     /* bench_writer.c */
+void bench_segmented(const bench_opts *o);  /* bench_segmented.c (only with --only segmented) */
 
 /* Allocation counting (bench_heap.c): counts every malloc family call made
  * while counting is on.  bench_heap_supported() is 0 when the counter is not
