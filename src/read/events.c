@@ -1,8 +1,8 @@
 /*
  * events.c - the columnar event section (spec 3.3): structural checks at
  * open (R-EVT-1..9) and O(1) access straight from the columns.  A segmented
- * file (flag bit 16, spec 3.7) is opened by segments.c, which checks each of
- * its segments with ap_check_section() below.
+ * file (flag bit 16, spec 3.7) is opened by segments.c instead (acepack_open
+ * chooses), which checks each of its segments with ap_check_section() below.
  *
  * The only per-event work at open is the loop that checks payload bounds
  * (R-EVT-7) and, in strict, ts range and pool packing (R-EVT-8, R-EVT-6).
@@ -90,9 +90,6 @@ acepack_status ap_open_events(acepack_reader *r, acepack_error *err)
 
     if (r->version != 2)
         return ACEPACK_OK; /* v1 files have no event section (spec 6) */
-    r->priv.id_base = r->evt_base_id;
-    if (r->flags & ACEPACK_FLAG_SEGMENTED)
-        return ap_open_segments(r, err);
     if (len < 8) {
         if (strict)
             return ap_fail(err, ACEPACK_INVALID, "R-EVT-1", 48, "evt_length is below 8");
@@ -106,17 +103,4 @@ acepack_status ap_open_events(acepack_reader *r, acepack_error *err)
     if (st == ACEPACK_OK)
         r->event_count = count;
     return st;
-}
-
-acepack_status acepack_event_get(const acepack_reader *r, uint32_t i, acepack_event *out)
-{
-    if (r == NULL || out == NULL || i >= r->event_count)
-        return ACEPACK_ARG;
-    out->id = acepack_event_id(r, i);
-    out->ts = acepack_event_ts(r, i);
-    out->kind = acepack_event_kind(r, i);
-    out->source = acepack_event_source(r, i);
-    out->flags = acepack_event_flags(r, i);
-    out->payload = acepack_event_payload(r, i);
-    return ACEPACK_OK;
 }

@@ -49,6 +49,7 @@ static acepack_status open_v2(acepack_reader *r, acepack_error *err)
     r->evt_length = ap_be64(d + 48);
     r->evt_count_field = ap_be32(d + 56);
     r->evt_base_id = ap_be32(d + 60);
+    r->priv.id_base = r->evt_base_id; /* R-EVT-10: event i has id id_base + i + 1 */
     /* R-HDR-6: a compatible feature bit may give the reserved bytes a meaning. */
     if (strict && (r->flags & 0xFFFFu) == 0 && first_nonzero(d + 64, 64) < 64)
         return ap_fail(err, ACEPACK_INVALID, "R-HDR-6", 64 + first_nonzero(d + 64, 64),
@@ -106,8 +107,8 @@ acepack_status acepack_open(acepack_reader *r, const void *data, size_t size,
             return ap_fail(err, ACEPACK_UNSUPPORTED, NULL, size64, "file larger than 2^53-1 bytes");
     }
     st = ap_open_header(r, err);
-    if (st == ACEPACK_OK)
-        st = ap_open_events(r, err);
+    if (st == ACEPACK_OK) /* bit 16: a segment table instead of a section (spec 3.7) */
+        st = (r->flags & ACEPACK_FLAG_SEGMENTED) ? ap_open_segments(r, err) : ap_open_events(r, err);
     if (st == ACEPACK_OK)
         st = ap_scan_index(r, err);
     return st;

@@ -170,3 +170,18 @@ acepack_status acepack_event_segment(const acepack_reader *r, uint32_t s, acepac
     }
     return ACEPACK_OK;
 }
+
+/* Here rather than in events.c: it goes through the accessors, which may
+ * locate a segment (events.c stays below this file, tools/check_layers.py). */
+acepack_status acepack_event_get(const acepack_reader *r, uint32_t i, acepack_event *out)
+{
+    if (r == NULL || out == NULL || i >= r->event_count)
+        return ACEPACK_ARG;
+    out->id = acepack_event_id(r, i);
+    out->ts = acepack_event_ts(r, i);
+    out->kind = acepack_event_kind(r, i);
+    out->source = acepack_event_source(r, i);
+    out->flags = acepack_event_flags(r, i);
+    out->payload = acepack_event_payload(r, i);
+    return ACEPACK_OK;
+}
