@@ -37,7 +37,7 @@ void fuzz_content_from_reader(const acepack_reader *r, fuzz_content *out)
         out->ev[i].payload_len = e.payload.len;
     }
     out->c.format_version = r->version;
-    out->c.flags = r->flags;
+    out->c.flags = r->flags & ~UINT32_C(0x00010000); /* bit 16 is placement, not content (spec 3.7) */
     out->c.evt_base_id = r->evt_base_id;
     out->c.kv = out->kv;
     out->c.kv_count = n;

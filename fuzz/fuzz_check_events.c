@@ -47,21 +47,15 @@ static int check_payload_text(const uint8_t *p, size_t n, uint64_t *at)
     return 0;
 }
 
-void fuzz_check_events(const acepack_reader *r, fuzz_events_report *rep)
+/* The events [first, first + n) of one event section (the file's, or a
+ * segment of a segmented file, spec 3.7) at sec_off, len bytes, decoded
+ * here from spec 3.3.1 and compared with every accessor. */
+static void check_run(const acepack_reader *r, uint64_t sec_off, uint64_t len, uint32_t first,
+                      uint32_t n, fuzz_events_report *rep)
 {
-    memset(rep, 0, sizeof *rep);
-    const uint32_t n = acepack_event_count(r);
-    FUZZ_ASSERT(n == r->event_count);
-    rep->count = n;
-    acepack_event ev;
-    FUZZ_ASSERT(acepack_event_get(r, n, &ev) == ACEPACK_ARG);
-    FUZZ_ASSERT(acepack_event_get(r, UINT32_MAX, &ev) == ACEPACK_ARG);
-    if (n == 0) return;
-
-    FUZZ_ASSERT(r->version == 2);
     const int strict = r->profile == ACEPACK_STRICT;
-    const uint8_t *sec = r->data + (size_t)r->evt_offset;
-    const uint64_t len = r->evt_length;
+    FUZZ_ASSERT(sec_off <= r->size && len <= r->size - sec_off);
+    const uint8_t *sec = r->data + (size_t)sec_off;
     const uint64_t pad = (4u - n % 4u) % 4u;
     const uint64_t pool = 8u + 19u * (uint64_t)n + pad;
     FUZZ_ASSERT_MSG(pool <= len, "R-EVT-3: columns outside the section");
@@ -72,17 +66,18 @@ void fuzz_check_events(const acepack_reader *r, fuzz_events_report *rep)
     const uint8_t *pay_off = flags + n + (size_t)pad;
     const uint8_t *pay_len = pay_off + 4u * (size_t)n;
     const uint32_t pool_length = fuzz_get_be32(pay_len + 4u * (size_t)n);
+    acepack_event ev;
     if (strict) {
         for (uint64_t i = 0; i < pad; i++) FUZZ_ASSERT_MSG(flags[n + i] == 0, "R-EVT-5");
         FUZZ_ASSERT_MSG(len == pool + pool_length, "R-EVT-4");
     }
 
-    rep->bad_offsets = (uint64_t *)fuzz_malloc(sizeof(uint64_t) * n);
     uint64_t packed = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        uint64_t t = fuzz_get_be64(ts + 8u * (size_t)i);
-        uint32_t off = fuzz_get_be32(pay_off + 4u * (size_t)i);
-        uint32_t pl = fuzz_get_be32(pay_len + 4u * (size_t)i);
+    for (uint32_t j = 0; j < n; j++) {
+        uint32_t i = first + j;
+        uint64_t t = fuzz_get_be64(ts + 8u * (size_t)j);
+        uint32_t off = fuzz_get_be32(pay_off + 4u * (size_t)j);
+        uint32_t pl = fuzz_get_be32(pay_len + 4u * (size_t)j);
         FUZZ_ASSERT_MSG(pool + off + pl <= len, "R-EVT-7: payload outside the section");
         if (strict) {
             FUZZ_ASSERT_MSG(t <= FUZZ_MAX53, "R-EVT-8");
@@ -93,17 +88,17 @@ void fuzz_check_events(const acepack_reader *r, fuzz_events_report *rep)
         memset(&ev, 0xA5, sizeof ev);
         FUZZ_ASSERT(acepack_event_get(r, i, &ev) == ACEPACK_OK);
         FUZZ_ASSERT(ev.id == (uint64_t)r->evt_base_id + i + 1u); /* R-EVT-10 */
-        FUZZ_ASSERT(ev.ts == t && ev.kind == kind[i] && ev.source == source[i] &&
-                    ev.flags == flags[i]);
+        FUZZ_ASSERT(ev.ts == t && ev.kind == kind[j] && ev.source == source[j] &&
+                    ev.flags == flags[j]);
         FUZZ_ASSERT_MSG(ev.payload.ptr == sec + pool + off && ev.payload.len == pl,
                         "payload span is not the one the columns give");
         FUZZ_ASSERT(fuzz_inside(ev.payload.ptr, ev.payload.len, sec, (size_t)len));
 
         /* The inline column accessors agree with acepack_event_get. */
         FUZZ_ASSERT(acepack_event_ts(r, i) == t);
-        FUZZ_ASSERT(acepack_event_kind(r, i) == kind[i]);
-        FUZZ_ASSERT(acepack_event_source(r, i) == source[i]);
-        FUZZ_ASSERT(acepack_event_flags(r, i) == flags[i]);
+        FUZZ_ASSERT(acepack_event_kind(r, i) == kind[j]);
+        FUZZ_ASSERT(acepack_event_source(r, i) == source[j]);
+        FUZZ_ASSERT(acepack_event_flags(r, i) == flags[j]);
         FUZZ_ASSERT(acepack_event_id(r, i) == ev.id);
         acepack_span s = acepack_event_payload(r, i);
         FUZZ_ASSERT(s.ptr == ev.payload.ptr && s.len == ev.payload.len);
@@ -113,6 +108,66 @@ void fuzz_check_events(const acepack_reader *r, fuzz_events_report *rep)
             rep->bad_offsets[rep->bad_payloads++] = (uint64_t)(ev.payload.ptr - r->data);
     }
     if (strict) FUZZ_ASSERT_MSG(packed == pool_length, "R-EVT-6: pool_length is not the sum");
+}
+
+/* A segmented file (flag bit 16): the table decoded here (spec 3.7), the
+ * invariants an accepted file must have (R-SEG-1, 3..7), every segment's
+ * events, and the segment views of the library against the same decode. */
+static void check_segments(const acepack_reader *r, uint32_t n, fuzz_events_report *rep)
+{
+    const int strict = r->profile == ACEPACK_STRICT;
+    const uint8_t *t = r->data + (size_t)r->evt_offset;
+    const uint64_t s = fuzz_get_be32(t);
+    FUZZ_ASSERT_MSG(s >= 1 && s <= 65536 && r->evt_length == 8u + 32u * s, "R-SEG-1");
+    FUZZ_ASSERT(acepack_event_segment_count(r) == s);
+    uint64_t total = 0, prev_end = 0;
+    for (uint64_t k = 0; k < s; k++) {
+        const uint8_t *e = t + 8 + 32 * (size_t)k;
+        uint64_t so = fuzz_get_be64(e), sl = fuzz_get_be64(e + 8), fe = fuzz_get_be64(e + 16);
+        FUZZ_ASSERT_MSG(so >= 128 && sl <= r->evt_offset && so <= r->evt_offset - sl, "R-SEG-3");
+        FUZZ_ASSERT_MSG(k == 0 || so >= prev_end, "R-SEG-4");
+        FUZZ_ASSERT_MSG(sl >= 8, "R-SEG-5");
+        FUZZ_ASSERT_MSG(fe == total, "R-SEG-6");
+        uint32_t cnt = fuzz_get_be32(r->data + (size_t)so);
+        FUZZ_ASSERT_MSG(!strict || cnt > 0, "R-SEG-7");
+        FUZZ_ASSERT(total + cnt <= n);
+        check_run(r, so, sl, (uint32_t)total, cnt, rep);
+        acepack_segment info;
+        acepack_reader v;
+        FUZZ_ASSERT(acepack_event_segment(r, (uint32_t)k, &info, &v) == ACEPACK_OK);
+        FUZZ_ASSERT(info.offset == so && info.length == sl && info.first_event == fe &&
+                    info.count == cnt && info.crc == fuzz_get_be32(e + 24));
+        FUZZ_ASSERT(acepack_event_count(&v) == cnt);
+        for (uint32_t j = 0; j < cnt; j++) {
+            FUZZ_ASSERT(acepack_event_ts(&v, j) == acepack_event_ts(r, (uint32_t)total + j));
+            FUZZ_ASSERT(acepack_event_id(&v, j) == acepack_event_id(r, (uint32_t)total + j));
+        }
+        total += cnt;
+        prev_end = so + sl;
+    }
+    FUZZ_ASSERT_MSG(total == n && total == r->evt_count_field, "R-SEG-6: evt_count");
+    FUZZ_ASSERT(acepack_event_segment(r, (uint32_t)s, NULL, NULL) == ACEPACK_ARG);
+}
+
+void fuzz_check_events(const acepack_reader *r, fuzz_events_report *rep)
+{
+    memset(rep, 0, sizeof *rep);
+    const uint32_t n = acepack_event_count(r);
+    FUZZ_ASSERT(n == r->event_count);
+    rep->count = n;
+    acepack_event ev;
+    FUZZ_ASSERT(acepack_event_get(r, n, &ev) == ACEPACK_ARG);
+    FUZZ_ASSERT(acepack_event_get(r, UINT32_MAX, &ev) == ACEPACK_ARG);
+    if (r->version == 2 && (r->flags & 0x00010000u)) {
+        rep->bad_offsets = (uint64_t *)fuzz_malloc(sizeof(uint64_t) * (n ? n : 1));
+        check_segments(r, n, rep);
+        return;
+    }
+    if (n == 0) return;
+
+    FUZZ_ASSERT(r->version == 2);
+    rep->bad_offsets = (uint64_t *)fuzz_malloc(sizeof(uint64_t) * n);
+    check_run(r, r->evt_offset, r->evt_length, 0, n, rep);
 }
 
 void fuzz_events_report_free(fuzz_events_report *rep)

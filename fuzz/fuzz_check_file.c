@@ -63,6 +63,30 @@ static int fail_cb(void *ctx, const void *p, size_t n)
     return 1;
 }
 
+/* R-SEG-9 (spec 3.7), decoded here: does the chunk of entry i overlap a
+ * segment of the table?  O(keys x segments); `seg` marks the entries. */
+static int mark_segment_overlaps(const acepack_reader *r, const fuzz_keys *k, uint8_t *seg)
+{
+    int any = 0;
+    memset(seg, 0, k->n ? k->n : 1);
+    if (r->version != 2 || !(r->flags & 0x00010000u))
+        return 0;
+    const uint8_t *t = r->data + (size_t)r->evt_offset;
+    uint32_t s = fuzz_get_be32(t);
+    for (size_t i = 0; i < k->n; i++) {
+        uint64_t a = k->v[i].e.chunk_offset, b = a + 4u + k->v[i].e.value_length;
+        for (uint32_t g = 0; g < s; g++) {
+            uint64_t so = fuzz_get_be64(t + 8 + 32 * (size_t)g);
+            uint64_t sl = fuzz_get_be64(t + 16 + 32 * (size_t)g);
+            if (a < so + sl && so < b) {
+                seg[i] = 1;
+                any = 1;
+            }
+        }
+    }
+    return any;
+}
+
 static void check_validate(const acepack_reader *r, const fuzz_keys *k,
                            const fuzz_events_report *ev, fuzz_reader_report *rep)
 {
@@ -79,6 +103,8 @@ static void check_validate(const acepack_reader *r, const fuzz_keys *k,
     const int overlap = strict && mark_overlaps(k, later);
     const int dup = strict && k->has_dup;
     const int bad_pay = strict && ev->bad_payloads > 0;
+    uint8_t *on_seg = (uint8_t *)fuzz_malloc(k->n ? k->n : 1);
+    const int segov = strict && mark_segment_overlaps(r, k, on_seg);
 
     acepack_error err;
     memset(&err, 0, sizeof err);
@@ -89,6 +115,7 @@ static void check_validate(const acepack_reader *r, const fuzz_keys *k,
         FUZZ_ASSERT_MSG(!dup, "validate accepted a duplicate key (R-IDX-7)");
         FUZZ_ASSERT_MSG(!overlap, "validate accepted overlapping chunks (R-CHK-4)");
         FUZZ_ASSERT_MSG(!bad_pay, "validate accepted a bad payload (R-PAY-1..3)");
+        FUZZ_ASSERT_MSG(!segov, "validate accepted a chunk overlapping a segment (R-SEG-9)");
     } else {
         FUZZ_ASSERT(st == ACEPACK_INVALID && err.status == st);
         FUZZ_ASSERT(err.rule != NULL && err.message != NULL);
@@ -100,6 +127,11 @@ static void check_validate(const acepack_reader *r, const fuzz_keys *k,
             for (size_t i = 0; i < k->n; i++)
                 if (later[i] && k->v[i].e.entry_offset == err.offset) found = 1;
             FUZZ_ASSERT_MSG(found, "R-CHK-4 offset is not a later-starting overlapping entry");
+        } else if (strcmp(err.rule, "R-SEG-9") == 0) {
+            int found = 0;
+            for (size_t i = 0; i < k->n; i++)
+                if (on_seg[i] && k->v[i].e.entry_offset == err.offset) found = 1;
+            FUZZ_ASSERT_MSG(segov && found, "R-SEG-9 offset is not an entry overlapping a segment");
         } else {
             FUZZ_ASSERT_MSG(strncmp(err.rule, "R-PAY-", 6) == 0, "validate cites an unexpected rule");
             FUZZ_ASSERT_MSG(bad_pay && offset_in(err.offset, ev->bad_offsets, ev->bad_payloads),
@@ -111,7 +143,7 @@ static void check_validate(const acepack_reader *r, const fuzz_keys *k,
     acepack_status sp = acepack_validate(r, ACEPACK_CHECK_PAYLOADS, NULL, 0, &err);
     FUZZ_ASSERT(sp == (bad_pay ? ACEPACK_INVALID : ACEPACK_OK));
     acepack_status sk = acepack_validate(r, ACEPACK_CHECK_KEYS, ws, ws_keys, &err);
-    FUZZ_ASSERT(sk == ((dup || overlap) ? ACEPACK_INVALID : ACEPACK_OK));
+    FUZZ_ASSERT(sk == ((dup || overlap || segov) ? ACEPACK_INVALID : ACEPACK_OK));
     if (ws_keys > 0) {
         /* One byte short: NOMEM, or (alignment slack) the same verdict. */
         void *small = fuzz_malloc(ws_keys - 1);
@@ -123,6 +155,7 @@ static void check_validate(const acepack_reader *r, const fuzz_keys *k,
     FUZZ_ASSERT((st == ACEPACK_OK) == (sp == ACEPACK_OK && sk == ACEPACK_OK));
     free(ws);
     free(later);
+    free(on_seg);
 }
 
 static void check_dump(const acepack_reader *r, const fuzz_keys *k, fuzz_reader_report *rep)

@@ -94,7 +94,9 @@ void fuzz_check_header(const acepack_reader *r, const uint8_t *data, size_t size
     FUZZ_ASSERT_MSG(r->version == fuzz_get_be32(data + 8), "version field");
     FUZZ_ASSERT_MSG(r->version == 1 || r->version == 2, "R-HDR-3");
     FUZZ_ASSERT_MSG(r->flags == fuzz_get_be32(data + 12), "flags field");
-    FUZZ_ASSERT_MSG((r->flags & 0xFFFF0000u) == 0, "R-HDR-4");
+    /* bit 16 (segmented event log, spec 3.7) is defined for version 2 only */
+    FUZZ_ASSERT_MSG((r->flags & 0xFFFF0000u & ~(r->version == 2 ? 0x00010000u : 0u)) == 0,
+                    "R-HDR-4");
     FUZZ_ASSERT(r->index_offset == fuzz_get_be64(data + 16));
     FUZZ_ASSERT(r->index_length == fuzz_get_be64(data + 24));
     FUZZ_ASSERT_MSG(r->index_offset <= size && r->index_length <= size - r->index_offset,
@@ -120,6 +122,15 @@ void fuzz_check_header(const acepack_reader *r, const uint8_t *data, size_t size
     if (reserved_checked) FUZZ_ASSERT_MSG(all_zero(data + 64, 64), "R-HDR-6");
 
     const uint8_t *sec = data + (size_t)r->evt_offset;
+    if (r->flags & 0x00010000u) { /* a segment table (spec 3.7): fuzz_check_events decodes it */
+        if (strict) {
+            FUZZ_ASSERT_MSG(r->chunk_end >= 128, "R-LAY-3");
+            FUZZ_ASSERT_MSG(r->evt_offset == r->chunk_end, "R-LAY-4");
+            FUZZ_ASSERT_MSG(r->index_offset == r->evt_offset + r->evt_length, "R-LAY-5");
+        }
+        FUZZ_ASSERT_MSG(r->evt_count_field == r->event_count, "R-SEG-6");
+        return;
+    }
     if (strict) {
         FUZZ_ASSERT_MSG(r->chunk_end >= 128, "R-LAY-3");
         FUZZ_ASSERT_MSG(r->evt_offset == r->chunk_end, "R-LAY-4");

@@ -7,7 +7,7 @@
  * without walking the index or the events.
  * Then, for a file that opened, single-fault mutations whose verdict the
  * spec fixes exactly:
- *   - an incompatible flag bit (16..31)  -> R-HDR-4, offset 12, both profiles
+ *   - an undefined incompatible flag bit (17..31; 16 in v1) -> R-HDR-4, offset 12, both profiles
  *   - version 3 / 0                      -> R-HDR-3, offset 8
  *   - a magic byte changed               -> R-HDR-2, offset 0
  *   - a compatible flag bit (1..15 in v2, 0..15 in v1) -> still opens (R-HDR-4,
@@ -67,8 +67,9 @@ static void mutations(const uint8_t *data, size_t size, const acepack_reader *r,
     uint8_t *c = fuzz_dup(data, size);
     acepack_error err;
 
-    /* An incompatible bit: never ignored (R-HDR-4). */
-    uint32_t bit = fuzz_dp_range(dp, 16, 31);
+    /* An incompatible bit this version does not define: never ignored
+     * (R-HDR-4).  Bit 16 is defined for version 2 (spec 3.7). */
+    uint32_t bit = fuzz_dp_range(dp, r->version == 2 ? 17 : 16, 31);
     fuzz_put_be32(c + 12, r->flags | (UINT32_C(1) << bit));
     expect_reject(c, size, p, "R-HDR-4", 12, !in_region(r, 12, 4));
     memcpy(c, data, size);

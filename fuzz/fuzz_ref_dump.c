@@ -49,7 +49,7 @@ void fuzz_ref_dump(const acepack_reader *r, const fuzz_keys *k, fuzz_buf *out)
     put(out, "{\"format_version\":");
     put_u64(out, r->version);
     put(out, ",\"flags\":");
-    put_u64(out, r->flags);
+    put_u64(out, r->flags & ~UINT32_C(0x00010000)); /* D-3: bit 16 is placement (spec 3.7) */
     put(out, ",\"evt_base_id\":\"");
     put_u64(out, r->evt_base_id);
     put(out, "\",\"kv\":[");

@@ -186,6 +186,11 @@ typedef struct acepack_span {
  * Opening a file: structural validation
  * ------------------------------------------------------------------------ */
 
+/* Private: the column starts of one event section or segment (spec 3.3.1). */
+typedef struct acepack__columns {
+    const uint8_t *ts, *kind, *source, *flags, *pay_off, *pay_len, *pool;
+} acepack__columns;
+
 /*! acepack_reader :
  *  Keep it anywhere (usually on the stack); it holds no resources, so there
  *  is no close function.  Fields are filled by acepack_open() and are
@@ -210,7 +215,10 @@ typedef struct acepack_reader {
                                   counts duplicate keys once per occurrence (R-IDX-12), so
                                   the number of distinct keys may be smaller. */
     struct {                   /* private: precomputed positions */
-        const uint8_t *ts, *kind, *source, *flags, *pay_off, *pay_len, *pool;
+        acepack__columns col;  /* the event section's columns (unsegmented files, views) */
+        const uint8_t *segs;   /* segmented (bit 16): entry 0 of the segment table */
+        uint32_t seg_count;    /* S when segmented, else 0 */
+        uint64_t id_base;      /* id of event 0 minus 1 (evt_base_id; a view adds its first) */
         size_t index_begin;    /* first byte of the index JSON value (after BOM/ws) */
         size_t index_end;      /* index_offset + index_length */
     } priv;
@@ -222,6 +230,8 @@ typedef struct acepack_reader {
  *    - header: R-HDR-1..6, R-V1-1, R-V1-2; with flag bit 0 in strict, the
  *      CRC32C of the header and of each region (R-CRC-1..5, O(file size));
  *    - layout: R-LAY-1..5;
+ *    - segment table (flag bit 16, spec 3.7): R-SEG-1..8, then every
+ *      segment as an event section (R-EVT-3..8);
  *    - event section: R-EVT-1..9 (column bounds before any column is read,
  *      per-event payload bounds, strict packed pool and ts range);
  *    - the index JSON: R-IDX-1..6 (strict) or R-IDX-1, 2, 8..11 (compat),
@@ -244,6 +254,7 @@ ACEPACK_API acepack_status acepack_open(acepack_reader *r, const void *data, siz
 /* Feature flag bits of the header's flags word that this library implements
  * (spec R-HDR-4). */
 #define ACEPACK_FLAG_CHECKSUMS 0x00000001u /* compatible bit 0: CRC32C fields, spec 3.8 */
+#define ACEPACK_FLAG_SEGMENTED 0x00010000u /* incompatible bit 16: segmented event log, spec 3.7 */
 
 /*! acepack_crc32c() :
  *  The CRC32C (Castagnoli) of spec 3.8 over `size` bytes at `data`,
@@ -329,35 +340,85 @@ static inline uint32_t acepack_event_count(const acepack_reader *r)
 ACEPACK_API acepack_status acepack_event_get(const acepack_reader *r, uint32_t i,
                                              acepack_event *out);
 
-/* Column accessors for scans.  Precondition: i < acepack_event_count(r)
- * (NOT checked).  O(1), inline. */
+/* Private: for a segmented file (spec 3.7), finds the segment of event i
+ * (binary search over first_event), fills *c with its columns and returns the
+ * position of the event inside it.  Precondition: i < acepack_event_count(r). */
+ACEPACK_API uint32_t acepack__event_locate(const acepack_reader *r, uint32_t i,
+                                           acepack__columns *c);
+
+/* Column accessors.  Precondition: i < acepack_event_count(r) (NOT checked).
+ * O(1), inline, for a file with one event section; for a segmented file
+ * (spec 3.7) each call locates the segment (O(log S)): scans should go
+ * segment by segment through acepack_event_segment() views, whose accessors
+ * are O(1) again. */
+static inline const acepack__columns *acepack__cols(const acepack_reader *r, uint32_t *i,
+                                                    acepack__columns *tmp)
+{
+    if (r->priv.seg_count == 0)
+        return &r->priv.col;
+    *i = acepack__event_locate(r, *i, tmp);
+    return tmp;
+}
 static inline uint64_t acepack_event_ts(const acepack_reader *r, uint32_t i)
 {
-    return acepack__be64(r->priv.ts + (size_t)i * 8u);
+    acepack__columns t;
+    const acepack__columns *c = acepack__cols(r, &i, &t);
+    return acepack__be64(c->ts + (size_t)i * 8u);
 }
 static inline uint8_t acepack_event_kind(const acepack_reader *r, uint32_t i)
 {
-    return r->priv.kind[i];
+    acepack__columns t;
+    return acepack__cols(r, &i, &t)->kind[i];
 }
 static inline uint8_t acepack_event_source(const acepack_reader *r, uint32_t i)
 {
-    return r->priv.source[i];
+    acepack__columns t;
+    return acepack__cols(r, &i, &t)->source[i];
 }
 static inline uint8_t acepack_event_flags(const acepack_reader *r, uint32_t i)
 {
-    return r->priv.flags[i];
+    acepack__columns t;
+    return acepack__cols(r, &i, &t)->flags[i];
 }
 static inline uint64_t acepack_event_id(const acepack_reader *r, uint32_t i)
 {
-    return (uint64_t)r->evt_base_id + (uint64_t)i + 1u;
+    return r->priv.id_base + (uint64_t)i + 1u;
 }
 static inline acepack_span acepack_event_payload(const acepack_reader *r, uint32_t i)
 {
+    acepack__columns t;
+    const acepack__columns *c = acepack__cols(r, &i, &t);
     acepack_span s;
-    s.ptr = r->priv.pool + acepack__be32(r->priv.pay_off + (size_t)i * 4u);
-    s.len = acepack__be32(r->priv.pay_len + (size_t)i * 4u);
+    s.ptr = c->pool + acepack__be32(c->pay_off + (size_t)i * 4u);
+    s.len = acepack__be32(c->pay_len + (size_t)i * 4u);
     return s;
 }
+
+/*! acepack_segment : one event section of the file (spec 3.7).  A file
+ *  without bit 16 has one: its event section. */
+typedef struct acepack_segment {
+    uint64_t offset;      /* segment_offset (evt_offset for an unsegmented file) */
+    uint64_t length;      /* segment_length (evt_length) */
+    uint64_t first_event; /* index of its first event in the whole list */
+    uint32_t count;       /* its events */
+    uint32_t crc;         /* segment_crc (0 for an unsegmented file) */
+} acepack_segment;
+
+/*! acepack_event_segment_count() :
+ *  @return S for a segmented file, 1 for any other v2 file (its one event
+ *          section, possibly empty), 0 for a v1 file.  O(1). */
+ACEPACK_API uint32_t acepack_event_segment_count(const acepack_reader *r);
+
+/*! acepack_event_segment() :
+ *  Describes segment `s` (< acepack_event_segment_count(r)) in `*info` (may
+ *  be NULL) and, when `view` is not NULL, fills `*view` with a reader whose
+ *  events are exactly those of the segment: acepack_event_count(view) is its
+ *  count, and the event accessors (ids included: event j of the view is
+ *  event info->first_event + j of r) run at the speed of an unsegmented
+ *  file.  Only the event functions may be used on a view; it shares r's
+ *  bytes.  @return ACEPACK_OK or ACEPACK_ARG (s out of range).  O(1). */
+ACEPACK_API acepack_status acepack_event_segment(const acepack_reader *r, uint32_t s,
+                                                 acepack_segment *info, acepack_reader *view);
 
 /* ------------------------------------------------------------------------
  * The KV index: iteration and keys

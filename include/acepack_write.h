@@ -343,6 +343,12 @@ typedef struct acepack_store_options {
     int checksums;                    /* nonzero: set flag bit 0 and write the CRC32C fields
                                          (spec 3.8) on every commit and compaction; a store
                                          whose file has the bit keeps it either way (W-CRC-1) */
+    int segmented;                    /* 1: every commit with new events appends one segment
+                                         (spec 3.7, W-SEG-1..3; flag bit 16, which readers
+                                         of spec 1.0 reject); compacts to a plain file before
+                                         S would exceed 64.  0: a segmented store becomes
+                                         plain at the next commit that changes it (the whole
+                                         event section appended, bit 16 cleared: W-SEG-4). */
 } acepack_store_options;
 
 /*! acepack_store_open() :

@@ -226,7 +226,8 @@ acepack_status acepack_dump(const acepack_reader *r, void *workspace, size_t ws_
     puts_(&o, "{\"format_version\":");
     put_u64(&o, r->version);
     puts_(&o, ",\"flags\":");
-    put_u64(&o, r->flags);
+    /* D-3: bit 16 is placement, not content (spec 3.7) */
+    put_u64(&o, r->flags & ~(uint32_t)ACEPACK_FLAG_SEGMENTED);
     puts_(&o, ",\"evt_base_id\":\"");
     put_u64(&o, r->evt_base_id); /* D-7: 0 for v1 */
     puts_(&o, "\",\"kv\":[");

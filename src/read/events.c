@@ -1,17 +1,91 @@
 /*
  * events.c - the columnar event section (spec 3.3): structural checks at
- * open (R-EVT-1..9) and O(1) access straight from the columns.
+ * open (R-EVT-1..9) and O(1) access straight from the columns.  A segmented
+ * file (flag bit 16, spec 3.7) is opened by segments.c instead (acepack_open
+ * chooses), which checks each of its segments with ap_check_section() below.
  *
  * The only per-event work at open is the loop that checks payload bounds
  * (R-EVT-7) and, in strict, ts range and pool packing (R-EVT-8, R-EVT-6).
  */
 #include "internal.h"
 
-acepack_status ap_open_events(acepack_reader *r, acepack_error *err)
+acepack_status ap_check_section(const acepack_reader *r, uint64_t sec_off, uint64_t len,
+                                int check_evt_count, uint32_t *count_out, acepack__columns *c,
+                                acepack_error *err)
 {
     const uint8_t *sec;
-    uint64_t len = r->evt_length, n, pad, fixed, pool_len, limit, expect = 0;
+    uint64_t n, pad, fixed, pool_len, limit, expect = 0;
     uint32_t i, count;
+    int strict = r->profile == ACEPACK_STRICT;
+
+    /* The caller checked that the section is inside the file (R-LAY-2,
+     * R-SEG-3), so it fits size_t, and that len >= 4. */
+    sec = r->data + (size_t)sec_off;
+    count = ap_be32(sec);
+    n = count;
+    pad = (4u - n % 4u) % 4u;
+    fixed = 8u + 19u * n + pad; /* 19 * (2^32-1) fits in 64 bits */
+    if (fixed > len)
+        return ap_fail(err, ACEPACK_INVALID, "R-EVT-3", sec_off,
+                       "event count exceeds the event section");
+
+    /* From here every column lies inside the section (R-EVT-3). */
+    c->ts = sec + 4;
+    c->kind = sec + 4 + 8 * (size_t)n;
+    c->source = sec + 4 + 9 * (size_t)n;
+    c->flags = sec + 4 + 10 * (size_t)n;
+    c->pay_off = sec + 4 + 11 * (size_t)n + (size_t)pad;
+    c->pay_len = c->pay_off + 4 * (size_t)n;
+    c->pool = sec + (size_t)fixed;
+    pool_len = ap_be32(sec + (size_t)fixed - 4);
+    limit = len - fixed; /* bytes available to payloads */
+
+    if (strict) {
+        const uint8_t *padp = c->flags + n;
+        uint64_t k;
+        for (k = 0; k < pad; k++)
+            if (padp[k] != 0) /* spec 7.2: the first non-zero pad byte */
+                return ap_fail(err, ACEPACK_INVALID, "R-EVT-5", sec_off + 4 + 11 * n + k,
+                               "event section pad bytes are not zero");
+        if (len != fixed + pool_len)
+            return ap_fail(err, ACEPACK_INVALID, "R-EVT-4", sec_off,
+                           "evt_length differs from the section's own length");
+        if (check_evt_count && r->evt_count_field != count)
+            return ap_fail(err, ACEPACK_INVALID, "R-EVT-9", 56,
+                           "header evt_count differs from the section count");
+    }
+
+    for (i = 0; i < count; i++) {
+        uint64_t off = ap_be32(c->pay_off + 4 * (size_t)i);
+        uint64_t plen = ap_be32(c->pay_len + 4 * (size_t)i);
+        if (off + plen > limit)
+            return ap_fail(err, ACEPACK_INVALID, "R-EVT-7",
+                           (uint64_t)(c->pay_off - r->data) + 4u * (uint64_t)i,
+                           "event payload extends past the event section");
+        if (strict) {
+            if (ap_be64(c->ts + 8 * (size_t)i) > AP_MAX_SAFE_INT)
+                return ap_fail(err, ACEPACK_INVALID, "R-EVT-8",
+                               (uint64_t)(c->ts - r->data) + 8u * (uint64_t)i,
+                               "event timestamp above 2^53-1");
+            if (off != expect)
+                return ap_fail(err, ACEPACK_INVALID, "R-EVT-6",
+                               (uint64_t)(c->pay_off - r->data) + 4u * (uint64_t)i,
+                               "event payloads are not packed in event order");
+            expect += plen;
+        }
+    }
+    if (strict && expect != pool_len)
+        return ap_fail(err, ACEPACK_INVALID, "R-EVT-6", (uint64_t)(c->pool - r->data) - 4u,
+                       "pool_length differs from the sum of the payload lengths");
+    *count_out = count;
+    return ACEPACK_OK;
+}
+
+acepack_status ap_open_events(acepack_reader *r, acepack_error *err)
+{
+    uint64_t len = r->evt_length;
+    uint32_t count;
+    acepack_status st;
     int strict = r->profile == ACEPACK_STRICT;
 
     if (r->version != 2)
@@ -23,79 +97,10 @@ acepack_status ap_open_events(acepack_reader *r, acepack_error *err)
             return ACEPACK_OK; /* R-EVT-2: no events */
     }
     /* R-LAY-2 holds, so the section is inside the file and fits size_t. */
-    sec = r->data + (size_t)r->evt_offset;
-    count = ap_be32(sec);
-    if (count == 0 && !strict)
+    if (ap_be32(r->data + (size_t)r->evt_offset) == 0 && !strict)
         return ACEPACK_OK; /* R-EVT-2 */
-
-    n = count;
-    pad = (4u - n % 4u) % 4u;
-    fixed = 8u + 19u * n + pad; /* 19 * (2^32-1) fits in 64 bits */
-    if (fixed > len)
-        return ap_fail(err, ACEPACK_INVALID, "R-EVT-3", r->evt_offset,
-                       "event count exceeds the event section");
-
-    /* From here every column lies inside the section (R-EVT-3). */
-    r->event_count = count;
-    r->priv.ts = sec + 4;
-    r->priv.kind = sec + 4 + 8 * (size_t)n;
-    r->priv.source = sec + 4 + 9 * (size_t)n;
-    r->priv.flags = sec + 4 + 10 * (size_t)n;
-    r->priv.pay_off = sec + 4 + 11 * (size_t)n + (size_t)pad;
-    r->priv.pay_len = r->priv.pay_off + 4 * (size_t)n;
-    r->priv.pool = sec + (size_t)fixed;
-    pool_len = ap_be32(sec + (size_t)fixed - 4);
-    limit = len - fixed; /* bytes available to payloads */
-
-    if (strict) {
-        const uint8_t *padp = r->priv.flags + n;
-        uint64_t k;
-        for (k = 0; k < pad; k++)
-            if (padp[k] != 0) /* spec 7.2: the first non-zero pad byte */
-                return ap_fail(err, ACEPACK_INVALID, "R-EVT-5", r->evt_offset + 4 + 11 * n + k,
-                               "event section pad bytes are not zero");
-        if (len != fixed + pool_len)
-            return ap_fail(err, ACEPACK_INVALID, "R-EVT-4", r->evt_offset,
-                           "evt_length differs from the section's own length");
-        if (r->evt_count_field != count)
-            return ap_fail(err, ACEPACK_INVALID, "R-EVT-9", 56,
-                           "header evt_count differs from the section count");
-    }
-
-    for (i = 0; i < count; i++) {
-        uint64_t off = ap_be32(r->priv.pay_off + 4 * (size_t)i);
-        uint64_t plen = ap_be32(r->priv.pay_len + 4 * (size_t)i);
-        if (off + plen > limit)
-            return ap_fail(err, ACEPACK_INVALID, "R-EVT-7",
-                           (uint64_t)(r->priv.pay_off - r->data) + 4u * (uint64_t)i,
-                           "event payload extends past the event section");
-        if (strict) {
-            if (ap_be64(r->priv.ts + 8 * (size_t)i) > AP_MAX_SAFE_INT)
-                return ap_fail(err, ACEPACK_INVALID, "R-EVT-8",
-                               (uint64_t)(r->priv.ts - r->data) + 8u * (uint64_t)i,
-                               "event timestamp above 2^53-1");
-            if (off != expect)
-                return ap_fail(err, ACEPACK_INVALID, "R-EVT-6",
-                               (uint64_t)(r->priv.pay_off - r->data) + 4u * (uint64_t)i,
-                               "event payloads are not packed in event order");
-            expect += plen;
-        }
-    }
-    if (strict && expect != pool_len)
-        return ap_fail(err, ACEPACK_INVALID, "R-EVT-6", (uint64_t)(r->priv.pool - r->data) - 4u,
-                       "pool_length differs from the sum of the payload lengths");
-    return ACEPACK_OK;
-}
-
-acepack_status acepack_event_get(const acepack_reader *r, uint32_t i, acepack_event *out)
-{
-    if (r == NULL || out == NULL || i >= r->event_count)
-        return ACEPACK_ARG;
-    out->id = acepack_event_id(r, i);
-    out->ts = acepack_event_ts(r, i);
-    out->kind = r->priv.kind[i];
-    out->source = r->priv.source[i];
-    out->flags = r->priv.flags[i];
-    out->payload = acepack_event_payload(r, i);
-    return ACEPACK_OK;
+    st = ap_check_section(r, r->evt_offset, len, 1, &count, &r->priv.col, err);
+    if (st == ACEPACK_OK)
+        r->event_count = count;
+    return st;
 }

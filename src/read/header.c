@@ -55,6 +55,7 @@ static acepack_status open_v2(acepack_reader *r, acepack_error *err)
         if (st != ACEPACK_OK)
             return st;
     }
+    r->priv.id_base = r->evt_base_id; /* R-EVT-10: event i has id id_base + i + 1 */
     /* R-HDR-6: a compatible feature bit may give the reserved bytes a meaning. */
     if (strict && (r->flags & 0xFFFFu) == 0 && first_nonzero(d + 64, 64) < 64)
         return ap_fail(err, ACEPACK_INVALID, "R-HDR-6", 64 + first_nonzero(d + 64, 64),
@@ -90,7 +91,8 @@ acepack_status ap_open_header(acepack_reader *r, acepack_error *err)
     if (r->version != 1 && r->version != 2)
         return ap_fail(err, ACEPACK_BAD_VERSION, "R-HDR-3", 8, "unknown format version");
     r->flags = ap_be32(d + 12);
-    if (r->flags & 0xFFFF0000u)
+    /* bit 16 (spec 3.7) is defined for version 2 files only */
+    if (r->flags & 0xFFFF0000u & ~(r->version == 2 ? (uint32_t)ACEPACK_FLAG_SEGMENTED : 0u))
         return ap_fail(err, ACEPACK_UNSUPPORTED_FEATURE, "R-HDR-4", 12,
                        "an incompatible feature flag is set");
     return r->version == 1 ? open_v1(r, err) : open_v2(r, err);
@@ -113,8 +115,8 @@ acepack_status acepack_open(acepack_reader *r, const void *data, size_t size,
             return ap_fail(err, ACEPACK_UNSUPPORTED, NULL, size64, "file larger than 2^53-1 bytes");
     }
     st = ap_open_header(r, err);
-    if (st == ACEPACK_OK)
-        st = ap_open_events(r, err);
+    if (st == ACEPACK_OK) /* bit 16: a segment table instead of a section (spec 3.7) */
+        st = (r->flags & ACEPACK_FLAG_SEGMENTED) ? ap_open_segments(r, err) : ap_open_events(r, err);
     if (st == ACEPACK_OK)
         st = ap_scan_index(r, err);
     return st;

@@ -21,6 +21,13 @@ uint32_t ap_header_crc(const uint8_t *h);
 acepack_status ap_check_header_crc(const acepack_reader *r, acepack_error *err);
 /* R-CRC-2..4, once R-LAY-1..5 hold. */
 acepack_status ap_check_region_crcs(const acepack_reader *r, acepack_error *err);
+/* events.c: R-EVT-3..8 on the section [sec_off, sec_off + len) (inside the
+ * file, len >= 4), plus R-EVT-9 when check_evt_count; fills *c and *count. */
+acepack_status ap_check_section(const acepack_reader *r, uint64_t sec_off, uint64_t len,
+                                int check_evt_count, uint32_t *count, acepack__columns *c,
+                                acepack_error *err);
+/* segments.c: the segment table of a file with flag bit 16 (spec 3.7). */
+acepack_status ap_open_segments(acepack_reader *r, acepack_error *err);
 
 /* ---- index_iter.c ---- */
 

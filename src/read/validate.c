@@ -1,6 +1,7 @@
 /*
  * validate.c - the checks that acepack_open() leaves out because they read
- * every payload byte (R-PAY-1..3) or need memory per key (R-IDX-7, R-CHK-4).
+ * every payload byte (R-PAY-1..3) or need memory per key (R-IDX-7, R-CHK-4),
+ * and R-SEG-9 (chunks against segments), which goes with R-CHK-4.
  * All of them are strict-only rules (spec 7.1).
  */
 #include "internal.h"
@@ -36,16 +37,63 @@ acepack_status acepack_validate_workspace_size(const acepack_reader *r, unsigned
     return ACEPACK_OK;
 }
 
+/* Segment by segment (spec 3.7): a view's accessors are O(1). */
 static acepack_status check_payloads(const acepack_reader *r, acepack_error *err)
 {
-    uint32_t i, n = r->event_count;
-    for (i = 0; i < n; i++) {
-        acepack_span p = acepack_event_payload(r, i);
-        acepack_error e;
-        if (acepack_json_check(p.ptr, p.len, &e) != ACEPACK_OK)
-            /* spec 7.2: the first byte of the payload at fault */
-            return ap_fail(err, ACEPACK_INVALID, e.rule, (uint64_t)(p.ptr - r->data), e.message);
+    uint32_t s, ns = acepack_event_segment_count(r);
+    for (s = 0; s < ns; s++) {
+        acepack_reader v;
+        uint32_t i, n;
+        acepack_event_segment(r, s, NULL, &v);
+        n = v.event_count;
+        for (i = 0; i < n; i++) {
+            acepack_span p = acepack_event_payload(&v, i);
+            acepack_error e;
+            if (acepack_json_check(p.ptr, p.len, &e) != ACEPACK_OK)
+                /* spec 7.2: the first byte of the payload at fault */
+                return ap_fail(err, ACEPACK_INVALID, e.rule, (uint64_t)(p.ptr - r->data),
+                               e.message);
+        }
     }
+    return ACEPACK_OK;
+}
+
+/* R-SEG-9: no chunk overlaps a segment.  Segments are in file order and do
+ * not overlap (R-SEG-4), so each chunk needs a binary search for the last
+ * segment starting before its end; no memory.  The reported entry is the
+ * first at fault in the order of R-CHK-4 (start offset, then index order). */
+static acepack_status check_segments_vs_chunks(const acepack_reader *r, acepack_error *err)
+{
+    acepack_index_iter it;
+    acepack_entry e;
+    uint64_t best_start = 0, best_member = 0;
+    int found = 0;
+    if (r->priv.seg_count == 0)
+        return ACEPACK_OK;
+    acepack_index_iter_init(&it, r);
+    while (acepack_index_iter_next(&it, &e)) {
+        uint64_t a = e.chunk_offset, b = e.chunk_offset + 4u + e.value_length;
+        uint32_t lo = 0, hi = r->priv.seg_count; /* first segment with offset >= b */
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (ap_be64(r->priv.segs + 32 * (size_t)mid) < b)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo > 0) { /* segment lo-1 starts before b: does it end after a? */
+            const uint8_t *g = r->priv.segs + 32 * (size_t)(lo - 1);
+            if (ap_be64(g) + ap_be64(g + 8) > a &&
+                (!found || a < best_start || (a == best_start && e.entry_offset < best_member))) {
+                found = 1;
+                best_start = a;
+                best_member = e.entry_offset;
+            }
+        }
+    }
+    if (found)
+        return ap_fail(err, ACEPACK_INVALID, "R-SEG-9", best_member,
+                       "the chunk of an index entry overlaps an event segment");
     return ACEPACK_OK;
 }
 
@@ -143,6 +191,8 @@ acepack_status acepack_validate(const acepack_reader *r, unsigned what, void *wo
         if ((st = acepack_table_build(&t, r, workspace, ws_size, err)) != ACEPACK_OK)
             return st;
         if ((st = check_overlap(r, workspace, ws_size, err)) != ACEPACK_OK)
+            return st;
+        if ((st = check_segments_vs_chunks(r, err)) != ACEPACK_OK)
             return st;
     }
     return ACEPACK_OK;

@@ -222,6 +222,7 @@ acepack_status acepack_store_open(const char *path, unsigned flags,
     s->ratio = ratio;
     s->mode = opts && opts->file_mode ? opts->file_mode : 0644u;
     s->crc = opts && opts->checksums; /* load sets it too when the file has bit 0 */
+    s->seg_opt = opts && opts->segmented; /* W-SEG-1 */
     s->seed = (uint32_t)((uintptr_t)s >> 4) * 2654435761u;
     /* W-COMMIT-6: a symbolic link names the store it points to; the store
      * is that file, so compaction renames over the link's target. */
@@ -445,7 +446,7 @@ void acepack_store_get_info(const acepack_store *s, acepack_store_info *out)
     out->pending_kv = s->n_pend;
     out->evt_base_id = s->base;
     out->file_size = s->extent;
-    out->live_size = AW_HEADER_V2 + s->live_kv_bytes + s->evt_len + s->index_len;
+    out->live_size = AW_HEADER_V2 + s->live_kv_bytes + s->seg_bytes + s->evt_len + s->index_len;
     out->commits = s->commits;
     out->compactions = s->compactions;
 }

@@ -348,6 +348,8 @@ static acepack_status compact(acepack_store *s, commit_plan *p, acepack_error *e
     s->index_len = s->index.len;
     s->evt_off = chunk_end;
     s->evt_len = p->evt_len;
+    s->n_seg = 0; /* the canonical form is plain (W-SEG-1) */
+    s->seg_bytes = 0;
     s->extent = s->floor = s->file_end = size;
     s->crc_chunks = cs.crc;
     s->crc_events = sec_crc;
@@ -358,6 +360,150 @@ static acepack_status compact(acepack_store *s, commit_plan *p, acepack_error *e
 out:
     aw_free(&s->a, offsets, off_bytes);
     return st;
+}
+
+/* The columns of events [s->n_committed, s->n_evt) as one segment (spec
+ * 3.7, W-EVT-1): pay_off made relative to the segment's own pool. */
+static void put_segment(aw_out *o, const acepack_store *s)
+{
+    uint64_t a = s->n_committed, k = s->n_evt - a;
+    aw_out_u32(o, (uint32_t)k);
+    aw_out_put(o, s->ts.p + 8 * a, 8 * k);
+    aw_out_put(o, s->kind.p + a, k);
+    aw_out_put(o, s->src.p + a, k);
+    aw_out_put(o, s->flg.p + a, k);
+    aw_out_zeros(o, aw_evt_pad(k));
+    for (uint64_t i = 0; i < k; i++) {
+        uint8_t b[4];
+        aw_put32(b, (uint32_t)(aw_get32(s->poff.p + 4 * (a + i)) - s->pool_committed));
+        aw_out_put(o, b, 4);
+    }
+    aw_out_put(o, s->plen.p + 4 * a, 4 * k);
+    aw_out_u32(o, (uint32_t)(s->pool.len - s->pool_committed));
+    aw_out_put(o, s->pool.p + s->pool_committed, s->pool.len - s->pool_committed);
+}
+
+/* Steps 2..4 of W-COMMIT-2 after step 1 wrote [.., end): fdatasync, the
+ * header with one write, fdatasync.  On failure after the header write
+ * began, `floor` moves past the commit's bytes (W-COMMIT-3). */
+static acepack_status sync_header(acepack_store *s, const uint8_t h[128], uint64_t end,
+                                  acepack_error *err)
+{
+    int e = s->io.fdatasync(s->io.ctx, s->fd);
+    if (e)
+        return aw_fail_io(err, e, "fdatasync before the header write failed");
+    size_t done = 0;
+    e = s->io.pwrite(s->io.ctx, s->fd, h, 128, 0, &done);
+    if (!e && done != 128)
+        e = EIO;
+    if (!e)
+        e = s->io.fdatasync(s->io.ctx, s->fd);
+    if (e) {
+        s->floor = end;
+        return aw_fail_io(err, e, "header write or its fdatasync failed");
+    }
+    return ACEPACK_OK;
+}
+
+/* compact() with the plan's index dropped: the compacted file has other
+ * offsets, so compact() makes its own. */
+static acepack_status compact_fresh(acepack_store *s, commit_plan *p, acepack_error *err)
+{
+    p->reuse_index = 0;
+    aw_buf_free(&s->a, &p->index);
+    return compact(s, p, err);
+}
+
+/* W-SEG-2: a commit that appends one segment (when there are new events)
+ * and a new segment table; earlier segments stay in place.  A plain file's
+ * section becomes segment 0 when it holds events.  Compacts instead when S
+ * would exceed AW_MAX_SEGMENTS (W-SEG-3) or the file R times its live size
+ * (W-COMPACT-2). */
+static acepack_status commit_segment(acepack_store *s, commit_plan *p, uint64_t base,
+                                     const aw_buf *index, acepack_error *err)
+{
+    uint64_t off[AW_MAX_SEGMENTS], len[AW_MAX_SEGMENTS], first[AW_MAX_SEGMENTS];
+    uint64_t k = s->n_evt - s->n_committed, seg_bytes = 0;
+    uint32_t n = 0;
+    if (s->n_seg > AW_MAX_SEGMENTS)
+        return compact_fresh(s, p, err);
+    if (s->n_seg > 0) {
+        for (n = 0; n < s->n_seg; n++) {
+            off[n] = s->seg_off[n];
+            len[n] = s->seg_len[n];
+            first[n] = s->seg_first[n];
+        }
+    } else if (s->n_committed > 0) {
+        off[0] = s->evt_off;
+        len[0] = s->evt_len;
+        first[0] = 0;
+        n = 1;
+    }
+    if (k > 0 && n == AW_MAX_SEGMENTS)
+        return compact_fresh(s, p, err);
+    uint64_t seg_at = base + s->pend.len;
+    if (k > 0) {
+        off[n] = seg_at;
+        len[n] = aw_evt_section_len(k, s->pool.len - s->pool_committed);
+        first[n] = s->n_committed;
+        n++;
+    }
+    for (uint32_t g = 0; g < n; g++)
+        seg_bytes += len[g];
+    uint64_t tab_off = seg_at + (k > 0 ? len[n - 1] : 0);
+    uint64_t tab_len = 8u + 32u * (uint64_t)n;
+    uint64_t idx_off = tab_off + tab_len;
+    uint64_t end = idx_off + index->len;
+    uint64_t live = AW_HEADER_V2 + p->live_kv_bytes + seg_bytes + tab_len + index->len;
+    if (end > AW_MAX_SAFE || (double)end > s->ratio * (double)live)
+        return compact_fresh(s, p, err);
+
+    aw_fd_sink fs = {&s->io, s->fd, base, 0};
+    aw_out o;
+    acepack_status st = aw_out_init(&o, &s->a, aw_sink_pwrite, &fs, err);
+    if (st != ACEPACK_OK)
+        return st;
+    aw_out_put(&o, s->pend.p, s->pend.len);
+    if (k > 0)
+        put_segment(&o, s);
+    aw_out_u32(&o, n);
+    aw_out_u32(&o, 0);
+    for (uint32_t g = 0; g < n; g++) {
+        uint8_t e[32];
+        aw_put64(e, off[g]);
+        aw_put64(e + 8, len[g]);
+        aw_put64(e + 16, first[g]);
+        memset(e + 24, 0, 8); /* segment_crc 0 without the checksums bit (W-SEG-5) */
+        aw_out_put(&o, e, 32);
+    }
+    aw_out_put(&o, index->p, index->len);
+    st = aw_out_flush(&o);
+    aw_out_free(&o, &s->a);
+    if (fs.off > s->file_end)
+        s->file_end = fs.off;
+    if (st != ACEPACK_OK)
+        return st; /* W-COMMIT-3: tail */
+    uint8_t h[128];
+    aw_header_v2(h, idx_off, index->len, tab_off, tab_len, (uint32_t)s->n_evt, s->base);
+    aw_put32(h + 12, ACEPACK_FLAG_SEGMENTED); /* W-SEG-1 */
+    if ((st = sync_header(s, h, end, err)) != ACEPACK_OK)
+        return st;
+    apply(s, p, base, NULL);
+    for (uint32_t g = 0; g < n; g++) {
+        s->seg_off[g] = off[g];
+        s->seg_len[g] = len[g];
+        s->seg_first[g] = first[g];
+    }
+    s->n_seg = n;
+    s->seg_bytes = seg_bytes;
+    s->index_off = idx_off;
+    s->index_len = s->index.len;
+    s->evt_off = tab_off;
+    s->evt_len = tab_len;
+    s->extent = s->floor = end;
+    if (s->file_end > end && s->io.ftruncate(s->io.ctx, s->fd, end) == 0)
+        s->file_end = end;
+    return ACEPACK_OK;
 }
 
 acepack_status aw_store_commit(acepack_store *s, int force_compact, acepack_error *err)
@@ -388,6 +534,12 @@ acepack_status aw_store_commit(acepack_store *s, int force_compact, acepack_erro
         p.reuse_index = 1;
     }
     const aw_buf *index = p.reuse_index ? &s->index : &p.index;
+    /* W-SEG-4: without the option, a segmented store becomes plain: the
+     * appending commit below writes the whole event section, flags 0. */
+    if (s->seg_opt && (s->n_seg > 0 || s->n_evt > s->n_committed)) {
+        st = commit_segment(s, &p, base, index, err);
+        goto out;
+    }
     uint64_t evt_off = base + s->pend.len;
     uint64_t idx_off = evt_off + p.evt_len;
     uint64_t end = idx_off + index->len;

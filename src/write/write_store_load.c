@@ -19,6 +19,46 @@ static int order_cmp(void *ctx, size_t x, size_t y)
     return aw_key_canonical_cmp(aw_key_bytes(s, a), a->key_len, aw_key_bytes(s, b), b->key_len);
 }
 
+static acepack_status load_rest(acepack_store *s, const acepack_reader *r, acepack_error *err);
+
+/* A segmented file (spec 3.7): the columns of every segment appended in
+ * order; pay_off becomes relative to the whole pool (the model's columns are
+ * those of one section), and the table is remembered for the next commit. */
+static acepack_status load_segments(acepack_store *s, const acepack_reader *r,
+                                    acepack_error *err)
+{
+    uint32_t ns = acepack_event_segment_count(r);
+    for (uint32_t g = 0; g < ns; g++) {
+        acepack_segment info;
+        acepack_reader v;
+        acepack_event_segment(r, g, &info, &v);
+        size_t n = info.count;
+        const acepack__columns *c = &v.priv.col;
+        uint64_t pool_at = s->pool.len;
+        uint32_t pool_len = aw_get32(c->pool - 4);
+        if (copy_col(s, &s->ts, c->ts, 8 * n) || copy_col(s, &s->kind, c->kind, n) ||
+            copy_col(s, &s->src, c->source, n) ||
+            copy_col(s, &s->flg, c->flags, n) || copy_col(s, &s->plen, c->pay_len, 4 * n) ||
+            copy_col(s, &s->pool, c->pool, pool_len) ||
+            aw_buf_reserve(&s->a, &s->poff, 4 * n) != 0)
+            return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
+        for (size_t i = 0; i < n; i++) /* < 2^32: the pool total fits u32 (W-EVT-3) */
+            aw_put32(s->poff.p + s->poff.len + 4 * i,
+                     (uint32_t)(aw_get32(c->pay_off + 4 * i) + pool_at));
+        s->poff.len += 4 * n;
+        if (g < AW_MAX_SEGMENTS) {
+            s->seg_off[g] = info.offset;
+            s->seg_len[g] = info.length;
+            s->seg_first[g] = info.first_event;
+        }
+        s->seg_bytes += info.length;
+    }
+    s->n_seg = ns;
+    s->n_evt = s->n_committed = r->event_count;
+    s->pool_committed = s->pool.len;
+    return load_rest(s, r, err);
+}
+
 acepack_status aw_store_load(acepack_store *s, const acepack_reader *r, acepack_error *err)
 {
     const uint8_t *d = r->data;
@@ -64,6 +104,9 @@ acepack_status aw_store_load(acepack_store *s, const acepack_reader *r, acepack_
     if (aw_sort(&s->a, s->order, s->n_order, order_cmp, s) != 0)
         return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
 
+    if (r->flags & ACEPACK_FLAG_SEGMENTED)
+        return load_segments(s, r, err);
+
     /* Event columns (spec 3.3.1), copied as the file's bytes. */
     size_t n = r->event_count;
     size_t pad = aw_evt_pad(n);
@@ -83,8 +126,17 @@ acepack_status aw_store_load(acepack_store *s, const acepack_reader *r, acepack_
         return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
     s->n_evt = s->n_committed = n;
     s->pool_committed = pool_len;
-    s->base = r->evt_base_id;
+    return load_rest(s, r, err);
 
+nomem:
+    aw_buf_free(&s->a, &tmp);
+    return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
+}
+
+static acepack_status load_rest(acepack_store *s, const acepack_reader *r, acepack_error *err)
+{
+    const uint8_t *d = r->data;
+    s->base = r->evt_base_id;
     if (aw_buf_append(&s->a, &s->index, d + r->index_offset, (size_t)r->index_length) != 0)
         return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
     s->index_off = r->index_offset;
@@ -109,8 +161,4 @@ acepack_status aw_store_load(acepack_store *s, const acepack_reader *r, acepack_
     }
     s->file_end = r->size;
     return ACEPACK_OK;
-
-nomem:
-    aw_buf_free(&s->a, &tmp);
-    return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
 }

@@ -20,6 +20,8 @@
 
 enum { AW_PEND_NONE = 0, AW_PEND_PUT = 1, AW_PEND_DEL = 2 };
 
+#define AW_MAX_SEGMENTS 64 /* W-SEG-3: compact before S would exceed this */
+
 typedef struct aw_entry {
     uint64_t key_off;   /* key bytes in s->keys */
     uint64_t chunk_off; /* committed chunk (its length field), when live */
@@ -81,6 +83,15 @@ struct acepack_store {
     uint64_t n_evt, n_committed, pool_committed;
 
     aw_buf index;      /* the committed index text, reused while no key changes */
+
+    /* The segmented event log (spec 3.7).  n_seg is S of the committed file
+     * (0: a plain event section at evt_off); the arrays hold the entries
+     * while S <= AW_MAX_SEGMENTS (a file of another writer may have more: the
+     * next commit then compacts, W-SEG-3). */
+    int seg_opt;        /* configured to append segments (W-SEG-1) */
+    uint32_t n_seg;
+    uint64_t seg_off[AW_MAX_SEGMENTS], seg_len[AW_MAX_SEGMENTS], seg_first[AW_MAX_SEGMENTS];
+    uint64_t seg_bytes; /* sum of the segments' lengths: live data (W-COMPACT-2) */
 
     uint64_t commits, compactions;
 };

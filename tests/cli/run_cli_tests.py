@@ -159,7 +159,7 @@ FILES: dict[str, bytes] = {
     "zero.ace": b"",                                                 # R-HDR-1
     "short100.ace": EXAMPLE[:100],                                   # R-HDR-5 (and the regions)
     "version3.ace": mutate(EXAMPLE, 8, b"\x00\x00\x00\x03"),         # R-HDR-3
-    "incompat_flag.ace": mutate(EXAMPLE, 12, b"\x00\x01\x00\x00"),   # R-HDR-4
+    "incompat_flag.ace": mutate(EXAMPLE, 12, b"\x00\x02\x00\x00"),   # R-HDR-4 (bit 17; bit 16 is defined, spec 3.7)
     # bit 1: a compatible bit no version defines (bit 0 is `checksums` from spec 1.1.0)
     "compat_flag.ace": mutate(mutate(EXAMPLE, 12, b"\x00\x00\x00\x02"), 100, b"\x07"),
     "reserved.ace": mutate(EXAMPLE, 100, b"\x07"),                   # R-HDR-6 (strict)

@@ -71,7 +71,7 @@ static void bad_version(acepack_profile p)
 static void incompatible_flag(acepack_profile p)
 {
     tf_s1();
-    F.d[13] = 0x01; /* bit 16 */
+    F.d[13] = 0x02; /* bit 17 (bit 16 is defined: spec 3.7) */
     EXPECT_OPEN(p, ACEPACK_UNSUPPORTED_FEATURE, "R-HDR-4", 12);
     tf_s1();
     F.d[12] = 0x80; /* bit 31 */

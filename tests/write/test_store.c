@@ -454,7 +454,7 @@ static void test_refuse_invalid(void)
     b[0x83] = 0x02; /* chunk length field 2, index says 1 */
     expect_refused(v.dir, v.path, b, n, ACEPACK_INVALID, "R-CHK-3", __LINE__);
     memcpy(b, good, n);
-    b[13] = 0x01; /* an incompatible flag bit (bit 16) */
+    b[13] = 0x02; /* an incompatible flag bit this writer does not implement (bit 17) */
     expect_refused(v.dir, v.path, b, n, ACEPACK_UNSUPPORTED_FEATURE, "R-HDR-4", __LINE__);
     memcpy(b, good, n);
     b[11] = 3; /* version 3 */

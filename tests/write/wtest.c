@@ -367,7 +367,8 @@ int model_check_bytes(const uint8_t *d, size_t n, const model *m, char *why, siz
             (unsigned long long)e.offset);
     if (r.version != 2)
         WHY("version %u", (unsigned)r.version);
-    if ((r.flags & ~w_flags_allowed) != 0)
+    /* bit 16 (segmented event log, spec 3.7) is placement, not content */
+    if ((r.flags & ~(w_flags_allowed | 0x10000u)) != 0)
         WHY("flags %u", (unsigned)r.flags);
     if (r.evt_base_id != m->base)
         WHY("evt_base_id %u, model %u", (unsigned)r.evt_base_id, (unsigned)m->base);

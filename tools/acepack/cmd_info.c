@@ -114,7 +114,10 @@ static int info(const cli_input *in)
     printf(LABEL, "flags:");
     if (cli_layout_has(L, 12, 4))
         printf("0x%08lx%s\n", (unsigned long)L->flags,
-               (L->flags & 0xFFFF0000u) ? " (incompatible bits set: R-HDR-4)" : "");
+               (L->flags & 0xFFFF0000u & ~(L->segmented ? 0x00010000u : 0u))
+                   ? " (incompatible bits set: R-HDR-4)"
+               : L->segmented ? " (segmented event log, spec 3.7)"
+                              : "");
     else
         printf("(missing: the file ends at %zu)\n", in->size);
     if (L->v1) {

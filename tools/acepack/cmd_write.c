@@ -59,17 +59,37 @@ static int refuse_dash(const cli_command *self, const char *path)
     return CLI_EXIT_OK;
 }
 
-/* --checksums (every writing command): flag bit 0, spec 3.8.  A store whose
- * file has the bit keeps it without the option (W-CRC-1). */
+/* The store options of the writing commands, each a flag:
+ *   --checksums (every writing command): flag bit 0, spec 3.8; a store whose
+ *     file has the bit keeps it without the option (W-CRC-1);
+ *   --segmented (every writing command): each commit appends one segment
+ *     (spec 3.7, W-SEG-1); without it a segmented store becomes plain at the
+ *     next commit (W-SEG-4). */
 #define CHECKSUMS_OPTION {"--checksums", 0}
+#define SEGMENTED_OPTION {"--segmented", 0}
+enum { OPT_CHECKSUMS, OPT_SEGMENTED, STORE_OPTIONS };
 
-static int open_store(const char *path, unsigned flags, int checksums, acepack_store **s)
+typedef struct store_flags {
+    int checksums, segmented;
+} store_flags;
+
+/* The store options given in a->value[first], a->value[first + 1]. */
+static store_flags store_flags_of(const cli_args *a, int first)
+{
+    store_flags f;
+    f.checksums = a->value[first + OPT_CHECKSUMS] != NULL;
+    f.segmented = a->value[first + OPT_SEGMENTED] != NULL;
+    return f;
+}
+
+static int open_store(const char *path, unsigned flags, store_flags sf, acepack_store **s)
 {
     acepack_error e;
     acepack_store_options o;
     memset(&e, 0, sizeof e);
     memset(&o, 0, sizeof o);
-    o.checksums = checksums;
+    o.checksums = sf.checksums;
+    o.segmented = sf.segmented;
     if (acepack_store_open(path, flags, &o, s, &e) != ACEPACK_OK)
         return report(path, &e);
     return CLI_EXIT_OK;
@@ -97,21 +117,21 @@ static int commit_close(const char *path, acepack_store *s)
 static int parse_and_open(const cli_command *self, int argc, char **argv, int min_pos, int max_pos,
                           unsigned flags, cli_args *a, acepack_store **s)
 {
-    static const cli_option opts[] = {CHECKSUMS_OPTION};
-    int rc = cli_parse_args(self, argc, argv, opts, 1, min_pos, max_pos, a);
+    static const cli_option opts[] = {CHECKSUMS_OPTION, SEGMENTED_OPTION};
+    int rc = cli_parse_args(self, argc, argv, opts, STORE_OPTIONS, min_pos, max_pos, a);
     if (rc >= 0)
         return rc;
     if ((rc = refuse_dash(self, a->pos[0])) != CLI_EXIT_OK)
         return rc;
     *s = NULL;
-    rc = open_store(a->pos[0], flags, a->value[0] != NULL, s);
+    rc = open_store(a->pos[0], flags, store_flags_of(a, 0), s);
     return rc == CLI_EXIT_OK ? -1 : rc;
 }
 
 /* The input is read before the store is opened, so that an unreadable input
  * leaves no store created for nothing.  @return 0 (both ready) or the exit
  * code (then nothing is left to free or close). */
-static int load_and_open(const char *input, const char *path, int checksums, cli_input *in,
+static int load_and_open(const char *input, const char *path, store_flags sf, cli_input *in,
                          acepack_store **s)
 {
     cli_winput w;
@@ -123,7 +143,7 @@ static int load_and_open(const char *input, const char *path, int checksums, cli
     if (rc != CLI_EXIT_OK)
         return rc;
     *s = NULL;
-    rc = open_store(path, ACEPACK_STORE_CREATE, checksums, s);
+    rc = open_store(path, ACEPACK_STORE_CREATE, sf, s);
     if (rc != CLI_EXIT_OK)
         cli_input_free(in);
     return rc;
@@ -143,11 +163,14 @@ static int run_create(const cli_command *self, int argc, char **argv)
 
 const cli_command cli_cmd_create = {
     "create",
-    "[--checksums] FILE",
+    "[--checksums] [--segmented] FILE",
     "create an empty store (or open an existing one, which is validated)",
     "--checksums (here and in put, rm, append, compact): the store gets flag bit\n"
     "0 and the CRC32C of its header and regions (spec 3.8), kept up to date on\n"
     "every commit; a store that has the bit keeps it without the option.\n"
+    "--segmented (likewise): each commit appends one segment (spec 3.7, flag bit\n"
+    "16, which spec 1.0 readers reject); without it a segmented store becomes\n"
+    "plain at its next commit (W-SEG-4).\n"
     "Creates FILE as the canonical empty store (spec 8.3, 138 bytes) when it does\n"
     "not exist: written to a temporary file in the same directory, made durable,\n"
     "then linked to FILE (never replacing a file that appeared meanwhile).  An\n"
@@ -161,9 +184,9 @@ const cli_command cli_cmd_create = {
 
 static int run_put(const cli_command *self, int argc, char **argv)
 {
-    static const cli_option opts[] = {CHECKSUMS_OPTION};
+    static const cli_option opts[] = {CHECKSUMS_OPTION, SEGMENTED_OPTION};
     cli_args a;
-    int rc = cli_parse_args(self, argc, argv, opts, 1, 2, 3, &a);
+    int rc = cli_parse_args(self, argc, argv, opts, STORE_OPTIONS, 2, 3, &a);
     if (rc >= 0)
         return rc;
     if ((rc = refuse_dash(self, a.pos[0])) != CLI_EXIT_OK)
@@ -175,7 +198,7 @@ static int run_put(const cli_command *self, int argc, char **argv)
     if ((rc = cli_winput_open(&w, a.npos > 2 ? a.pos[2] : "-", a.pos[0])) != CLI_EXIT_OK)
         return rc;
     acepack_store *s = NULL;
-    if ((rc = open_store(a.pos[0], ACEPACK_STORE_CREATE, a.value[0] != NULL, &s)) !=
+    if ((rc = open_store(a.pos[0], ACEPACK_STORE_CREATE, store_flags_of(&a, 0), &s)) !=
         CLI_EXIT_OK) {
         cli_winput_close(&w);
         return rc;
@@ -204,7 +227,7 @@ static int run_put(const cli_command *self, int argc, char **argv)
 
 const cli_command cli_cmd_put = {
     "put",
-    "[--checksums] FILE KEY [VALUEFILE|-]",
+    "[--checksums] [--segmented] FILE KEY [VALUEFILE|-]",
     "set a key to the bytes of a file (or stdin) and commit",
     "Sets KEY (UTF-8, W-IDX-2) to the bytes of VALUEFILE (standard input when it\n"
     "is '-' or absent) in the store FILE, created when it does not exist, and\n"
@@ -240,7 +263,7 @@ static int run_rm(const cli_command *self, int argc, char **argv)
 
 const cli_command cli_cmd_rm = {
     "rm",
-    "[--checksums] FILE KEY",
+    "[--checksums] [--segmented] FILE KEY",
     "delete a key and commit",
     "Deletes KEY from the store FILE and commits.  Exit 1 when there is no such\n"
     "key.\n",
@@ -251,8 +274,9 @@ const cli_command cli_cmd_rm = {
 
 static int run_append(const cli_command *self, int argc, char **argv)
 {
-    static const cli_option opts[] = {{"--ts", 1},     {"--kind", 1}, {"--source", 1},
-                                      {"--flags", 1}, CHECKSUMS_OPTION};
+    enum { OPT_TS, OPT_KIND, OPT_SOURCE, OPT_FLAGS, OPT_STORE };
+    static const cli_option opts[] = {{"--ts", 1},       {"--kind", 1},    {"--source", 1},
+                                      {"--flags", 1},    CHECKSUMS_OPTION, SEGMENTED_OPTION};
     cli_args a;
     int rc = cli_parse_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 1, 2, &a);
     if (rc >= 0)
@@ -276,7 +300,7 @@ static int run_append(const cli_command *self, int argc, char **argv)
         return rc;
     cli_input in;
     acepack_store *s;
-    if ((rc = load_and_open(a.npos > 1 ? a.pos[1] : "-", a.pos[0], a.value[4] != NULL, &in,
+    if ((rc = load_and_open(a.npos > 1 ? a.pos[1] : "-", a.pos[0], store_flags_of(&a, OPT_STORE), &in,
                             &s)) != CLI_EXIT_OK)
         return rc;
     acepack_error e;
@@ -297,7 +321,7 @@ static int run_append(const cli_command *self, int argc, char **argv)
 
 const cli_command cli_cmd_append = {
     "append",
-    "[--checksums] FILE --ts T --kind K --source S [--flags F] [PAYLOADFILE|-]",
+    "[--checksums] [--segmented] FILE --ts T --kind K --source S [--flags F] [PAYLOADFILE|-]",
     "append an event and commit; prints its id",
     "Appends an event to the store FILE (created when it does not exist) and\n"
     "commits, then prints the new event's id (R-EVT-10).  The payload is the\n"
@@ -306,7 +330,10 @@ const cli_command cli_cmd_append = {
     "2^53-1, K, S and F (default 0) at most 255 (W-EVT-2): a decimal integer\n"
     "beyond that, of any size, is refused with exit 1 and a W-EVT-2 diagnostic;\n"
     "a value that is not a decimal integer (a sign, a space, empty) is a usage\n"
-    "error, exit 2.  FILE cannot be '-' (exit 2).\n",
+    "error, exit 2.  FILE cannot be '-' (exit 2).  --segmented: the commit\n"
+    "appends one segment (spec 3.7, flag bit 16, which spec 1.0 readers reject)\n"
+    "instead of rewriting the event section; without it a segmented store is\n"
+    "compacted to a plain file (W-SEG-4).\n",
     run_append,
 };
 
@@ -326,7 +353,7 @@ static int run_compact(const cli_command *self, int argc, char **argv)
 
 const cli_command cli_cmd_compact = {
     "compact",
-    "[--checksums] FILE",
+    "[--checksums] [--segmented] FILE",
     "rewrite a store in canonical form (no dead space)",
     "Rewrites the store FILE as the canonical file of its content (spec 8.3):\n"
     "written to a temporary file in the same directory, made durable, locked and\n"

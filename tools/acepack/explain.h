@@ -25,9 +25,11 @@ typedef struct ex_ctx {
 void ex_event_row(ex_ctx *x, uint32_t i);
 void ex_event_row_heading(ex_ctx *x);
 
-/* Region printers, in file order (explain_header.c, explain_regions.c). */
+/* Region printers, in file order (explain_header.c, explain_regions.c,
+ * explain_segments.c: the segment table of flag bit 16, spec 3.7). */
 void ex_header(ex_ctx *x);
 void ex_regions(ex_ctx *x);
+void ex_segment_table(ex_ctx *x);
 
 /* Header field names, for ex_locate (explain_header.c).  @return the name
  * of the field holding byte `off` of the header, and its start. */

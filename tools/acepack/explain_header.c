@@ -225,9 +225,11 @@ static void field_checks(const ex_ctx *x, const hdr_field *fd, ex_checks *cs)
                  "version %lu is neither 1 nor 2; the fields below are shown as in a v2 header",
                  (unsigned long)L->version);
     } else if (strcmp(n, "flags") == 0) {
-        ex_check(cs, "R-HDR-4", 0, (L->flags & 0xFFFF0000u) == 0,
-                 "incompatible flag bits 0x%08lx are set (bits 16..31); this version defines none",
-                 (unsigned long)(L->flags & 0xFFFF0000u));
+        uint32_t known_incompat = L->version == 2 ? 0x00010000u : 0; /* bit 16, spec 3.7 */
+        ex_check(cs, "R-HDR-4", 0, (L->flags & 0xFFFF0000u & ~known_incompat) == 0,
+                 "incompatible flag bits 0x%08lx are set; this version defines only bit 16 "
+                 "(segmented event log, version 2)",
+                 (unsigned long)(L->flags & 0xFFFF0000u & ~known_incompat));
     } else if (strcmp(n, "header_crc") == 0) {
         int known;
         uint32_t want = crc_expected(L, n, &known);
@@ -264,6 +266,9 @@ static void field_checks(const ex_ctx *x, const hdr_field *fd, ex_checks *cs)
                  sum_text(s1, sizeof s1, L->evt_off, L->evt_len), L->size);
         ex_check(cs, "R-LAY-4", 1, L->evt_off == L->chunk_end,
                  "evt_offset must equal kv_chunk_end (%llu)", (unsigned long long)L->chunk_end);
+    } else if (strcmp(n, "evt_length") == 0 && L->segmented) {
+        ex_check(cs, "R-SEG-1", 0, L->evt_len >= 40 && (L->evt_len - 8) % 32 == 0,
+                 "the segment table is 8 + 32 S bytes, S >= 1");
     } else if (strcmp(n, "evt_length") == 0) {
         ex_check(cs, "R-EVT-1", 1, L->evt_len >= 8, "evt_length must be at least 8");
         if (L->cols_fit)

@@ -530,7 +530,7 @@ void ex_regions(ex_ctx *x)
     size_t n = 0;
     rs[n++] = (region){L->chunk_begin, 0, chunk_region};
     if (!L->v1)
-        rs[n++] = (region){L->evt_off, 1, event_section};
+        rs[n++] = (region){L->evt_off, 1, L->segmented ? ex_segment_table : event_section};
     rs[n++] = (region){L->index_off, 2, index_region};
     for (size_t i = 1; i < n; i++) { /* insertion sort of at most 3 */
         for (size_t j = i; j > 0; j--) {

@@ -104,7 +104,9 @@ void cli_layout_read(cli_layout *L, const uint8_t *data, size_t size)
         L->evt_in_file = cli_range_in(L->evt_off, L->evt_len, size);
         if (L->evt_in_file && L->evt_off + L->evt_len > L->regions_end)
             L->regions_end = L->evt_off + L->evt_len;
-        read_event_section(L);
+        L->segmented = (L->flags & 0x00010000u) != 0 && L->version == 2;
+        if (!L->segmented)
+            read_event_section(L);
     }
     if (L->regions_end < L->header_size && size >= L->header_size)
         L->regions_end = L->header_size;

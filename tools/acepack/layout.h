@@ -26,6 +26,8 @@ typedef struct cli_layout {
     uint64_t evt_off, evt_len;       /* v2 */
     uint32_t evt_count, base_id;     /* v2 */
 
+    int segmented;     /* v2 with flag bit 16: evt_offset/evt_length locate the segment
+                          table (spec 3.7), and the sec_* fields below stay 0 */
     int index_in_file; /* R-LAY-1 */
     int evt_in_file;   /* R-LAY-2 (v2) */
 

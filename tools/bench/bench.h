@@ -176,6 +176,7 @@ void bench_reader(const bench_opts *o);     /* bench_reader.c, bench_lookup.c */
 void bench_crc(const bench_opts *o);        /* bench_crc.c: checksums, spec 3.8 */
 void bench_lookup(const bench_opts *o);
 void bench_writer(const bench_opts *o);     /* bench_writer.c */
+void bench_segmented(const bench_opts *o);  /* bench_segmented.c (only with --only segmented) */
 
 /* Allocation counting (bench_heap.c): counts every malloc family call made
  * while counting is on.  bench_heap_supported() is 0 when the counter is not

@@ -5,7 +5,7 @@ SPEC_VERSION = "1.1.0"
 # Areas in manifest order. Each module defines cases() -> Cases.
 AREAS = ["header", "layout", "chunks", "index", "events", "payload", "v1", "migration",
          "writer", "js", "large", "regression", "clarify_101", "mutation",
-         "checksums"]
+         "checksums", "segmented"]
 
 
 def collect(only=None):

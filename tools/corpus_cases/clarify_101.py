@@ -128,8 +128,8 @@ def migration_refusals(C):
               "nonzero reserved byte: strict rejects it as a file (R-HDR-6 at 100), compat "
               "reads a valid v2 file (M-1 at 8)", "R-HDR-6", "M-1",
               at={"strict": ("R-HDR-6", 100), "compat": ("M-1", 8)})
-    C.migrate("input_v2_incompatible_flag", B.patch_u32(small(), B.OFF_FLAGS, 0x10000),
-              "a v2 file with incompatible flag bit 16: R-HDR-4 at 12, not M-1", "R-HDR-4",
+    C.migrate("input_v2_incompatible_flag", B.patch_u32(small(), B.OFF_FLAGS, 0x20000),
+              "a v2 file with incompatible flag bit 17: R-HDR-4 at 12, not M-1", "R-HDR-4",
               "R-HDR-4", at={"strict": ("R-HDR-4", 12), "compat": ("R-HDR-4", 12)})
     C.migrate("input_version_3", B.patch_u32(v1, B.OFF_VERSION, 3), "a file of version 3: "
               "R-HDR-3 at 8, not M-1", "R-HDR-3", "R-HDR-3",

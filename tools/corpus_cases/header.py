@@ -61,10 +61,11 @@ def cases():
            "the empty store with version 3", "R-HDR-3", "R-HDR-3")
 
     # R-HDR-4: incompatible flag bits reject, compatible ones are ignored.
-    for f in (0x00010000, 0x00020000, 0x00400000, 0x80000000, 0xFFFF0000, 0x00010001,
+    # Bit 16 is defined since 1.1.0 (segmented event log, segmented/); the others are not.
+    for f in (0x00030000, 0x00020000, 0x00400000, 0x80000000, 0xFFFF0000, 0x00020001,
               0xFFFFFFFF):
         C.read(f"flags_incompatible_{f:08x}", B.patch_u32(S, B.OFF_FLAGS, f),
-               f"flags word 0x{f:08x}: an incompatible bit (16..31) is set", "R-HDR-4",
+               f"flags word 0x{f:08x}: an incompatible bit (17..31) is set", "R-HDR-4",
                "R-HDR-4")
     # Bit 0 is `checksums` from 1.1.0 (3.8): the bits here are ones no version defines; the
     # former bit-0 cases are checksums/n_fields_zero_*.

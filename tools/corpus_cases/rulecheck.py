@@ -271,18 +271,20 @@ def _payload_rules(p, br):
         br.add("R-PAY-2")
 
 
-def _events(data, eo, el, ec, strict, br):
+def _events(data, eo, el, ec, strict, br, segment=False):
+    """ec None: a segment (spec 3.7, R-SEG-5): count always read, no R-EVT-1/2/9."""
     sec = data[eo:eo + el]
-    if strict and el < 8:
-        br.add("R-EVT-1")
-        return
-    if not strict and (el < 4 or get_u32(sec, 0) == 0):
-        return
-    if el < 4:
-        return
+    if not segment:
+        if strict and el < 8:
+            br.add("R-EVT-1")
+            return
+        if not strict and (el < 4 or get_u32(sec, 0) == 0):
+            return
+        if el < 4:
+            return
     n = get_u32(sec, 0)
     fixed = 8 + 19 * n + pad_of(n)
-    if strict and ec != n:
+    if strict and not segment and ec != n:
         br.add("R-EVT-9")
     if n > 0 and fixed > el:
         br.add("R-EVT-3")
@@ -319,7 +321,49 @@ def _events(data, eo, el, ec, strict, br):
             _payload_rules(sec[fixed + offs[i]:fixed + offs[i] + lens[i]], br)
 
 
-def _chunks(data, entries, h, e, strict, br):
+def _segments(data, flags, eo, el, ec, io, il, strict, br):
+    """Spec 3.7, every R-SEG rule on its own; returns the segments' (start, end) spans."""
+    if el < 8:
+        br.add("R-SEG-1")
+        return []
+    count = get_u32(data, eo)
+    if count == 0 or count > 65536 or el != 8 + 32 * count:
+        br.add("R-SEG-1")
+        return []
+    if strict and any(data[eo + 4:eo + 8]):
+        br.add("R-SEG-2")
+    spans, total, known = [], 0, True
+    for k in range(count):
+        e = eo + 8 + 32 * k
+        so, sl, fe = get_u64(data, e), get_u64(data, e + 8), get_u64(data, e + 16)
+        if strict and any(data[e + 28:e + 32]):
+            br.add("R-SEG-2")
+        if strict and not flags & 0xFFFF and get_u32(data, e + 24):
+            br.add("R-SEG-8")
+        placed = 128 <= so and so + sl <= eo
+        if not placed or (il and so < io + il and io < so + sl):
+            br.add("R-SEG-3")
+        if spans and so < spans[-1][1]:
+            br.add("R-SEG-4")
+        if known and fe != total:
+            br.add("R-SEG-6")
+        if sl < 8:
+            br.add("R-SEG-5")
+        if not placed or sl < 8:
+            known = False
+            continue
+        _events(data, so, sl, None, strict, br, segment=True)
+        n = get_u32(data, so)
+        if strict and n == 0:
+            br.add("R-SEG-7")
+        total += n
+        spans.append((so, so + sl))
+    if known and total != ec:
+        br.add("R-SEG-6")
+    return spans
+
+
+def _chunks(data, entries, h, e, strict, br, segs=()):
     size = len(data)
     spans = []
     for _key, off, ln in entries:
@@ -336,6 +380,9 @@ def _chunks(data, entries, h, e, strict, br):
     for (a0, a1), (b0, _b1) in zip(spans, spans[1:]):
         if b0 < a1:
             br.add("R-CHK-4")
+    for a0, a1 in spans:
+        if any(a0 < s1 and s0 < a1 for s0, s1 in segs):
+            br.add("R-SEG-9")
 
 
 def _crc32c(b):
@@ -377,8 +424,10 @@ def broken_rules(data, profile):
         br.add("R-HDR-3")
         return br
     flags = get_u32(data, 12)
-    if flags & 0xFFFF0000:
+    # bit 16 (segmented event log, spec 3.7) is defined, for version 2 only
+    if flags & (0xFFFE0000 if version == 2 else 0xFFFF0000):
         br.add("R-HDR-4")
+        return br
     compatible_set = flags & 0xFFFF
     io, il = get_u64(data, 16), get_u64(data, 24)
     idx_ok = io <= size and il <= size - io
@@ -411,10 +460,13 @@ def broken_rules(data, profile):
             br.add("R-LAY-4")
         if io != eo + el:
             br.add("R-LAY-5")
-    if evt_ok:
+    segs = []
+    if evt_ok and flags & 0x10000:
+        segs = _segments(data, flags, eo, el, ec, io, il if idx_ok else 0, strict, br)
+    elif evt_ok:
         _events(data, eo, el, ec, strict, br)
     if idx_ok:
         text = data[io:io + il]
         entries = _strict_index(text, br) if strict else _compat_index(text, br)
-        _chunks(data, entries, 128, ce, strict, br)
+        _chunks(data, entries, 128, ce, strict, br, segs)
     return br

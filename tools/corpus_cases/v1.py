@@ -59,7 +59,8 @@ def cases():
            "reserved bytes all 0xFF with compatible flag bit 0: not checked", ACCEPT, ACCEPT,
            ["R-V1-1", "R-HDR-4"])
     C.read("flags_incompatible", B.patch_u32(base, B.OFF_FLAGS, 0x00010000),
-           "v1 file with incompatible flag bit 16", "R-HDR-4", "R-HDR-4")
+           "v1 file with incompatible flag bit 16: defined for version 2 files only (spec "
+           "3.7), so a v1 file with it is rejected", "R-HDR-4", "R-HDR-4")
     C.read("flags_compatible", B.patch_u32(base, B.OFF_FLAGS, 0x00000004),
            "v1 file with compatible flag bit 2", ACCEPT, ACCEPT, ["R-HDR-4"])
 

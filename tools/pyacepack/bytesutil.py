@@ -10,6 +10,7 @@ MAGIC = b"ACEPACK\x00"      # R-HDR-2
 V2_HEADER_SIZE = 128        # R-HDR-5
 V1_HEADER_SIZE = 64         # R-HDR-1 / section 6
 INCOMPATIBLE_FLAGS = 0xFFFF0000  # R-HDR-4
+SEGMENTED = 0x00010000           # incompatible bit 16: segmented event log (spec 3.7)
 COMPATIBLE_FLAGS = 0x0000FFFF
 
 _U32 = struct.Struct(">I")

@@ -12,19 +12,23 @@ HDR_EVT_COUNT = 56    # header offset of evt_count (reported by R-EVT-9)
 
 
 def read_events(buf: bytes, evt_offset: int, evt_length: int, profile: str,
-                header_evt_count: int) -> list:
+                header_evt_count: int, segment: bool = False) -> list:
     """Events of the section [evt_offset, evt_offset + evt_length), already inside the file
-    (R-LAY-2).  Offsets in errors are file offsets."""
+    (R-LAY-2).  Offsets in errors are file offsets.  With `segment`, the section is a segment
+    of a segmented file (spec 3.7, R-SEG-5): at least 8 bytes (checked by the caller), its
+    count always read, no R-EVT-1, R-EVT-2 or R-EVT-9."""
     strict = profile == "strict"
     base = evt_offset
     length = evt_length
-    if strict:
+    if segment:
+        pass
+    elif strict:
         if length < 8:
             raise Reject("R-EVT-1", HDR_EVT_LENGTH, "evt_length is less than 8")
     elif length < 4:
         return []   # R-EVT-2: a short section holds no events
     n = u32_at(buf, base)
-    if n == 0 and not strict:
+    if n == 0 and not strict and not segment:
         return []   # R-EVT-2: count 0 means no events, whatever follows
     pad = evt_pad(n)
     pool_start = 8 + 19 * n + pad     # P, relative to the section
@@ -43,7 +47,7 @@ def read_events(buf: bytes, evt_offset: int, evt_length: int, profile: str,
         bad = first_nonzero(buf, pad_at, pad_at + pad)
         if bad >= 0:   # 7.2: the first non-zero pad byte
             raise Reject("R-EVT-5", bad, "pad bytes are not zero")
-        if header_evt_count != n:
+        if not segment and header_evt_count != n:
             raise Reject("R-EVT-9", HDR_EVT_COUNT, f"header evt_count differs from section count {n}")
     ts = struct.unpack_from(f">{n}Q", buf, base + 4)
     kinds = buf[base + 4 + 8 * n:base + 4 + 9 * n]

@@ -1,6 +1,6 @@
 """Header rules common to v1 and v2 (spec 3.2, 6): R-HDR-1..4."""
 
-from .bytesutil import INCOMPATIBLE_FLAGS, MAGIC, V1_HEADER_SIZE, u32_at
+from .bytesutil import INCOMPATIBLE_FLAGS, MAGIC, SEGMENTED, V1_HEADER_SIZE, u32_at
 from .errors import Reject
 
 
@@ -15,11 +15,12 @@ def check_common_header(buf: bytes) -> tuple:
     if version not in (1, 2):
         raise Reject("R-HDR-3", 8, f"unsupported version {version}")
     flags = u32_at(buf, 12)
-    if flags & INCOMPATIBLE_FLAGS:
+    # bit 16 is implemented (segments.py), for version 2 files only (spec 3.7)
+    if flags & INCOMPATIBLE_FLAGS & ~(SEGMENTED if version == 2 else 0):
         raise Reject("R-HDR-4", 12, f"incompatible feature flags 0x{flags:08x}")
     return version, flags
 
 
 def reserved_must_be_zero(flags: int) -> bool:
     """R-HDR-6 / R-V1-1: reserved bytes are checked only when no compatible bit is set."""
-    return flags == 0   # incompatible bits were rejected already
+    return flags & 0xFFFF == 0   # only a compatible bit gives them a meaning (R-HDR-6)

@@ -1,6 +1,6 @@
 """Reader of format v2 files (spec 3): header, layout, event section, index, chunks."""
 
-from .bytesutil import V2_HEADER_SIZE, first_nonzero, u32_at, u64_at
+from .bytesutil import SEGMENTED, V2_HEADER_SIZE, first_nonzero, u32_at, u64_at
 from .checksums import FLAG_CHECKSUMS, check_header, check_regions
 from .chunks import read_values
 from .errors import Reject
@@ -8,6 +8,7 @@ from .evtsection import read_events
 from .header import reserved_must_be_zero
 from .index import read_index
 from .model import Content
+from .segments import check_chunks_vs_segments, read_segments
 
 
 def read_v2(buf: bytes, flags: int, profile: str) -> Content:
@@ -43,7 +44,15 @@ def read_v2(buf: bytes, flags: int, profile: str) -> Content:
             raise Reject("R-LAY-5", 16, "index does not follow the event section directly")
         if checksums:
             check_regions(buf, chunk_end, evt_off, evt_len, idx_off, idx_len)   # R-CRC-2..4
-    events = read_events(buf, evt_off, evt_len, profile, evt_count)
+    segs = None
+    if flags & SEGMENTED:   # spec 3.7: evt_offset/evt_length locate the segment table
+        events, segs = read_segments(buf, flags, evt_off, evt_len, idx_off, idx_len, evt_count,
+                                     profile)
+    else:
+        events = read_events(buf, evt_off, evt_len, profile, evt_count)
     entries = read_index(buf, idx_off, idx_len, profile)
     kv = read_values(buf, entries, profile, V2_HEADER_SIZE, chunk_end)
-    return Content(2, flags, evt_base_id, kv, events)
+    if segs is not None and strict:
+        check_chunks_vs_segments(entries, segs)
+    # D-3: bit 16 is placement, not content; the content's flags do not hold it.
+    return Content(2, flags & ~SEGMENTED, evt_base_id, kv, events)

@@ -1,0 +1,244 @@
+/*
+ * test_segmented.c - the segmented event log written by the store (spec 3.7,
+ * W-SEG-1..5): one segment per commit with events, earlier segments left in
+ * place byte for byte, a plain file's section kept as segment 0, compaction
+ * to a plain file before S would exceed 64, and a writer not configured for
+ * segments making a segmented store plain (W-SEG-4).
+ *
+ * Expected contents come from the test's own model; the header and segment
+ * table are read here from the raw bytes (own big-endian loads), not through
+ * the writer.
+ */
+#include <stdlib.h>
+
+#include "wtest.h"
+
+static uint64_t be(const uint8_t *p, int n)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < n; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+typedef struct seg_view {
+    uint32_t flags, s;
+    uint64_t evt_off, evt_len;
+    uint8_t *d;
+    size_t n;
+} seg_view;
+
+static void view(const char *path, seg_view *v)
+{
+    memset(v, 0, sizeof *v);
+    v->d = w_read_file(path, &v->n);
+    if (!v->d || v->n < 128) {
+        w_fail(__FILE__, __LINE__, "cannot read %s", path);
+        return;
+    }
+    v->flags = (uint32_t)be(v->d + 12, 4);
+    v->evt_off = be(v->d + 40, 8);
+    v->evt_len = be(v->d + 48, 8);
+    if ((v->flags & 0x10000u) && v->evt_off + 4 <= v->n)
+        v->s = (uint32_t)be(v->d + v->evt_off, 4);
+}
+
+static uint64_t entry(const seg_view *v, uint32_t k, int field) /* 0 off, 1 len, 2 first */
+{
+    return be(v->d + v->evt_off + 8 + 32 * (uint64_t)k + 8 * (uint64_t)field, 8);
+}
+
+static acepack_store *open_store(const char *path, int segmented, double ratio)
+{
+    acepack_store_options o;
+    memset(&o, 0, sizeof o);
+    o.io = w_io_nosync();
+    o.segmented = segmented;
+    o.compact_ratio = ratio;
+    acepack_store *s = NULL;
+    CHECK_ST(acepack_store_open(path, ACEPACK_STORE_CREATE, &o, &s, NULL), ACEPACK_OK);
+    return s;
+}
+
+static void append(acepack_store *s, model *m, uint64_t i)
+{
+    char p[64];
+    snprintf(p, sizeof p, "{\"i\":%llu}", (unsigned long long)i);
+    CHECK_ST(acepack_store_append(s, 1000 + i, (uint32_t)(i % 7), 2, 0, p, strlen(p), NULL, NULL),
+             ACEPACK_OK);
+    model_append(m, 1000 + i, (uint8_t)(i % 7), 2, 0, p, strlen(p));
+}
+
+/* 64 commits of 1..3 events: S grows by one each time, segment 0 keeps its
+ * bytes; the 65th commit compacts to a plain file (W-SEG-3). */
+static void test_sixty_four_then_compact(void)
+{
+    char dir[256], path[320];
+    w_mkdir(dir, sizeof dir, "seg64");
+    snprintf(path, sizeof path, "%s/s.ace", dir);
+    acepack_store *s = open_store(path, 1, 1000.0); /* no growth compaction here */
+    model m;
+    model_init(&m);
+    uint64_t ev = 0, seg0_off = 0, seg0_len = 0;
+    uint8_t *seg0 = NULL;
+    CHECK_ST(acepack_store_put(s, "k", 1, "v", 1, NULL), ACEPACK_OK);
+    model_put_s(&m, "k", "v");
+    for (uint32_t c = 1; c <= 65 && s; c++) {
+        for (uint32_t j = 0; j < 1 + c % 3; j++)
+            append(s, &m, ev++);
+        CHECK_ST(acepack_store_commit(s, NULL), ACEPACK_OK);
+        CHECK_MODEL(path, &m);
+        seg_view v;
+        view(path, &v);
+        if (!v.d)
+            break;
+        if (c <= 64) {
+            CHECK_U64(v.flags, 0x10000u);
+            CHECK_U64(v.s, c);
+            CHECK_U64(v.evt_len, 8 + 32 * (uint64_t)c);
+            CHECK_U64(entry(&v, 0, 2), 0);
+            if (c == 1) {
+                seg0_off = entry(&v, 0, 0);
+                seg0_len = entry(&v, 0, 1);
+                seg0 = malloc(seg0_len);
+                if (seg0)
+                    memcpy(seg0, v.d + seg0_off, seg0_len);
+            } else {
+                CHECK_U64(entry(&v, 0, 0), seg0_off); /* earlier segments stay (W-SEG-2) */
+                CHECK(seg0 && memcmp(v.d + seg0_off, seg0, seg0_len) == 0);
+                CHECK_U64(entry(&v, c - 1, 2), ev - (1 + c % 3));
+            }
+        } else {
+            CHECK_U64(v.flags, 0); /* W-SEG-3: compacted, plain */
+        }
+        free(v.d);
+    }
+    free(seg0);
+    if (s)
+        CHECK_ST(acepack_store_close(s, NULL), ACEPACK_OK);
+    model_free(&m);
+    w_rmdir(dir);
+}
+
+/* A plain store with events: its section becomes segment 0 in place; a
+ * commit without events rewrites the table only (S unchanged). */
+static void test_plain_section_becomes_segment_0(void)
+{
+    char dir[256], path[320];
+    w_mkdir(dir, sizeof dir, "segplain");
+    snprintf(path, sizeof path, "%s/s.ace", dir);
+    model m;
+    model_init(&m);
+    acepack_store *s = open_store(path, 0, 0);
+    for (uint64_t i = 0; i < 5; i++)
+        append(s, &m, i);
+    CHECK_ST(acepack_store_commit(s, NULL), ACEPACK_OK);
+    CHECK_ST(acepack_store_close(s, NULL), ACEPACK_OK);
+    seg_view v0;
+    view(path, &v0);
+    CHECK_U64(v0.flags, 0);
+
+    s = open_store(path, 1, 1000.0);
+    append(s, &m, 5);
+    CHECK_ST(acepack_store_commit(s, NULL), ACEPACK_OK);
+    CHECK_MODEL(path, &m);
+    seg_view v;
+    view(path, &v);
+    CHECK_U64(v.flags, 0x10000u);
+    CHECK_U64(v.s, 2);
+    if (v.d && v0.d) {
+        CHECK_U64(entry(&v, 0, 0), v0.evt_off);
+        CHECK_U64(entry(&v, 0, 1), v0.evt_len);
+        CHECK_U64(entry(&v, 1, 2), 5);
+    }
+    free(v.d);
+    CHECK_ST(acepack_store_put(s, "only", 4, "a key", 5, NULL), ACEPACK_OK);
+    model_put_s(&m, "only", "a key");
+    CHECK_ST(acepack_store_commit(s, NULL), ACEPACK_OK);
+    CHECK_MODEL(path, &m);
+    view(path, &v);
+    CHECK_U64(v.flags, 0x10000u);
+    CHECK_U64(v.s, 2);
+    free(v.d);
+    free(v0.d);
+    CHECK_ST(acepack_store_close(s, NULL), ACEPACK_OK);
+    model_free(&m);
+    w_rmdir(dir);
+}
+
+/* W-SEG-4: a writer not configured for segments makes a segmented store
+ * plain at its next commit (an appending commit of the whole section). */
+static void test_unconfigured_writer_makes_plain(void)
+{
+    char dir[256], path[320];
+    w_mkdir(dir, sizeof dir, "segw4");
+    snprintf(path, sizeof path, "%s/s.ace", dir);
+    model m;
+    model_init(&m);
+    acepack_store *s = open_store(path, 1, 1000.0);
+    for (uint64_t c = 0; c < 3; c++) {
+        append(s, &m, c);
+        CHECK_ST(acepack_store_commit(s, NULL), ACEPACK_OK);
+    }
+    CHECK_ST(acepack_store_close(s, NULL), ACEPACK_OK);
+    seg_view v;
+    view(path, &v);
+    CHECK_U64(v.s, 3);
+    free(v.d);
+
+    s = open_store(path, 0, 0);
+    append(s, &m, 3);
+    CHECK_ST(acepack_store_commit(s, NULL), ACEPACK_OK);
+    CHECK_ST(acepack_store_close(s, NULL), ACEPACK_OK);
+    CHECK_MODEL(path, &m);
+    view(path, &v);
+    CHECK_U64(v.flags, 0);
+    free(v.d);
+    model_free(&m);
+    w_rmdir(dir);
+}
+
+/* Explicit compaction of a segmented store: plain, same content. */
+static void test_compact(void)
+{
+    char dir[256], path[320];
+    w_mkdir(dir, sizeof dir, "segcompact");
+    snprintf(path, sizeof path, "%s/s.ace", dir);
+    model m;
+    model_init(&m);
+    acepack_store *s = open_store(path, 1, 1000.0);
+    for (uint64_t c = 0; c < 10; c++) {
+        append(s, &m, c);
+        append(s, &m, 100 + c);
+        CHECK_ST(acepack_store_commit(s, NULL), ACEPACK_OK);
+    }
+    CHECK_ST(acepack_store_compact(s, NULL), ACEPACK_OK);
+    CHECK_MODEL(path, &m);
+    seg_view v;
+    view(path, &v);
+    CHECK_U64(v.flags, 0);
+    free(v.d);
+    /* and segmenting again after the compaction */
+    append(s, &m, 999);
+    CHECK_ST(acepack_store_commit(s, NULL), ACEPACK_OK);
+    CHECK_MODEL(path, &m);
+    view(path, &v);
+    CHECK_U64(v.flags, 0x10000u);
+    CHECK_U64(v.s, 2);
+    free(v.d);
+    CHECK_ST(acepack_store_close(s, NULL), ACEPACK_OK);
+    model_free(&m);
+    w_rmdir(dir);
+}
+
+int main(int argc, char **argv)
+{
+    static const w_test tests[] = {
+        {"sixty_four_then_compact", test_sixty_four_then_compact},
+        {"plain_section_becomes_segment_0", test_plain_section_becomes_segment_0},
+        {"unconfigured_writer_makes_plain", test_unconfigured_writer_makes_plain},
+        {"compact", test_compact},
+        {NULL, NULL},
+    };
+    return w_main(tests, argc, argv);
+}

@@ -1,0 +1,325 @@
+/*
+ * bench_segmented.c - the segmented event log (spec 3.7) side by side with
+ * the plain layout, in one run on the same `events`-event store (issue 14):
+ *
+ *   seg_group_commit   10,000 events + one segmented commit on a fresh copy of
+ *                      the store   vs  the same commit without the option
+ *                      (target >= 1,000,000 events/s);
+ *   seg_commit_one     1 event + one segmented commit on the store  vs  1 event
+ *                      + one commit on a new empty store (target <= 2x);
+ *   seg_scan_kind,     count events of one kind / in the middle half of the
+ *   seg_scan_time      time range over a 64-segment store holding the same
+ *                      events, segment by segment through
+ *                      acepack_event_segment() views  vs  the plain store with
+ *                      the inline accessors (target >= 80 %);
+ *   seg_compaction     acepack_store_compact of the 64-segment store (MB/s of
+ *                      the output; target >= 500 MB/s).
+ *
+ * Each figure is the median of `iters` runs, wall time (CLOCK_MONOTONIC) and
+ * the process's CPU time (CLOCK_PROCESS_CPUTIME_ID: other processes on the
+ * machine inflate wall time, not CPU time; fdatasync waits count in neither
+ * CPU figure).  Operation and baseline alternate run by run.
+ *
+ *   acepack_bench --only segmented [--events N] [--keys K] [--iters I] [--dir DIR]
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench.h"
+
+#define GROUP 10000u
+#define SEGS 64u
+
+static uint64_t cpu_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+typedef struct fig {
+    double *wall, *cpu;
+    unsigned n;
+} fig;
+
+static void fig_init(fig *f, unsigned iters)
+{
+    f->wall = bench_xmalloc(sizeof(double) * iters);
+    f->cpu = bench_xmalloc(sizeof(double) * iters);
+    f->n = 0;
+}
+
+typedef struct clk {
+    uint64_t w, c;
+} clk;
+
+static clk start(void)
+{
+    clk k = {bench_now_ns(), cpu_ns()};
+    return k;
+}
+
+static void stop(fig *f, clk k)
+{
+    f->wall[f->n] = (double)(bench_now_ns() - k.w);
+    f->cpu[f->n] = (double)(cpu_ns() - k.c);
+    f->n++;
+}
+
+static double med(double *v, unsigned n)
+{
+    return bench_median(v, n);
+}
+
+static void append_events(acepack_store *st, uint32_t from, uint32_t n)
+{
+    acepack_error e;
+    for (uint32_t i = from; i < from + n; i++) {
+        bench_event ev;
+        bench_make_event(i, &ev);
+        bench_check(acepack_store_append(st, ev.ts, ev.kind, ev.source, ev.flags, ev.payload,
+                                         ev.payload_len, NULL, &e),
+                    &e, "acepack_store_append");
+    }
+}
+
+static acepack_store *open_store(const char *path, int segmented, unsigned flags)
+{
+    acepack_store_options so;
+    acepack_store *st;
+    acepack_error e;
+    memset(&so, 0, sizeof so);
+    so.segmented = segmented;
+    so.compact_ratio = 1000.0; /* the figures are about commits, not growth compactions */
+    bench_check(acepack_store_open(path, flags, &so, &st, &e), &e, "acepack_store_open");
+    return st;
+}
+
+/* One commit of `n` events on a fresh copy of src (copy and open not timed). */
+static void commit_run(const char *src, const char *work, int segmented, uint32_t from,
+                       uint32_t n, fig *f)
+{
+    acepack_error e;
+    if (src)
+        bench_copy_file(src, work);
+    else
+        unlink(work);
+    acepack_store *st = open_store(work, segmented, src ? 0 : ACEPACK_STORE_CREATE);
+    clk k = start();
+    append_events(st, from, n);
+    bench_check(acepack_store_commit(st, &e), &e, "acepack_store_commit");
+    stop(f, k);
+    bench_check(acepack_store_close(st, &e), &e, "close");
+}
+
+/* The 64-segment store of the same events as the plain store: keys in the
+ * first commit, then 64 segmented commits of events/64 events each. */
+static void gen_segmented(const char *path, const bench_opts *o)
+{
+    acepack_error e;
+    uint8_t *val = bench_xmalloc(BENCH_VALUE_MAX + 16);
+    char key[256];
+    unlink(path);
+    acepack_store *st = open_store(path, 1, ACEPACK_STORE_CREATE);
+    for (uint32_t i = 0; i < o->keys; i++) {
+        size_t kn = bench_kv_key(i, key), vn = bench_kv_value(i, val);
+        bench_check(acepack_store_put(st, key, kn, val, vn, &e), &e, "put");
+    }
+    uint32_t done = 0;
+    for (uint32_t g = 0; g < SEGS; g++) {
+        uint32_t n = (o->events - done) / (SEGS - g);
+        append_events(st, done, n);
+        done += n;
+        bench_check(acepack_store_commit(st, &e), &e, "commit");
+    }
+    bench_check(acepack_store_close(st, &e), &e, "close");
+    free(val);
+}
+
+typedef struct scan_ctx {
+    acepack_reader r;
+    uint8_t kind;
+    uint64_t lo, hi;
+} scan_ctx;
+
+static size_t scan_kind_plain(const scan_ctx *c)
+{
+    uint32_t n = acepack_event_count(&c->r);
+    size_t hits = 0;
+    for (uint32_t i = 0; i < n; i++)
+        hits += acepack_event_kind(&c->r, i) == c->kind;
+    return hits;
+}
+
+static size_t scan_time_plain(const scan_ctx *c)
+{
+    uint32_t n = acepack_event_count(&c->r);
+    size_t hits = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t ts = acepack_event_ts(&c->r, i);
+        hits += ts >= c->lo && ts < c->hi;
+    }
+    return hits;
+}
+
+/* Segment by segment: a view's accessors are those of a plain section. */
+static size_t scan_kind_segs(const scan_ctx *c)
+{
+    size_t hits = 0;
+    for (uint32_t s = 0; s < acepack_event_segment_count(&c->r); s++) {
+        acepack_reader v;
+        acepack_event_segment(&c->r, s, NULL, &v);
+        uint32_t n = acepack_event_count(&v);
+        for (uint32_t i = 0; i < n; i++)
+            hits += acepack_event_kind(&v, i) == c->kind;
+    }
+    return hits;
+}
+
+static size_t scan_time_segs(const scan_ctx *c)
+{
+    size_t hits = 0;
+    for (uint32_t s = 0; s < acepack_event_segment_count(&c->r); s++) {
+        acepack_reader v;
+        acepack_event_segment(&c->r, s, NULL, &v);
+        uint32_t n = acepack_event_count(&v);
+        for (uint32_t i = 0; i < n; i++) {
+            uint64_t ts = acepack_event_ts(&v, i);
+            hits += ts >= c->lo && ts < c->hi;
+        }
+    }
+    return hits;
+}
+
+static void open_scan(scan_ctx *c, const acepack_mapping *m)
+{
+    acepack_error e;
+    bench_check(acepack_open(&c->r, m->data, m->size, ACEPACK_STRICT, &e), &e, "acepack_open");
+    uint32_t n = acepack_event_count(&c->r);
+    c->kind = 3;
+    c->lo = n ? acepack_event_ts(&c->r, n / 4) : 0;
+    c->hi = n ? acepack_event_ts(&c->r, n - n / 4 - 1) : 0;
+}
+
+static void line(const char *name, fig *op, const char *base_name, fig *base, double items,
+                 double bytes, const char *target)
+{
+    double w = med(op->wall, op->n), c = med(op->cpu, op->n);
+    double bw = med(base->wall, base->n), bc = med(base->cpu, base->n);
+    printf("| %s | %.3f ms (cpu %.3f ms)", name, w / 1e6, c / 1e6);
+    if (items > 0)
+        printf(", %.0f events/s (cpu %.0f)", items / (w / 1e9), items / (c / 1e9));
+    if (bytes > 0)
+        printf(", %.0f MB/s (cpu %.0f)", bytes / (w / 1e3), bytes / (c / 1e3));
+    printf(" | %s: %.3f ms (cpu %.3f ms) | %.3f (cpu %.3f) | %s |\n", base_name, bw / 1e6,
+           bc / 1e6, bw / w, bc / c, target);
+    free(op->wall);
+    free(op->cpu);
+}
+
+void bench_segmented(const bench_opts *o)
+{
+    char src[4096], seg[4096], work[4096];
+    acepack_error e;
+    unsigned it = o->iters;
+    snprintf(src, sizeof src, "%s/v2-e%u-k%u.ace", o->dir, (unsigned)o->events,
+             (unsigned)o->keys);
+    snprintf(seg, sizeof seg, "%s/seg64-e%u-k%u.ace", o->dir, (unsigned)o->events,
+             (unsigned)o->keys);
+    snprintf(work, sizeof work, "%s/segwork.ace", o->dir);
+    bench_gen_v2(src, o->events, o->keys);
+    gen_segmented(seg, o);
+
+    printf("segmented event log (spec 3.7), %u events, %u keys, medians of %u runs; ratio = "
+           "baseline time / figure time (wall, cpu)\n\n",
+           (unsigned)o->events, (unsigned)o->keys, it);
+    printf("| figure | segmented | baseline (same run) | ratio | target |\n|---|---|---|---|---|\n");
+
+    fig a, b;
+    fig_init(&a, it);
+    fig_init(&b, it);
+    for (unsigned k = 0; k < it; k++) {
+        commit_run(src, work, 1, o->events, GROUP, &a);
+        commit_run(src, work, 0, o->events, GROUP, &b);
+    }
+    line("group commit 10,000 events (seg_group_commit)", &a, "plain commit", &b, GROUP, 0,
+         ">= 1,000,000 events/s");
+    free(b.wall), free(b.cpu);
+
+    fig_init(&a, it);
+    fig_init(&b, it);
+    for (unsigned k = 0; k < it; k++) {
+        commit_run(src, work, 1, o->events, 1, &a);
+        commit_run(NULL, work, 0, 0, 1, &b);
+    }
+    line("commit of 1 event (seg_commit_one)", &a, "1 event on an empty store", &b, 0, 0,
+         "<= 2x the empty-store time (ratio >= 0.5)");
+    free(b.wall), free(b.cpu);
+
+    acepack_mapping mp, ms;
+    bench_check(acepack_map_file(src, &mp, &e), &e, src);
+    bench_check(acepack_map_file(seg, &ms, &e), &e, seg);
+    scan_ctx cp, cs;
+    open_scan(&cp, &mp);
+    open_scan(&cs, &ms);
+    if (acepack_event_segment_count(&cs.r) != SEGS || acepack_event_count(&cs.r) != o->events)
+        bench_die("the segmented store does not hold %u segments of %u events", SEGS,
+                  (unsigned)o->events);
+    volatile size_t sink = 0;
+    size_t h1 = 0, h2 = 0;
+    for (int which = 0; which < 2; which++) {
+        fig_init(&a, it);
+        fig_init(&b, it);
+        for (unsigned k = 0; k < it + 1; k++) { /* the first run warms the caches */
+            fig *fa = k ? &a : NULL, *fb = k ? &b : NULL;
+            fig dummy;
+            double dw[1], dc[1];
+            dummy.wall = dw, dummy.cpu = dc, dummy.n = 0;
+            clk t = start();
+            h1 = which ? scan_time_segs(&cs) : scan_kind_segs(&cs);
+            stop(fa ? fa : &dummy, t);
+            dummy.n = 0;
+            t = start();
+            h2 = which ? scan_time_plain(&cp) : scan_kind_plain(&cp);
+            stop(fb ? fb : &dummy, t);
+            sink += h1 + h2;
+        }
+        if (h1 != h2)
+            bench_die("segmented scan found %zu events, plain %zu", h1, h2);
+        line(which ? "scan by time range, 64 segments (seg_scan_time)"
+                   : "scan by kind, 64 segments (seg_scan_kind)",
+             &a, "plain section", &b, o->events, 0, ">= 80 % of plain (ratio >= 0.8)");
+        free(b.wall), free(b.cpu);
+    }
+    (void)sink;
+    acepack_unmap(&mp);
+    acepack_unmap(&ms);
+
+    fig_init(&a, it);
+    fig_init(&b, it);
+    uint64_t out = 0;
+    for (unsigned k = 0; k < it; k++) {
+        bench_copy_file(seg, work);
+        acepack_store *st = open_store(work, 1, 0);
+        clk t = start();
+        bench_check(acepack_store_compact(st, &e), &e, "acepack_store_compact");
+        stop(&a, t);
+        bench_check(acepack_store_close(st, &e), &e, "close");
+        out = bench_file_size(work);
+        uint8_t *buf = bench_xmalloc((size_t)out);
+        memset(buf, 0x5a, (size_t)out);
+        t = start();
+        bench_disk_write_ns(o->dir, buf, (size_t)out);
+        stop(&b, t);
+        free(buf);
+    }
+    line("compaction of the 64-segment store (seg_compaction)", &a,
+         "write+fdatasync of as many bytes", &b, 0, (double)out, ">= 500 MB/s");
+    free(b.wall), free(b.cpu);
+    unlink(work);
+}
