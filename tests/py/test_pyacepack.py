@@ -251,7 +251,7 @@ class TestHeaderAndLayout(RejectCase):
         self.assertReject(patch(EMPTY_V2, 7, b"\x01"), "R-HDR-2", 0)
         for v in (0, 3, 0xFFFFFFFF):
             self.assertReject(patch(EMPTY_V2, 8, u32(v)), "R-HDR-3", 8, "compat")
-        self.assertReject(patch(EMPTY_V2, 12, u32(0x00010000)), "R-HDR-4", 12, "compat")
+        self.assertReject(patch(EMPTY_V2, 12, u32(0x00020000)), "R-HDR-4", 12, "compat")
         self.assertReject(EMPTY_V2[:100], "R-HDR-5", 100, "compat")
 
     def test_compatible_flag_and_reserved_bytes(self):
