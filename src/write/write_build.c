@@ -387,9 +387,13 @@ acepack_status acepack_build_fd(const acepack_content *c, const acepack_allocato
     if (fd < 0 || !aw_alloc_valid(alloc))
         return aw_fail(err, ACEPACK_ARG, NULL, 0, "invalid argument");
     const acepack_allocator *a = aw_alloc_or_default(alloc);
-    aw_fd_sink fs = {aw_io_or_default(io), fd, 0, 0};
+    acepack_io fio;
+    acepack_status st = aw_io_adopt(io, &fio, err);
+    if (st != ACEPACK_OK)
+        return st;
+    aw_fd_sink fs = {&fio, fd, 0, 0};
     aw_out o;
-    acepack_status st = aw_out_init(&o, a, aw_sink_write, &fs, err);
+    st = aw_out_init(&o, a, aw_sink_write, &fs, err);
     if (st != ACEPACK_OK)
         return st;
     st = aw_build_stream(c, a, &o, err);
