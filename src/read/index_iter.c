@@ -10,10 +10,15 @@
  */
 #include "internal.h"
 
-void acepack_index_iter_init(acepack_index_iter *it, const acepack_reader *r)
+void ap_index_iter_at(acepack_index_iter *it, const acepack_reader *r, size_t pos)
 {
     it->priv.r = r;
-    it->priv.pos = r->priv.index_begin + 1; /* just after '{' */
+    it->priv.pos = pos;
+}
+
+void acepack_index_iter_init(acepack_index_iter *it, const acepack_reader *r)
+{
+    ap_index_iter_at(it, r, r->priv.index_begin + 1); /* just after '{' */
 }
 
 static size_t parse_uint_at(const uint8_t *d, size_t i, size_t end, uint64_t *v)
