@@ -325,6 +325,34 @@ static void test_lock_replaced(void)
     w_rmdir(v.dir);
 }
 
+/* A new store at path whose key "big" has big bytes (committed: 5 MiB is
+ * enough for writeback hints); *value receives them (malloc). */
+static acepack_store *create_with_big_value(const char *path, const acepack_store_options *o,
+                                            size_t big, uint8_t **value)
+{
+    *value = malloc(big);
+    CHECK(*value != NULL);
+    for (size_t i = 0; i < big; i++)
+        (*value)[i] = (uint8_t)('a' + i % 26);
+    acepack_store *s = open_ok(path, ACEPACK_STORE_CREATE, o);
+    CHECK_ST(acepack_store_put(s, "big", 3, *value, big, NULL), ACEPACK_OK);
+    CHECK_ST(acepack_store_commit(s, NULL), ACEPACK_OK);
+    return s;
+}
+
+/* The value of "big" in s is the big bytes at value; closes s, frees value. */
+static void close_after_big_value(acepack_store *s, uint8_t *value, size_t big)
+{
+    uint8_t *back = malloc(big);
+    size_t len = 0;
+    CHECK(back != NULL);
+    CHECK_ST(acepack_store_get(s, "big", 3, back, big, &len, NULL), ACEPACK_OK);
+    CHECK(len == big && memcmp(back, value, big) == 0);
+    acepack_store_close(s, NULL);
+    free(back);
+    free(value);
+}
+
 /* acepack_io.writeback is a hint: the writer calls it while it writes a
  * large file and carries on whatever it returns. */
 typedef struct hint_io {
@@ -357,13 +385,8 @@ static void test_writeback_hint_ignored(void)
     memset(&o, 0, sizeof o);
     o.io = &x.io;
     size_t big = (size_t)5 << 20;
-    uint8_t *value = malloc(big);
-    CHECK(value != NULL);
-    for (size_t i = 0; i < big; i++)
-        value[i] = (uint8_t)('a' + i % 26);
-    acepack_store *s = open_ok(v.path, ACEPACK_STORE_CREATE, &o);
-    CHECK_ST(acepack_store_put(s, "big", 3, value, big, NULL), ACEPACK_OK);
-    CHECK_ST(acepack_store_commit(s, NULL), ACEPACK_OK);
+    uint8_t *value = NULL;
+    acepack_store *s = create_with_big_value(v.path, &o, big, &value);
     int after_commit = x.calls;
     CHECK(after_commit >= 1); /* at least one hint: 5 MiB went through the sink */
     CHECK_ST(acepack_store_compact(s, NULL), ACEPACK_OK);
@@ -371,14 +394,7 @@ static void test_writeback_hint_ignored(void)
     CHECK(x.end <= (uint64_t)big + 4096u);
     acepack_store_close(s, NULL);
     s = open_ok(v.path, 0, NULL);
-    uint8_t *back = malloc(big);
-    size_t len = 0;
-    CHECK(back != NULL);
-    CHECK_ST(acepack_store_get(s, "big", 3, back, big, &len, NULL), ACEPACK_OK);
-    CHECK(len == big && memcmp(back, value, big) == 0);
-    acepack_store_close(s, NULL);
-    free(back);
-    free(value);
+    close_after_big_value(s, value, big);
     w_rmdir(v.dir);
 }
 
@@ -441,20 +457,11 @@ static void big_value_through(const acepack_io *io, const char *tag)
     acepack_store_options o;
     memset(&o, 0, sizeof o);
     o.io = io;
-    size_t big = (size_t)5 << 20, len = 0;
-    uint8_t *value = malloc(big), *back = malloc(big);
-    CHECK(value != NULL && back != NULL);
-    for (size_t i = 0; i < big; i++)
-        value[i] = (uint8_t)('a' + i % 26);
-    acepack_store *s = open_ok(v.path, ACEPACK_STORE_CREATE, &o);
-    CHECK_ST(acepack_store_put(s, "big", 3, value, big, NULL), ACEPACK_OK);
-    CHECK_ST(acepack_store_commit(s, NULL), ACEPACK_OK);
+    size_t big = (size_t)5 << 20;
+    uint8_t *value = NULL;
+    acepack_store *s = create_with_big_value(v.path, &o, big, &value);
     CHECK_ST(acepack_store_compact(s, NULL), ACEPACK_OK);
-    CHECK_ST(acepack_store_get(s, "big", 3, back, big, &len, NULL), ACEPACK_OK);
-    CHECK(len == big && memcmp(back, value, big) == 0);
-    acepack_store_close(s, NULL);
-    free(back);
-    free(value);
+    close_after_big_value(s, value, big);
     w_rmdir(v.dir);
 }
 
