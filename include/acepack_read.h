@@ -36,9 +36,13 @@
  *     or writes and which may change at any release.  Every other field is
  *     documented and read-only for the caller.
  *   - Option and description structs the caller fills (acepack_content,
- *     acepack_migrate_options, acepack_store_options, acepack_io, ...) must
- *     be zeroed before use (memset or `= {0}`), so that a field added at the
- *     end in a later version reads as 0 = the old behaviour.
+ *     acepack_migrate_options, acepack_store_options, ...) must be zeroed
+ *     before use (memset or `= {0}`), so that a field added at the end in a
+ *     later version reads as 0 = the old behaviour.
+ *   - A table of functions the caller fills (the writer's acepack_io) starts
+ *     with a `version` member (SQLite's iVersion): the library reads only
+ *     the members that version has, so a table built against an older,
+ *     smaller header stays valid; members are only appended.
  *   - Sizes are asked for in one shape:
  *         acepack_status acepack_<what>_size(<object>, [options,] *size)
  *     ACEPACK_OK with *size set; ACEPACK_UNSUPPORTED when the size does not

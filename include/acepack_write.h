@@ -69,15 +69,26 @@ typedef struct acepack_file_info {
  *  step 3; a short header write is treated as a failure).  `map` maps `size`
  *  bytes of a file read-only (size > 0); the map of an empty file is never
  *  asked for.  acepack_io_posix() is the default.  Custom tables (fault
- *  injection) may wrap it.
+ *  injection) may wrap it: copy it (`acepack_io t = *acepack_io_posix();`)
+ *  and replace members.
+ *  `version` (SQLite's iVersion) says which members the table has, so that a
+ *  table built against an older header, smaller than this struct, is read
+ *  correctly: the library reads the members of that version only and takes
+ *  those added later as NULL.  A table written from scratch sets
+ *  ACEPACK_IO_VERSION; version 0 is refused (ACEPACK_ARG); a version above
+ *  this header's is read as this header's.  Members are only ever added at
+ *  the end, each with a new version:
+ *    1: open .. ctx;
+ *    2: writeback.
  *  `writeback` is optional (NULL: not called) and only a hint: it asks the
  *  system to start writing [off, off + len) of a file to the device without
  *  waiting (POSIX table, Linux: sync_file_range with
  *  SYNC_FILE_RANGE_WRITE; elsewhere a no-op), so that the device works while
  *  the writer still produces the file and the final fsync/fdatasync waits
- *  less.  Its result is ignored; durability never depends on it.  It comes
- *  after `ctx` so that tables written without it stay valid. */
+ *  less.  Its result is ignored; durability never depends on it. */
+#define ACEPACK_IO_VERSION 2u
 typedef struct acepack_io {
+    unsigned version;                    /* ACEPACK_IO_VERSION, see above */
     int (*open)(void *ctx, const char *path, unsigned flags, uint32_t mode, int *fd);
     int (*close)(void *ctx, int fd);
     int (*pread)(void *ctx, int fd, void *buf, size_t n, uint64_t off, size_t *done);
@@ -95,6 +106,7 @@ typedef struct acepack_io {
     int (*map)(void *ctx, int fd, uint64_t size, const void **addr);
     void (*unmap)(void *ctx, const void *addr, uint64_t size);
     void *ctx;
+    /* version 2 */
     int (*writeback)(void *ctx, int fd, uint64_t off, uint64_t len); /* optional hint */
 } acepack_io;
 

@@ -82,23 +82,19 @@ else
     done
 fi
 
-# The reader's sources, from one place: every .c of the reader and common
-# folders once src/ is split (src/read/, src/common/), else src/*.c; never
-# the writer (write_*, src/write/) nor map_file.c (a path, not bytes).
+# The reader's sources, from one place: every .c of src/read/ and
+# src/common/ but map_file.c (a path, not bytes); never the writer.
 reader_sources() {
-    local dirs=() f
-    for d in "$ROOT/src/read" "$ROOT/src/common"; do [ -d "$d" ] && dirs+=("$d"); done
-    [ ${#dirs[@]} -gt 0 ] || dirs=("$ROOT/src")
-    for d in "${dirs[@]}"; do
+    local d f
+    for d in "$ROOT/src/read" "$ROOT/src/common"; do
         for f in "$d"/*.c; do
-            case $(basename "$f") in write_* | map_file.c) ;; *) echo "$f" ;; esac
+            [ "$(basename "$f")" = map_file.c ] || echo "$f"
         done
     done
 }
-# Include directories: include/ and every folder under src/ (internal headers).
+# Include directories: include/ and the reader's internal headers.
 includes() {
-    echo "-I$ROOT/include"
-    find "$ROOT/src" -type d ! -path '*/write*' -printf '-I%p\n'
+    printf '%s\n' "-I$ROOT/include" "-I$ROOT/src/read" "-I$ROOT/src/common"
 }
 mapfile -t SOURCES < <(reader_sources)
 [ ${#SOURCES[@]} -gt 0 ] || die "no reader sources found"

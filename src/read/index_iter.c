@@ -10,10 +10,29 @@
  */
 #include "internal.h"
 
-void acepack_index_iter_init(acepack_index_iter *it, const acepack_reader *r)
+void ap_index_iter_at(acepack_index_iter *it, const acepack_reader *r, size_t pos)
 {
     it->priv.r = r;
-    it->priv.pos = r->priv.index_begin + 1; /* just after '{' */
+    it->priv.pos = pos;
+}
+
+void acepack_index_iter_init(acepack_index_iter *it, const acepack_reader *r)
+{
+    ap_index_iter_at(it, r, r->priv.index_begin + 1); /* just after '{' */
+}
+
+/* The key of the member whose opening quote is d[quote] (both profiles);
+ * returns the position just past its closing quote. */
+static size_t read_key(const uint8_t *d, size_t quote, size_t end, acepack_entry *out)
+{
+    size_t body = quote + 1, after;
+    int esc;
+    after = ap_json_string_end_valid(d, body, end, &esc);
+    out->key.ptr = d + body;
+    out->key.len = after - 1 - body;
+    out->has_escapes = esc;
+    out->entry_offset = quote;
+    return after;
 }
 
 static size_t parse_uint_at(const uint8_t *d, size_t i, size_t end, uint64_t *v)
@@ -39,16 +58,10 @@ static int next_strict(acepack_index_iter *it, acepack_entry *out)
 {
     const acepack_reader *r = it->priv.r;
     const uint8_t *d = r->data;
-    size_t i = it->priv.pos, end = r->priv.index_end, body;
-    int esc;
+    size_t i = it->priv.pos, end = r->priv.index_end;
     if (i >= end || d[i] == '}')
         return 0;
-    body = i + 1;
-    i = ap_json_string_end_valid(d, body, end, &esc);
-    out->key.ptr = d + body;
-    out->key.len = i - 1 - body;
-    out->has_escapes = esc;
-    out->entry_offset = body - 1;
+    i = read_key(d, i, end, out);
     i = ap_strict_entry_value(d, i, end, &out->chunk_offset, &out->value_length);
     if (i < end && d[i] == ',')
         i++;
@@ -108,19 +121,14 @@ int ap_index_next(acepack_index_iter *it, acepack_entry *out, acepack_error *fau
 {
     const acepack_reader *r = it->priv.r;
     const uint8_t *d = r->data;
-    size_t i, end = r->priv.index_end, body, vs;
+    size_t i, end = r->priv.index_end, vs;
     int esc, ok;
     if (r->profile == ACEPACK_STRICT)
         return next_strict(it, out);
     i = ap_skip_ws(d, it->priv.pos, end);
     if (i >= end || d[i] != '"')
         return 0;
-    body = i + 1;
-    i = ap_json_string_end_valid(d, body, end, &esc);
-    out->key.ptr = d + body;
-    out->key.len = i - 1 - body;
-    out->has_escapes = esc;
-    out->entry_offset = body - 1;
+    i = read_key(d, i, end, out);
     out->chunk_offset = 0;
     out->value_length = 0;
     i = ap_skip_ws(d, i, end) + 1; /* ':' */

@@ -360,8 +360,7 @@ static acepack_status compat_meaning(scan *s, size_t member)
     acepack_index_iter one;
     acepack_entry e;
     acepack_error fault;
-    one.priv.r = s->r;
-    one.priv.pos = member;
+    ap_index_iter_at(&one, s->r, member);
     if (ap_index_next(&one, &e, &fault) < 0)
         return ap_fail(s->err, fault.status, fault.rule, fault.offset, fault.message);
     return ACEPACK_OK;

@@ -31,6 +31,11 @@ acepack_status ap_open_segments(acepack_reader *r, acepack_error *err);
 
 /* ---- index_iter.c ---- */
 
+/* An iterator whose next member starts at d[pos] (a member's opening quote,
+ * or whitespace/',' before it): how the table and the index scan walk one
+ * member they found, as acepack_index_iter_init() starts at the first. */
+void ap_index_iter_at(acepack_index_iter *it, const acepack_reader *r, size_t pos);
+
 /* acepack_index_iter_next(): 1 entry, 0 end, and in compat -1 for an entry
  * that breaks R-IDX-9, R-IDX-10 or R-CHK-1 (its error in *fault when fault
  * is not NULL; its value empty). */

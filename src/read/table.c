@@ -150,8 +150,7 @@ static acepack_span value_of(const acepack_table *t, uint64_t s, size_t after)
     } else {
         acepack_index_iter it;
         acepack_entry e;
-        it.priv.r = r;
-        it.priv.pos = body_of(t, s) - 1u;
+        ap_index_iter_at(&it, r, body_of(t, s) - 1u);
         e.chunk_offset = 0;
         e.value_length = 0;
         /* every occurrence of a key was checked by acepack_open (R-IDX-12):
@@ -452,8 +451,7 @@ acepack_status acepack_table_find(const acepack_table *t, const void *key, size_
     if (s == 0)
         return ACEPACK_NOT_FOUND;
     /* the member as the iterator yields it (both profiles) */
-    it.priv.r = t->priv.r;
-    it.priv.pos = body_of(t, s) - 1u;
+    ap_index_iter_at(&it, t->priv.r, body_of(t, s) - 1u);
     (void)ap_index_next(&it, out, NULL);
     return ACEPACK_OK;
 }

@@ -365,15 +365,12 @@ acepack_status acepack_build(const acepack_content *c, const acepack_allocator *
     return st;
 }
 
-acepack_status acepack_build_write(const acepack_content *c, const acepack_allocator *alloc,
-                                   acepack_write_fn write, void *ctx, acepack_error *err)
+/* The canonical file of c through one buffered sink. */
+static acepack_status build_to_sink(const acepack_content *c, const acepack_allocator *a,
+                                    aw_sink_fn sink, void *sink_ctx, acepack_error *err)
 {
-    if (!write || !aw_alloc_valid(alloc))
-        return aw_fail(err, ACEPACK_ARG, NULL, 0, "invalid argument");
-    const acepack_allocator *a = aw_alloc_or_default(alloc);
-    aw_cb_sink cb = {write, ctx};
     aw_out o;
-    acepack_status st = aw_out_init(&o, a, aw_sink_callback, &cb, err);
+    acepack_status st = aw_out_init(&o, a, sink, sink_ctx, err);
     if (st != ACEPACK_OK)
         return st;
     st = aw_build_stream(c, a, &o, err);
@@ -381,18 +378,24 @@ acepack_status acepack_build_write(const acepack_content *c, const acepack_alloc
     return st;
 }
 
+acepack_status acepack_build_write(const acepack_content *c, const acepack_allocator *alloc,
+                                   acepack_write_fn write, void *ctx, acepack_error *err)
+{
+    if (!write || !aw_alloc_valid(alloc))
+        return aw_fail(err, ACEPACK_ARG, NULL, 0, "invalid argument");
+    aw_cb_sink cb = {write, ctx};
+    return build_to_sink(c, aw_alloc_or_default(alloc), aw_sink_callback, &cb, err);
+}
+
 acepack_status acepack_build_fd(const acepack_content *c, const acepack_allocator *alloc,
                                 const acepack_io *io, int fd, acepack_error *err)
 {
     if (fd < 0 || !aw_alloc_valid(alloc))
         return aw_fail(err, ACEPACK_ARG, NULL, 0, "invalid argument");
-    const acepack_allocator *a = aw_alloc_or_default(alloc);
-    aw_fd_sink fs = {aw_io_or_default(io), fd, 0, 0};
-    aw_out o;
-    acepack_status st = aw_out_init(&o, a, aw_sink_write, &fs, err);
+    acepack_io fio;
+    acepack_status st = aw_io_adopt(io, &fio, err);
     if (st != ACEPACK_OK)
         return st;
-    st = aw_build_stream(c, a, &o, err);
-    aw_out_free(&o, a);
-    return st;
+    aw_fd_sink fs = {&fio, fd, 0, 0};
+    return build_to_sink(c, aw_alloc_or_default(alloc), aw_sink_write, &fs, err);
 }

@@ -11,10 +11,14 @@ acepack_status acepack_build_path(const acepack_content *c, const char *path,
     if (!c || !path || !*path || !aw_alloc_valid(alloc))
         return aw_fail(err, ACEPACK_ARG, NULL, 0, "invalid argument");
     const acepack_allocator *a = aw_alloc_or_default(alloc);
-    const acepack_io *fio = aw_io_or_default(io);
+    acepack_io adopted;
+    acepack_status st = aw_io_adopt(io, &adopted, err);
+    if (st != ACEPACK_OK)
+        return st;
+    const acepack_io *fio = &adopted;
     /* Refuse a content no writer may write before anything is created. */
     uint64_t size = 0;
-    acepack_status st = acepack_build_size(c, alloc, &size, err);
+    st = acepack_build_size(c, alloc, &size, err);
     if (st != ACEPACK_OK)
         return st;
     aw_output o;

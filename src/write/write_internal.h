@@ -74,7 +74,11 @@ void aw_buf_free(const acepack_allocator *a, aw_buf *b);
 
 /* ---- I/O helpers (write_io.c) ---- */
 
-const acepack_io *aw_io_or_default(const acepack_io *io);
+/* The caller's table (NULL: POSIX) as one of this version in *out: the
+ * members its `version` has, the later ones NULL.  Every public function
+ * that takes an acepack_io goes through this before it calls any member.
+ * ACEPACK_OK, or ACEPACK_ARG for version 0. */
+acepack_status aw_io_adopt(const acepack_io *io, acepack_io *out, acepack_error *err);
 /* Whole-buffer loops over io->pwrite / io->pread / io->write (continue after
  * short transfers).  Return 0 or an errno value (EIO for a transfer of 0). */
 int aw_pwrite_all(const acepack_io *io, int fd, const void *p, size_t n, uint64_t off);
@@ -272,7 +276,8 @@ acepack_status aw_build_stream_checked_payloads(const acepack_content *c,
 
 /* Migrates the mapped v1 file into a temporary file next to `target` and
  * installs it there (M-2).  On success *new_fd is the locked fd of the
- * installed file when keep_fd is set (else closed). */
+ * installed file when keep_fd is set (else closed).  o->io is a table
+ * aw_io_adopt() made (never NULL). */
 acepack_status aw_migrate_to_path(const void *v1, size_t n, const acepack_migrate_options *o,
                                   const char *target, int keep_fd, int *new_fd,
                                   acepack_migrate_report *report, acepack_error *err);

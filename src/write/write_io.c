@@ -222,7 +222,8 @@ static int px_writeback(void *ctx, int fd, uint64_t off, uint64_t len)
 #endif
 }
 
-static const acepack_io posix_io = {px_open,   px_close, px_pread, px_pwrite, px_write,
+static const acepack_io posix_io = {ACEPACK_IO_VERSION,
+                                    px_open,   px_close, px_pread, px_pwrite, px_write,
                                     px_fsync,  px_fdatasync, px_ftruncate, px_flock, px_fstat,
                                     px_stat,   px_rename, px_link, px_unlink, px_map,
                                     px_unmap,  NULL,   px_writeback};
@@ -232,9 +233,28 @@ const acepack_io *acepack_io_posix(void)
     return &posix_io;
 }
 
-const acepack_io *aw_io_or_default(const acepack_io *io)
+/* The end of the members each version of acepack_io has: a table of an
+ * older version may be exactly that long (a program built against an older
+ * header), so nothing past it is read. */
+static size_t io_extent(unsigned version)
 {
-    return io ? io : &posix_io;
+    if (version == 1)
+        return offsetof(acepack_io, ctx) + sizeof(void *);
+    return sizeof(acepack_io);
+}
+
+acepack_status aw_io_adopt(const acepack_io *io, acepack_io *out, acepack_error *err)
+{
+    if (!io) {
+        *out = posix_io;
+        return ACEPACK_OK;
+    }
+    if (io->version == 0)
+        return aw_fail(err, ACEPACK_ARG, NULL, 0, "acepack_io.version is 0");
+    memset(out, 0, sizeof *out);
+    memcpy(out, io, io_extent(io->version));
+    out->version = ACEPACK_IO_VERSION;
+    return ACEPACK_OK;
 }
 
 typedef enum transfer_kind { T_PREAD, T_PWRITE, T_WRITE } transfer_kind;

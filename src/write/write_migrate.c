@@ -444,7 +444,7 @@ acepack_status aw_migrate_to_path(const void *v1, size_t n, const acepack_migrat
                                   acepack_migrate_report *report, acepack_error *err)
 {
     const acepack_allocator *a = aw_alloc_or_default(o ? o->alloc : NULL);
-    const acepack_io *io = aw_io_or_default(o ? o->io : NULL);
+    const acepack_io *io = o->io; /* adopted by the caller (aw_io_adopt) */
     uint32_t mode = o && o->file_mode ? o->file_mode : 0644u;
     char *dir = aw_dirname(a, target);
     if (!dir)
@@ -505,9 +505,13 @@ acepack_status acepack_migrate_path(const char *in_arg, const char *out,
     if (!in_arg || !*in_arg || (out && !*out) || (opts && !aw_alloc_valid(opts->alloc)))
         return aw_fail(err, ACEPACK_ARG, NULL, 0, "invalid argument");
     const acepack_allocator *a = aw_alloc_or_default(opts ? opts->alloc : NULL);
-    const acepack_io *io = aw_io_or_default(opts ? opts->io : NULL);
+    acepack_io adopted;
+    acepack_status st = aw_io_adopt(opts ? opts->io : NULL, &adopted, err);
+    if (st != ACEPACK_OK)
+        return st;
+    const acepack_io *io = &adopted;
     char *in = NULL;
-    acepack_status st = aw_resolve_path(a, in_arg, &in, err); /* W-COMMIT-6 */
+    st = aw_resolve_path(a, in_arg, &in, err); /* W-COMMIT-6 */
     if (st != ACEPACK_OK)
         return st;
     int fd = -1;
@@ -563,6 +567,7 @@ acepack_status acepack_migrate_path(const char *in_arg, const char *out,
         mo = *opts;
     else
         memset(&mo, 0, sizeof mo);
+    mo.io = io;
     if (mo.file_mode == 0)
         mo.file_mode = fi.mode ? fi.mode : 0644u;
     if (st == ACEPACK_OK && out) {

@@ -217,7 +217,11 @@ acepack_status acepack_store_open(const char *path, unsigned flags,
         return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
     memset(s, 0, sizeof *s);
     s->a = *a;
-    s->io = *aw_io_or_default(opts ? opts->io : NULL);
+    acepack_status as = aw_io_adopt(opts ? opts->io : NULL, &s->io, err);
+    if (as != ACEPACK_OK) {
+        aw_free(a, s, sizeof *s);
+        return as;
+    }
     s->fd = -1;
     s->ratio = ratio;
     s->mode = opts && opts->file_mode ? opts->file_mode : 0644u;

@@ -359,7 +359,7 @@ static int f_writeback(void *ctx, int fd, uint64_t off, uint64_t len)
 void fault_io_init(fault_io *f, const char *store_path)
 {
     memset(f, 0, sizeof *f);
-    acepack_io io = {f_open,  f_close,  f_pread, f_pwrite, f_write, f_fsync,
+    acepack_io io = {ACEPACK_IO_VERSION, f_open,  f_close,  f_pread, f_pwrite, f_write, f_fsync,
                      f_fdatasync, f_ftruncate, f_flock, f_fstat, f_stat, f_rename,
                      f_link,  f_unlink, f_map,   f_unmap,  f,        f_writeback};
     f->io = io;

@@ -9,6 +9,8 @@
 #endif
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -323,6 +325,34 @@ static void test_lock_replaced(void)
     w_rmdir(v.dir);
 }
 
+/* A new store at path whose key "big" has big bytes (committed: 5 MiB is
+ * enough for writeback hints); *value receives them (malloc). */
+static acepack_store *create_with_big_value(const char *path, const acepack_store_options *o,
+                                            size_t big, uint8_t **value)
+{
+    *value = malloc(big);
+    CHECK(*value != NULL);
+    for (size_t i = 0; i < big; i++)
+        (*value)[i] = (uint8_t)('a' + i % 26);
+    acepack_store *s = open_ok(path, ACEPACK_STORE_CREATE, o);
+    CHECK_ST(acepack_store_put(s, "big", 3, *value, big, NULL), ACEPACK_OK);
+    CHECK_ST(acepack_store_commit(s, NULL), ACEPACK_OK);
+    return s;
+}
+
+/* The value of "big" in s is the big bytes at value; closes s, frees value. */
+static void close_after_big_value(acepack_store *s, uint8_t *value, size_t big)
+{
+    uint8_t *back = malloc(big);
+    size_t len = 0;
+    CHECK(back != NULL);
+    CHECK_ST(acepack_store_get(s, "big", 3, back, big, &len, NULL), ACEPACK_OK);
+    CHECK(len == big && memcmp(back, value, big) == 0);
+    acepack_store_close(s, NULL);
+    free(back);
+    free(value);
+}
+
 /* acepack_io.writeback is a hint: the writer calls it while it writes a
  * large file and carries on whatever it returns. */
 typedef struct hint_io {
@@ -355,13 +385,8 @@ static void test_writeback_hint_ignored(void)
     memset(&o, 0, sizeof o);
     o.io = &x.io;
     size_t big = (size_t)5 << 20;
-    uint8_t *value = malloc(big);
-    CHECK(value != NULL);
-    for (size_t i = 0; i < big; i++)
-        value[i] = (uint8_t)('a' + i % 26);
-    acepack_store *s = open_ok(v.path, ACEPACK_STORE_CREATE, &o);
-    CHECK_ST(acepack_store_put(s, "big", 3, value, big, NULL), ACEPACK_OK);
-    CHECK_ST(acepack_store_commit(s, NULL), ACEPACK_OK);
+    uint8_t *value = NULL;
+    acepack_store *s = create_with_big_value(v.path, &o, big, &value);
     int after_commit = x.calls;
     CHECK(after_commit >= 1); /* at least one hint: 5 MiB went through the sink */
     CHECK_ST(acepack_store_compact(s, NULL), ACEPACK_OK);
@@ -369,14 +394,135 @@ static void test_writeback_hint_ignored(void)
     CHECK(x.end <= (uint64_t)big + 4096u);
     acepack_store_close(s, NULL);
     s = open_ok(v.path, 0, NULL);
-    uint8_t *back = malloc(big);
-    size_t len = 0;
-    CHECK(back != NULL);
-    CHECK_ST(acepack_store_get(s, "big", 3, back, big, &len, NULL), ACEPACK_OK);
-    CHECK(len == big && memcmp(back, value, big) == 0);
+    close_after_big_value(s, value, big);
+    w_rmdir(v.dir);
+}
+
+/* acepack_io as a program built against the header of its version 1 has
+ * it: it ends at ctx (no writeback).  Spelled out here, not derived from
+ * acepack_io, as that older header would. */
+typedef struct io_v1 {
+    unsigned version;
+    int (*open)(void *ctx, const char *path, unsigned flags, uint32_t mode, int *fd);
+    int (*close)(void *ctx, int fd);
+    int (*pread)(void *ctx, int fd, void *buf, size_t n, uint64_t off, size_t *done);
+    int (*pwrite)(void *ctx, int fd, const void *buf, size_t n, uint64_t off, size_t *done);
+    int (*write)(void *ctx, int fd, const void *buf, size_t n, size_t *done);
+    int (*fsync)(void *ctx, int fd);
+    int (*fdatasync)(void *ctx, int fd);
+    int (*ftruncate)(void *ctx, int fd, uint64_t size);
+    int (*flock)(void *ctx, int fd, int op);
+    int (*fstat)(void *ctx, int fd, acepack_file_info *out);
+    int (*stat)(void *ctx, const char *path, acepack_file_info *out);
+    int (*rename)(void *ctx, const char *from, const char *to);
+    int (*link)(void *ctx, const char *from, const char *to);
+    int (*unlink)(void *ctx, const char *path);
+    int (*map)(void *ctx, int fd, uint64_t size, const void **addr);
+    void (*unmap)(void *ctx, const void *addr, uint64_t size);
+    void *ctx;
+} io_v1;
+
+/* A version 1 table followed by whatever the caller's memory holds next:
+ * here a function where version 2 has writeback, which a library that
+ * read past version 1 would call. */
+typedef struct io_v1_then_trap {
+    io_v1 v1;
+    int (*trap)(void *ctx, int fd, uint64_t off, uint64_t len);
+} io_v1_then_trap;
+
+static int trap_calls;
+
+static int trap_writeback(void *ctx, int fd, uint64_t off, uint64_t len)
+{
+    (void)ctx, (void)fd, (void)off, (void)len;
+    trap_calls++;
+    return 0;
+}
+
+static io_v1 posix_as_v1(void)
+{
+    const acepack_io *p = acepack_io_posix();
+    io_v1 t = {1,          p->open,  p->close, p->pread,  p->pwrite, p->write,
+               p->fsync,   p->fdatasync,        p->ftruncate, p->flock, p->fstat,
+               p->stat,    p->rename, p->link,  p->unlink, p->map,    p->unmap, NULL};
+    return t;
+}
+
+/* Puts 5 MiB through a store opened with `io` (enough for writeback hints,
+ * as in test_writeback_hint_ignored), commits, compacts and reads it back. */
+static void big_value_through(const acepack_io *io, const char *tag)
+{
+    env v;
+    env_init(&v, tag);
+    acepack_store_options o;
+    memset(&o, 0, sizeof o);
+    o.io = io;
+    size_t big = (size_t)5 << 20;
+    uint8_t *value = NULL;
+    acepack_store *s = create_with_big_value(v.path, &o, big, &value);
+    CHECK_ST(acepack_store_compact(s, NULL), ACEPACK_OK);
+    close_after_big_value(s, value, big);
+    w_rmdir(v.dir);
+}
+
+/* acepack_io.version: the library reads the members of the caller's
+ * version only (an older program's table is smaller than acepack_io), and
+ * refuses version 0 before any system call. */
+static void test_io_versions(void)
+{
+    io_v1_then_trap x;
+    memset(&x, 0, sizeof x);
+    CHECK(offsetof(io_v1_then_trap, trap) == offsetof(acepack_io, writeback));
+    x.v1 = posix_as_v1();
+    x.trap = trap_writeback;
+    trap_calls = 0;
+    big_value_through((const acepack_io *)(const void *)&x, "iov1");
+    CHECK(trap_calls == 0);
+    /* the same memory read as version 2: the member is writeback and is
+     * called (so the check above can fail) */
+    x.v1.version = 2;
+    big_value_through((const acepack_io *)(const void *)&x, "iov2");
+    CHECK(trap_calls > 0);
+
+    /* a version 1 table in memory of exactly its size (ASan: nothing past
+     * it is read) */
+    io_v1 *exact = malloc(sizeof *exact);
+    CHECK(exact != NULL);
+    *exact = posix_as_v1();
+    env v;
+    env_init(&v, "iov1exact");
+    acepack_store_options o;
+    memset(&o, 0, sizeof o);
+    o.io = (const acepack_io *)(const void *)exact;
+    acepack_store *s = open_ok(v.path, ACEPACK_STORE_CREATE, &o);
+    CHECK_ST(acepack_store_put(s, "k", 1, "v", 1, NULL), ACEPACK_OK);
+    CHECK_ST(acepack_store_commit(s, NULL), ACEPACK_OK);
+    CHECK_ST(acepack_store_compact(s, NULL), ACEPACK_OK);
     acepack_store_close(s, NULL);
-    free(back);
-    free(value);
+
+    /* version 0: refused by every function that takes a table, nothing
+     * created */
+    exact->version = 0;
+    acepack_error e;
+    memset(&e, 0, sizeof e);
+    CHECK(unlink(v.path) == 0);
+    CHECK_ST(acepack_store_open(v.path, ACEPACK_STORE_CREATE, &o, &s, &e), ACEPACK_ARG);
+    CHECK(e.message && strcmp(e.message, "acepack_io.version is 0") == 0);
+    CHECK(access(v.path, F_OK) != 0);
+    acepack_content c;
+    memset(&c, 0, sizeof c);
+    c.format_version = 2;
+    CHECK_ST(acepack_build_path(&c, v.path, NULL, o.io, 0, &e), ACEPACK_ARG);
+    CHECK(access(v.path, F_OK) != 0);
+    int null_fd = open("/dev/null", O_WRONLY);
+    CHECK(null_fd >= 0);
+    CHECK_ST(acepack_build_fd(&c, NULL, o.io, null_fd, &e), ACEPACK_ARG);
+    close(null_fd);
+    acepack_migrate_options mo;
+    memset(&mo, 0, sizeof mo);
+    mo.io = o.io;
+    CHECK_ST(acepack_migrate_path(v.path, NULL, &mo, NULL, &e), ACEPACK_ARG);
+    free(exact);
     w_rmdir(v.dir);
 }
 
@@ -732,6 +878,7 @@ int main(int argc, char **argv)
         {"lock", test_lock},
         {"lock_replaced", test_lock_replaced},
         {"writeback_hint_ignored", test_writeback_hint_ignored},
+        {"io_versions", test_io_versions},
         {"tail_truncated", test_tail_truncated},
         {"refuse_invalid", test_refuse_invalid},
         {"compatible_flag_cleared", test_compatible_flag_cleared},
