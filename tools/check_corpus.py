@@ -57,9 +57,6 @@ EXEMPT = {
                "(write.segmented: 65 commits)",
     "W-SEG-4": "a writer not configured for segments makes a segmented store plain: tested by "
                "tests/write (write.segmented)",
-    "R-SEG-10": "segment_crc under compatible bit 0 (checksums, defined by the s4-crc half of "
-                "issue 14): its cases need that feature's header checksums; to be added when "
-                "both halves are merged",
     "M-10": "a SHOULD about the migration report, which has no byte form to compare",
 }
 

@@ -6,8 +6,12 @@
  *
  * The table is checked in one pass without memory: segments must be in file
  * order (R-SEG-4), so overlap is a comparison with the previous entry.
+ * R-SEG-10 (segment_crc, with flag bit 0) is a second pass once the whole
+ * table holds, as R-CRC-2..4 wait for the layout rules (spec 3.8).
  */
 #include "internal.h"
+
+#include "../common/crc32c.h"
 
 #define AP_MAX_SEGMENTS 65536u /* R-SEG-1 */
 
@@ -100,6 +104,16 @@ acepack_status ap_open_segments(acepack_reader *r, acepack_error *err)
     if (total != r->evt_count_field)
         return ap_fail(err, ACEPACK_INVALID, "R-SEG-6", 56,
                        "header evt_count differs from the events of the segments");
+    /* R-SEG-10: every segment lies inside the file now (R-SEG-3). */
+    if (r->profile == ACEPACK_STRICT && (r->flags & AP_FLAG_CHECKSUMS)) {
+        for (k = 0; k < s; k++) {
+            const uint8_t *e = r->priv.segs + 32 * (size_t)k;
+            uint64_t so = ap_be64(e);
+            if (ap_be32(e + 24) != ap_crc32c(0, r->data + (size_t)so, (size_t)ap_be64(e + 8)))
+                return ap_fail(err, ACEPACK_INVALID, "R-SEG-10", so,
+                               "segment_crc does not match the segment (it is damaged)");
+        }
+    }
     r->priv.seg_count = (uint32_t)s;
     r->event_count = (uint32_t)total;
     return ACEPACK_OK;

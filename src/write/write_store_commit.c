@@ -458,34 +458,73 @@ static acepack_status commit_segment(acepack_store *s, commit_plan *p, uint64_t 
     if (end > AW_MAX_SAFE || (double)end > s->ratio * (double)live)
         return compact_fresh(s, p, err);
 
+    /* W-SEG-5: with checksums, every entry carries its segment's CRC32C: the
+     * earlier segments' from the model, a plain section that becomes
+     * segment 0 from its bytes in the file, the new one as it is written. */
+    uint32_t crc[AW_MAX_SEGMENTS] = {0};
+    uint32_t pre_chunks = 0;
+    acepack_status st = ACEPACK_OK;
+    if (s->crc) {
+        for (uint32_t g = 0; g < s->n_seg; g++)
+            crc[g] = s->seg_crc[g];
+        if (s->n_seg == 0 && s->n_committed > 0) {
+            crc[0] = 0;
+            st = crc_file_range(s, &crc[0], off[0], len[0], err);
+        }
+        /* W-CRC-2: the chunk region [128, tab_off) = the old one, the old
+         * event section or table and index, the bytes between the extent and
+         * base, then the new chunks and segment (added below). */
+        pre_chunks = ap_crc32c_combine(ap_crc32c_combine(s->crc_chunks, s->crc_events, s->evt_len),
+                                       s->crc_index, s->index_len);
+        if (st == ACEPACK_OK)
+            st = crc_file_range(s, &pre_chunks, s->extent, base - s->extent, err);
+        if (st != ACEPACK_OK)
+            return st;
+        pre_chunks = ap_crc32c(pre_chunks, s->pend.p, s->pend.len);
+    }
+
     aw_fd_sink fs = {&s->io, s->fd, base, 0};
+    crc_sink cs = {&fs, seg_at, tab_off, 0}; /* the new segment's CRC */
     aw_out o;
-    acepack_status st = aw_out_init(&o, &s->a, aw_sink_pwrite, &fs, err);
+    st = aw_out_init(&o, &s->a, sink_crc_pwrite, &cs, err);
     if (st != ACEPACK_OK)
         return st;
     aw_out_put(&o, s->pend.p, s->pend.len);
     if (k > 0)
         put_segment(&o, s);
-    aw_out_u32(&o, n);
-    aw_out_u32(&o, 0);
+    st = aw_out_flush(&o); /* cs.crc now covers the new segment */
+    if (st == ACEPACK_OK && k > 0)
+        crc[n - 1] = cs.crc;
+    uint8_t tab[8 + 32 * AW_MAX_SEGMENTS];
+    aw_put32(tab, n);
+    aw_put32(tab + 4, 0);
     for (uint32_t g = 0; g < n; g++) {
-        uint8_t e[32];
+        uint8_t *e = tab + 8 + 32 * (size_t)g;
         aw_put64(e, off[g]);
         aw_put64(e + 8, len[g]);
         aw_put64(e + 16, first[g]);
-        memset(e + 24, 0, 8); /* segment_crc 0 without the checksums bit (W-SEG-5) */
-        aw_out_put(&o, e, 32);
+        aw_put32(e + 24, s->crc ? crc[g] : 0); /* segment_crc (W-SEG-5) */
+        aw_put32(e + 28, 0);
     }
+    aw_out_put(&o, tab, (size_t)tab_len);
     aw_out_put(&o, index->p, index->len);
-    st = aw_out_flush(&o);
+    if (st == ACEPACK_OK)
+        st = aw_out_flush(&o);
     aw_out_free(&o, &s->a);
     if (fs.off > s->file_end)
         s->file_end = fs.off;
     if (st != ACEPACK_OK)
         return st; /* W-COMMIT-3: tail */
     uint8_t h[128];
+    uint32_t chunks_crc = 0, tab_crc = 0, idx_crc = 0;
     aw_header_v2(h, idx_off, index->len, tab_off, tab_len, (uint32_t)s->n_evt, s->base);
     aw_put32(h + 12, ACEPACK_FLAG_SEGMENTED); /* W-SEG-1 */
+    if (s->crc) { /* after the flags: the signature covers them */
+        chunks_crc = k > 0 ? ap_crc32c_combine(pre_chunks, crc[n - 1], len[n - 1]) : pre_chunks;
+        tab_crc = ap_crc32c(0, tab, (size_t)tab_len);
+        idx_crc = ap_crc32c(0, index->p, index->len);
+        aw_header_sign(h, chunks_crc, tab_crc, idx_crc);
+    }
     if ((st = sync_header(s, h, end, err)) != ACEPACK_OK)
         return st;
     apply(s, p, base, NULL);
@@ -493,7 +532,12 @@ static acepack_status commit_segment(acepack_store *s, commit_plan *p, uint64_t 
         s->seg_off[g] = off[g];
         s->seg_len[g] = len[g];
         s->seg_first[g] = first[g];
+        s->seg_crc[g] = s->crc ? crc[g] : 0;
     }
+    s->crc_chunks = chunks_crc;
+    s->crc_events = tab_crc;
+    s->crc_index = idx_crc;
+    s->crc_in_file = s->crc;
     s->n_seg = n;
     s->seg_bytes = seg_bytes;
     s->index_off = idx_off;

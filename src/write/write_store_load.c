@@ -50,6 +50,11 @@ static acepack_status load_segments(acepack_store *s, const acepack_reader *r,
             s->seg_off[g] = info.offset;
             s->seg_len[g] = info.length;
             s->seg_first[g] = info.first_event;
+            /* W-SEG-5: the next commit rewrites the table with every
+             * segment's CRC when the store has or starts checksums; from
+             * the bytes, whatever the field holds (it is 0 without bit 0). */
+            if (s->crc || (r->flags & 1u))
+                s->seg_crc[g] = ap_crc32c(0, r->data + info.offset, (size_t)info.length);
         }
         s->seg_bytes += info.length;
     }

@@ -92,6 +92,7 @@ struct acepack_store {
     uint32_t n_seg;
     uint64_t seg_off[AW_MAX_SEGMENTS], seg_len[AW_MAX_SEGMENTS], seg_first[AW_MAX_SEGMENTS];
     uint64_t seg_bytes; /* sum of the segments' lengths: live data (W-COMPACT-2) */
+    uint32_t seg_crc[AW_MAX_SEGMENTS]; /* each segment's CRC32C while crc (W-SEG-5) */
 
     uint64_t commits, compactions;
 };

@@ -152,6 +152,8 @@ static uint8_t big_value[100 * 1024];
 static int g_checksums;
 static long g_crc_files;      /* files with bit 0 whose fields were checked */
 static int g_expect_bit_end;  /* a fault-free run must end with bit 0 set */
+static int g_segmented;       /* acepack_store_options.segmented too (spec 3.7) */
+static long g_seg_crc_files;  /* of those, files with bit 16 whose segment_crcs were checked */
 
 /* CRC32C of spec 3.8, bit by bit: shares nothing with src/common/crc32c.c. */
 static uint32_t t_crc32c(const uint8_t *p, size_t n)
@@ -171,6 +173,33 @@ static uint64_t t_be(const uint8_t *p, int n)
     for (int i = 0; i < n; i++)
         v = v << 8 | p[i];
     return v;
+}
+
+/* R-SEG-10 / W-SEG-5: with bits 0 and 16, each segment-table entry's
+ * segment_crc (u32 at entry + 24) is the CRC32C of its segment's bytes. */
+static int segment_crcs_match(const uint8_t *d, size_t n, uint64_t eo, uint64_t el, char *why,
+                              size_t cap)
+{
+    uint64_t segs = el >= 8 ? t_be(d + eo, 4) : 0;
+    if (el < 8 || el != 8 + 32 * segs) {
+        snprintf(why, cap, "segment table length %llu for S = %llu", (unsigned long long)el,
+                 (unsigned long long)segs);
+        return 0;
+    }
+    for (uint64_t k = 0; k < segs; k++) {
+        const uint8_t *e = d + eo + 8 + 32 * k;
+        uint64_t so = t_be(e, 8), sl = t_be(e + 8, 8);
+        if (so > n || sl > n - so) {
+            snprintf(why, cap, "segment %llu outside the file", (unsigned long long)k);
+            return 0;
+        }
+        if (t_be(e + 24, 4) != t_crc32c(d + so, (size_t)sl)) {
+            snprintf(why, cap, "segment_crc of segment %llu does not match",
+                     (unsigned long long)k);
+            return 0;
+        }
+    }
+    return 1;
 }
 
 /* When the file at path is a v2 file with flag bit 0: do its four CRC fields
@@ -205,6 +234,9 @@ static int crc_fields_match(const char *path, int *has_bit, char *why, size_t ca
         } else if (t_be(d + 76, 4) != t_crc32c(d + io, (size_t)il)) {
             snprintf(why, cap, "index_crc does not match");
             ok = 0;
+        } else if (t_be(d + 12, 4) & 0x10000u) {
+            ok = segment_crcs_match(d, n, eo, el, why, cap);
+            g_seg_crc_files++;
         }
     }
     free(d);
@@ -284,6 +316,7 @@ static acepack_store_options options(run *r)
     o.io = &r->fio.io;
     o.compact_ratio = 1.25; /* compact often: more compactions under fault */
     o.checksums = g_checksums;
+    o.segmented = g_segmented;
     return o;
 }
 
@@ -678,6 +711,17 @@ static void test_checksums_workload(void)
     sweep("store workload with checksums", WORKLOAD_STORE, 0);
     g_expect_bit_end = 0; /* its last step builds a file without checksums (W-CRC-1) */
     sweep("put_stream and build with checksums", WORKLOAD_STREAM_BUILD, 0);
+    /* W-SEG-5: segmented commits (plain section -> segment 0, appended
+     * segments, compaction back to plain) with checksums. */
+    g_expect_bit_end = 1;
+    g_segmented = 1;
+    g_seg_crc_files = 0;
+    sweep("store workload with checksums and segments", WORKLOAD_STORE, 0);
+    g_segmented = 0;
+    printf("checksums and segments: %ld files with flag bits 0 and 16 checked\n",
+           g_seg_crc_files);
+    if (g_seg_crc_files == 0)
+        w_fail(__FILE__, __LINE__, "no file with flag bits 0 and 16 was ever checked");
     g_checksums = 0;
     w_flags_allowed = 0;
     printf("checksums: %ld files with flag bit 0 checked after faults\n", g_crc_files);

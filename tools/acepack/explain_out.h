@@ -43,7 +43,7 @@ void ex_finish(ex_out *x);
 int ex_shown(const ex_out *x, uint64_t i, uint64_t n, uint64_t few);
 
 /* A rule checked on one map line. */
-#define EX_MAX_CHECKS 4
+#define EX_MAX_CHECKS 5 /* a segment table entry: R-SEG-3..6 and R-SEG-8 or 10 */
 typedef struct ex_checks {
     int n;
     struct {

@@ -2,7 +2,8 @@
  * explain_segments.c - `acepack explain` of the segment table of a file with
  * flag bit 16 (spec 3.7): S, then one line per entry (segment_offset,
  * segment_length, first_event, the segment's own count, segment_crc) with
- * the checks of R-SEG-1..8 that need only the table and the segment heads.
+ * the checks of R-SEG-1..8 that need only the table and the segment heads,
+ * and R-SEG-10 (with flag bit 0: the segment_crc against the segment's bytes).
  * Read from the raw bytes with bounds checks: the file may be invalid.
  */
 #include "explain.h"
@@ -73,6 +74,16 @@ void ex_segment_table(ex_ctx *x)
         ex_check(&cs, "R-SEG-6", 0, !known || fe == total,
                  "first_event must be %llu (the events of the earlier segments)",
                  (unsigned long long)total);
+        if ((L->flags & 0xFFFFu) == 0)
+            ex_check(&cs, "R-SEG-8", 1, crc == 0,
+                     "segment_crc must be zero without a compatible flag bit");
+        if ((L->flags & ACEPACK_FLAG_CHECKSUMS) && placed) {
+            /* placed: [so, so + sl) lies before the table, inside the file */
+            uint32_t want = acepack_crc32c(0, L->data + (size_t)so, (size_t)sl);
+            ex_check(&cs, "R-SEG-10", 1, crc == want,
+                     "segment_crc must be the CRC32C of the segment, 0x%08lx",
+                     (unsigned long)want);
+        }
         int show = ex_shown(&x->o, k, s, 4);
         char label[24];
         snprintf(label, sizeof label, "[%llu]", (unsigned long long)k);

@@ -349,6 +349,8 @@ def _segments(data, flags, eo, el, ec, io, il, strict, br):
             br.add("R-SEG-6")
         if sl < 8:
             br.add("R-SEG-5")
+        if strict and flags & 1 and placed and get_u32(data, e + 24) != _crc32c(data[so:so + sl]):
+            br.add("R-SEG-10")
         if not placed or sl < 8:
             known = False
             continue

@@ -22,10 +22,12 @@ def evs(lo, n):
 
 
 def seg_file(parts, *, base=0, flags=SEG, over=None, S=None, table_reserved=b"\0\0\0\0",
-             table=None, table_trailer=b"", index=None, hdr=None):
+             table=None, table_trailer=b"", index=None, hdr=None, checksums=False):
     """parts: ("chunk", key, value) | ("seg", events[, section overrides]) | ("raw", bytes),
     in file order. over: {k: {"offset"|"length"|"first"|"crc"|"reserved": value}} overrides
-    of table entry k. table: raw table bytes instead. hdr: header field overrides."""
+    of table entry k. table: raw table bytes instead. hdr: header field overrides.
+    checksums: flag bit 0 too (spec 3.8), each segment_crc the CRC32C of its segment
+    (R-SEG-10, before `over`) and the header signed over the final bytes (binfmt.sign)."""
     b = B.V2()
     segs = []
     for p in parts:
@@ -35,10 +37,11 @@ def seg_file(parts, *, base=0, flags=SEG, over=None, S=None, table_reserved=b"\0
             b.raw(p[1])
         else:
             sec = B.event_section(p[1], **(p[2] if len(p) > 2 else {}))
-            segs.append({"offset": b.raw(sec), "length": len(sec), "n": len(p[1])})
+            segs.append({"offset": b.raw(sec), "length": len(sec), "n": len(p[1]),
+                         "crc": B.crc32c(sec) if checksums else 0})
     first = 0
     for g in segs:
-        g.update(first=first, crc=0, reserved=0)
+        g.update(first=first, reserved=0)
         first += g["n"]
     for k, fields in (over or {}).items():
         segs[k].update(fields)
@@ -54,7 +57,8 @@ def seg_file(parts, *, base=0, flags=SEG, over=None, S=None, table_reserved=b"\0
     b.index(index)
     f = dict(flags=flags, evt_base_id=base)
     f.update(hdr or {})
-    return b.build(**f)
+    d = b.build(**f)
+    return B.sign(d) if checksums else d
 
 
 def plain_parts(groups, kv=KV):
@@ -243,6 +247,8 @@ def cases():
            at={"strict": ("R-SEG-8", B.get_u64(d, 40) + 8 + 32 + 24)}, rules=["W-SEG-5"],
            n_events=3)
 
+    _segment_crc_cases(C)
+
     # R-SEG-9 (strict): chunks against segments.
     C.read("chunk_is_segment_head", _chunk_in_segment(), "an index entry whose chunk is the "
            "first 6 bytes of segment 0 (its count 2 read as a length field of 2)", "R-SEG-9",
@@ -294,3 +300,53 @@ def _layout(chunks, sec, idx, n):
     h = B.header_v2(kv_index_offset=idx_off, kv_index_length=len(idx), kv_chunk_end=tab_off,
                     evt_offset=tab_off, evt_length=len(tab), evt_count=n, flags=SEG)
     return h + body + sec + tab + idx
+
+
+def _segment_crc_cases(C):
+    """R-SEG-10 (strict): with flag bit 0 (checksums, spec 3.8) each segment_crc is the CRC32C
+    of its segment. Region CRCs are checked first (R-CRC-2 once the layout holds, at open),
+    R-SEG-10 once the whole table holds; compat verifies neither."""
+    good = seg_file(plain_parts((2, 3)), checksums=True)
+    C.read("with_checksums", good, "flag bits 16 and 0: each segment_crc is the CRC32C of "
+           "its segment, the region CRCs of 3.8 cover the segments (chunk region) and the "
+           "table (event section)", ACCEPT, ACCEPT,
+           ["R-SEG-10", "W-SEG-5", "R-CRC-2", "R-CRC-3", "R-CRC-4"], kv=KV, n_events=5)
+    C.read("with_checksums_64_segments", seg_file(plain_parts((1,) * 64), checksums=True),
+           "64 segments of one event, flag bits 16 and 0", ACCEPT, ACCEPT,
+           ["R-SEG-10", "W-SEG-5"], n_events=64)
+    eo = B.get_u64(good, 40)
+    s1 = B.get_u64(good, eo + 8 + 32)
+    crc1 = B.get_u32(good, eo + 8 + 32 + 24)
+    wrong = B.sign(B.patch_u32(good, eo + 8 + 32 + 24, crc1 ^ 0x00000100))
+    C.read("checksums_segment_crc_wrong", wrong, "entry 1's segment_crc off by one bit; the "
+           "region CRCs and header_crc recomputed over the file as it is (so only R-SEG-10 "
+           "sees it); compat does not verify it", "R-SEG-10", ACCEPT,
+           at={"strict": ("R-SEG-10", s1)}, rules=["W-SEG-5"], kv=KV, n_events=5)
+    C.read("checksums_segment_crc_zero", B.sign(B.patch_u32(good, eo + 8 + 24, 0)),
+           "entry 0's segment_crc zero with bit 0 set (what a writer without W-SEG-5 leaves); "
+           "the region CRCs recomputed", "R-SEG-10", ACCEPT,
+           at={"strict": ("R-SEG-10", B.get_u64(good, eo + 8))}, n_events=5)
+    # A damaged byte inside segment 1: "i":3 -> "i":7 in the payload pool (still valid JSON,
+    # so no structural rule breaks). Left unsigned, chunks_crc sees it first: strict checks
+    # R-CRC-2..4 as soon as the layout holds (3.8), before the segment table.
+    at = good.find(b'"i":3', s1)
+    assert s1 < at < eo, at
+    damaged = B.patch(good, at + 4, b"7")
+    C.read("checksums_segment_damaged", damaged, "one payload byte of segment 1 changed, no "
+           "CRC recomputed: chunks_crc covers the segments, and strict checks it (R-CRC-2, "
+           "offset 128) before the segment table (R-SEG-10 would fail too); compat reads the "
+           "changed payload", ("R-CRC-2", "R-SEG-10"), ACCEPT, at={"strict": ("R-CRC-2", 128)},
+           n_events=5)
+    C.read("checksums_segment_damaged_resigned", B.sign(damaged), "the same damaged byte, the "
+           "header's region CRCs recomputed over the damaged file: segment_crc still "
+           "detects it", "R-SEG-10", ACCEPT, at={"strict": ("R-SEG-10", s1)}, n_events=5)
+    C.read("checksums_crc_of_other_segment", B.sign(_swap_crcs(good)), "the two entries' "
+           "segment_crcs swapped (each the CRC of the other segment)", "R-SEG-10", ACCEPT,
+           at={"strict": ("R-SEG-10", B.get_u64(good, eo + 8))}, n_events=5)
+
+
+def _swap_crcs(d):
+    eo = B.get_u64(d, 40)
+    a, b = eo + 8 + 24, eo + 8 + 32 + 24
+    c0, c1 = B.get_u32(d, a), B.get_u32(d, b)
+    return B.patch_u32(B.patch_u32(d, a, c1), b, c0)

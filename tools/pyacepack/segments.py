@@ -1,9 +1,11 @@
 """The segmented event log (flag bit 16, spec 3.7): the segment table (R-SEG-1..8), each
-segment read as an event section (R-EVT-3..8 via read_events), and R-SEG-9 against the chunks.
+segment read as an event section (R-EVT-3..8 via read_events), R-SEG-10 (segment_crc with
+flag bit 0) once the whole table holds, and R-SEG-9 against the chunks.
 
 Written from the spec text, independently of the C reader (src/read/segments.c)."""
 
 from .bytesutil import u32_at, u64_at
+from .crc32c import crc32c
 from .errors import Reject
 from .evtsection import read_events
 
@@ -54,6 +56,12 @@ def read_segments(buf: bytes, flags: int, evt_off: int, evt_len: int, idx_off: i
     if len(events) != evt_count:
         raise Reject("R-SEG-6", HDR_EVT_COUNT, f"evt_count {evt_count} differs from the "
                      f"{len(events)} events of the segments")
+    if strict and flags & 1:   # R-SEG-10: checked after the structural rules, as R-CRC-2..4
+        mv = memoryview(buf)
+        for k, (so, sl) in enumerate(segs):
+            if u32_at(buf, evt_off + 32 + 32 * k) != crc32c(mv[so:so + sl]):
+                raise Reject("R-SEG-10", so, f"segment_crc of segment {k} does not match "
+                             "the segment")
     return events, segs
 
 
