@@ -39,19 +39,22 @@ def flags_of(path):
         return int.from_bytes(f.read(16)[12:16], "big")
 
 
-def c_writes(tmp):
-    path = os.path.join(tmp, "c.ace")
+def c_writes(tmp, checksums=False):
+    """checksums: --checksums too (flag bit 0): every segment_crc is then the CRC32C of its
+    segment (W-SEG-5), which pyacepack's strict read verifies (R-SEG-10)."""
+    path = os.path.join(tmp, "c_crc.ace" if checksums else "c.ace")
+    opt = ["--checksums"] if checksums else []
     kv, events = {}, []
     max_s, seen_seg, plain_after = 0, False, False
     for c in range(90):
         payload = b'{"c":%d}' % c
         if c % 10 == 3:
             key = "key%d" % c
-            r = run("put", path, key, "--segmented", "-", stdin=payload)
+            r = run("put", path, key, "--segmented", *opt, "-", stdin=payload)
             kv[key] = payload
         else:
             r = run("append", path, "--ts", str(5000 + c), "--kind", str(c % 4), "--source",
-                    "1", "--segmented", "-", stdin=payload)
+                    "1", "--segmented", *opt, "-", stdin=payload)
             events.append(Event(5000 + c, c % 4, 1, 0, payload))
         check(r.returncode == 0, f"C commit {c}: {r.stderr!r}")
         with open(path, "rb") as f:
@@ -60,9 +63,11 @@ def c_writes(tmp):
             seen_seg = True
             evt_off = int.from_bytes(data[40:48], "big")
             max_s = max(max_s, int.from_bytes(data[evt_off:evt_off + 4], "big"))
+            if checksums:
+                check(flags_of(path) & 1, f"C commit {c}: --checksums without flag bit 0")
         elif seen_seg:
             plain_after = True
-        want = pyacepack.dump(Content(2, 0, 0, kv, events))
+        want = pyacepack.dump(Content(2, 1 if checksums else 0, 0, kv, events))  # 3.8: bit 0 is content
         try:
             got = pyacepack.dump(pyacepack.read(data, "strict"))
         except (pyacepack.Reject, pyacepack.Unsupported) as e:
@@ -84,23 +89,32 @@ def py_writes(tmp):
     cases = {"three": (Content(2, 0, 0, kv, evs), [10, 10, 20]),
              "sixty_four": (Content(2, 0, 7, kv, evs[:64]), [1] * 40),
              "one": (Content(2, 0, 0, {}, evs[:1]), [1])}
-    for name, (c, sizes) in cases.items():
+    for name, (c, sizes), crc in [(n, v, crc) for n, v in cases.items() for crc in (0, 1)]:
+        name += "_crc" if crc else ""
         path = os.path.join(tmp, name + ".ace")
         with open(path, "wb") as f:
-            f.write(build_segmented(c, sizes))
+            f.write(build_segmented(c, sizes, checksums=bool(crc)))
         r = run("validate", path)
         check(r.returncode == 0, f"pyacepack {name}: C rejects it: {r.stderr!r}")
-        want = pyacepack.dump(c)
+        want = pyacepack.dump(Content(2, crc, c.evt_base_id, c.kv, c.events))  # bit 0: content
         got = run("dump", path).stdout
         check(got == (want.encode() if isinstance(want, str) else want),
               f"pyacepack {name}: C dump differs")
-    data = pyacepack.build_v2(Content(2, 0, 0, kv, evs[:5]))
+    for crc in (False, True):
+        py_appends(tmp, kv, evs, crc)
+
+
+def py_appends(tmp, kv, evs, crc):
+    data = pyacepack.build_v2(Content(2, 0, 0, kv, evs[:5]), checksums=crc)
     for lo in range(5, 40, 5):
-        data = append_segment(data, evs[lo:lo + 5])
+        data = append_segment(data, evs[lo:lo + 5])   # keeps flag bit 0 when data has it
         path = os.path.join(tmp, "appended.ace")
         with open(path, "wb") as f:
             f.write(data)
-        want = pyacepack.dump(Content(2, 0, 0, kv, evs[:lo + 5]))
+        r = run("validate", path)
+        check(r.returncode == 0 and flags_of(path) & 1 == crc,
+              f"pyacepack append_segment (checksums {crc}): C rejects it: {r.stderr!r}")
+        want = pyacepack.dump(Content(2, int(crc), 0, kv, evs[:lo + 5]))
         got = run("dump", path).stdout
         check(got == (want.encode() if isinstance(want, str) else want),
               f"pyacepack append_segment to {lo + 5} events: C dump differs")
@@ -108,6 +122,7 @@ def py_writes(tmp):
 
 with tempfile.TemporaryDirectory() as tmp:
     c_writes(tmp)
+    c_writes(tmp, checksums=True)
     py_writes(tmp)
 print("FAIL" if failures else "ok", f"{len(failures)} failure(s)")
 sys.exit(1 if failures else 0)
