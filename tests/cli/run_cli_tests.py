@@ -690,6 +690,21 @@ def group_explain(t: Runner):
     t.check("explain v1: the v1 header and regions",
             rc == 0 and re.search(r"^\s+16\s+8\s+index_offset\s.*\s69\s", text, re.M) is not None
             and "CHUNK REGION  [64, 69)" in text and "EVENT SECTION" not in text)
+    # R-SEG-10 (flag bits 0 and 16): each segment_crc is checked against its segment.
+    seg = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "corpus",
+                       "segmented")
+    rc, out, _ = t.run("explain", "--full", os.path.join(seg, "y_with_checksums.ace"))
+    t.check("explain segments with checksums: each entry's segment_crc shown, all checks ok",
+            rc == 0 and re.search(rb"^\s+452\s+\[1\]\s+256\s+156\s+2\s+3 0x9877f3d8  ok$", out,
+                                  re.M) is not None, out.decode())
+    wrong = os.path.join(seg, "n_checksums_segment_crc_wrong.ace")
+    rc, out, _ = t.run("explain", "--full", wrong)
+    t.check("explain a wrong segment_crc (strict): the error at the segment's first byte",
+            rc == 1 and re.search(rb"^>>> 256: R-SEG-10: ", out, re.M) is not None, out.decode())
+    rc, out, _ = t.run("explain", "--compat", "--full", wrong)
+    t.check("explain --compat a wrong segment_crc: n/a R-SEG-10 with the CRC it should be",
+            rc == 0 and b"0x9877f2d8  n/a R-SEG-10" in out
+            and b"the CRC32C of the segment, 0x9877f3d8" in out, out.decode())
 
 
 def group_adapter(t: Runner):
