@@ -366,21 +366,23 @@ out:
  * 3.7, W-EVT-1): pay_off made relative to the segment's own pool. */
 static void put_segment(aw_out *o, const acepack_store *s)
 {
-    uint64_t a = s->n_committed, k = s->n_evt - a;
+    /* The events and the pool are arrays in memory: their counts fit a size_t. */
+    size_t a = (size_t)s->n_committed, k = (size_t)(s->n_evt - s->n_committed);
+    size_t pool_committed = (size_t)s->pool_committed;
     aw_out_u32(o, (uint32_t)k);
     aw_out_put(o, s->ts.p + 8 * a, 8 * k);
     aw_out_put(o, s->kind.p + a, k);
     aw_out_put(o, s->src.p + a, k);
     aw_out_put(o, s->flg.p + a, k);
     aw_out_zeros(o, aw_evt_pad(k));
-    for (uint64_t i = 0; i < k; i++) {
+    for (size_t i = 0; i < k; i++) {
         uint8_t b[4];
-        aw_put32(b, (uint32_t)(aw_get32(s->poff.p + 4 * (a + i)) - s->pool_committed));
+        aw_put32(b, (uint32_t)(aw_get32(s->poff.p + 4 * (a + i)) - pool_committed));
         aw_out_put(o, b, 4);
     }
     aw_out_put(o, s->plen.p + 4 * a, 4 * k);
-    aw_out_u32(o, (uint32_t)(s->pool.len - s->pool_committed));
-    aw_out_put(o, s->pool.p + s->pool_committed, s->pool.len - s->pool_committed);
+    aw_out_u32(o, (uint32_t)(s->pool.len - pool_committed));
+    aw_out_put(o, s->pool.p + pool_committed, s->pool.len - pool_committed);
 }
 
 /* Steps 2..4 of W-COMMIT-2 after step 1 wrote [.., end): fdatasync, the

@@ -100,12 +100,12 @@ static void test_sixty_four_then_compact(void)
             if (c == 1) {
                 seg0_off = entry(&v, 0, 0);
                 seg0_len = entry(&v, 0, 1);
-                seg0 = malloc(seg0_len);
+                seg0 = malloc((size_t)seg0_len);
                 if (seg0)
-                    memcpy(seg0, v.d + seg0_off, seg0_len);
+                    memcpy(seg0, v.d + (size_t)seg0_off, (size_t)seg0_len);
             } else {
                 CHECK_U64(entry(&v, 0, 0), seg0_off); /* earlier segments stay (W-SEG-2) */
-                CHECK(seg0 && memcmp(v.d + seg0_off, seg0, seg0_len) == 0);
+                CHECK(seg0 && memcmp(v.d + (size_t)seg0_off, seg0, (size_t)seg0_len) == 0);
                 CHECK_U64(entry(&v, c - 1, 2), ev - (1 + c % 3));
             }
         } else {
