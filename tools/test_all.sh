@@ -67,12 +67,13 @@ step_run "build + ctest: asan (clang ASan+UBSan)" build_and_test asan -LE python
 # CPU: there the 32-bit build runs the library's own tests (unit, writer, fuzz regressions,
 # the conformance suite through the adapter) and leaves out valgrind and the tests that
 # start the CLI hundreds of times (run natively in steps 1 and 2).
-# There it also leaves out the writer's fault-injection and 10,000-commit growth tests (a
+# There it also leaves out the writer's fault-injection (incl. the checksums sweep) and
+# 10,000-commit growth tests (a
 # minute of emulated CPU; natively they run in steps 1 and 2, and the writer's 32-bit
 # arithmetic runs here in write.build/store/migrate/roundtrip and conformance.c).
 m32_args=(-LE python)
 if [ "$(bash tools/i386_exec.sh)" != native ]; then
-  m32_args=(-LE 'python|valgrind|bench' -E '^(cli\.|write\.cli|write\.harden\.|write\.faults$|write\.growth$)')
+  m32_args=(-LE 'python|valgrind|bench' -E '^(cli\.|write\.cli|write\.harden\.|write\.faults(\.checksums)?$|write\.growth$)')
 fi
 step_run "build + ctest: m32 (gcc -m32)" build_and_test m32 "${m32_args[@]}"
 
