@@ -20,34 +20,13 @@ import sys
 import tempfile
 import time
 
-ACEPACK = os.path.abspath(sys.argv[1])
+import clitest
+from clitest import FAILURES, check, read, run, v1_file, write
+
+clitest.use(sys.argv[1])
+ACEPACK = clitest.ACEPACK
 GROUP = sys.argv[2]
-FAILURES = []
-LIMIT = 120  # seconds; generous, only to turn a hang into a failure
-
-
-def run(*args, stdin=b"", cwd=None):
-    p = subprocess.run([ACEPACK, *args], input=stdin, capture_output=True, timeout=LIMIT,
-                       cwd=cwd)
-    return p.returncode, p.stdout, p.stderr
-
-
-def check(cond, what, detail=b""):
-    if not cond:
-        FAILURES.append(what)
-        print("FAIL", what, detail[:400] if detail else "")
-    else:
-        print("ok  ", what)
-
-
-def read(path):
-    with open(path, "rb") as f:
-        return f.read()
-
-
-def write(path, data):
-    with open(path, "wb") as f:
-        f.write(data)
+LIMIT = clitest.LIMIT
 
 
 def keys(store):
@@ -59,20 +38,6 @@ def keys(store):
 
 def valid(store):
     return run("validate", store)[0] == 0
-
-
-def v1_file(kv):
-    """A canonical v1 file (W-V1-1) of a dict of str -> bytes (keys not integer-like)."""
-    chunks, index, pos = b"", [], 64
-    for k in sorted(kv, key=lambda s: s.encode()):
-        v = kv[k]
-        index.append('"%s":{"offset":%d,"length":%d}' % (k, pos, len(v)))
-        chunks += len(v).to_bytes(4, "big") + v
-        pos += 4 + len(v)
-    idx = ("{" + ",".join(index) + "}").encode()
-    header = b"ACEPACK\0" + (1).to_bytes(4, "big") + bytes(4) + pos.to_bytes(8, "big") + \
-        len(idx).to_bytes(8, "big") + bytes(32)
-    return header + chunks + idx
 
 
 DUMP_ONE_KEY = (b'{"format_version":2,"flags":0,"evt_base_id":"0","kv":[\n'

@@ -9,12 +9,14 @@ nothing expected comes from the code under test.  Python 3.11, stdlib only.
 import fcntl
 import json
 import os
-import subprocess
 import sys
 import tempfile
 
-ACEPACK = sys.argv[1]
-FAILURES = []
+import clitest
+from clitest import FAILURES, check, read, run, v1_file
+
+clitest.use(sys.argv[1])
+ACEPACK = clitest.ACEPACK
 
 EMPTY = bytes.fromhex(
     "414345504143 4b00 00000002 00000000 0000000000000088 0000000000000002"
@@ -34,37 +36,6 @@ APPB_DUMP = (b'{"format_version":2,"flags":0,"evt_base_id":"0","kv":[\n'
              b'{"id":"1","ts":"1700000000000","kind":1,"source":2,"flags":0,'
              b'"payload_hex":"7b226b6579223a226b227d","payload_utf8":"{\\"key\\":\\"k\\"}"}\n'
              b']}\n')
-
-
-def run(*args, stdin=b""):
-    p = subprocess.run([ACEPACK, *args], input=stdin, capture_output=True, timeout=60)
-    return p.returncode, p.stdout, p.stderr
-
-
-def check(cond, what):
-    if not cond:
-        FAILURES.append(what)
-        print("FAIL", what)
-
-
-def read(path):
-    with open(path, "rb") as f:
-        return f.read()
-
-
-def v1_file(kv):
-    """A canonical v1 file (W-V1-1) of a dict of str -> bytes, keys in byte order
-    (the test keys are not integer-like)."""
-    chunks, index, pos = b"", [], 64
-    for k in sorted(kv, key=lambda s: s.encode()):
-        v = kv[k]
-        index.append('"%s":{"offset":%d,"length":%d}' % (k, pos, len(v)))
-        chunks += len(v).to_bytes(4, "big") + v
-        pos += 4 + len(v)
-    idx = ("{" + ",".join(index) + "}").encode()
-    header = b"ACEPACK\0" + (1).to_bytes(4, "big") + bytes(4) + pos.to_bytes(8, "big") + \
-        len(idx).to_bytes(8, "big") + bytes(32)
-    return header + chunks + idx
 
 
 def main():

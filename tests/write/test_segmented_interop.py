@@ -10,7 +10,6 @@
     test_segmented_interop.py ACEPACK_CLI
 """
 import os
-import subprocess
 import sys
 import tempfile
 
@@ -20,18 +19,12 @@ import pyacepack  # noqa: E402
 from pyacepack.model import Content, Event  # noqa: E402
 from pyacepack.segwrite import append_segment, build_segmented  # noqa: E402
 
-CLI = sys.argv[1]
-failures = []
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import clitest  # noqa: E402
+from clitest import check, run  # noqa: E402
 
-
-def run(*args, stdin=None):
-    return subprocess.run([CLI, *args], input=stdin, capture_output=True)
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL", what)
+clitest.use(sys.argv[1])
+failures = clitest.FAILURES
 
 
 def flags_of(path):
@@ -50,13 +43,13 @@ def c_writes(tmp, checksums=False):
         payload = b'{"c":%d}' % c
         if c % 10 == 3:
             key = "key%d" % c
-            r = run("put", path, key, "--segmented", *opt, "-", stdin=payload)
+            rc, _, err = run("put", path, key, "--segmented", *opt, "-", stdin=payload)
             kv[key] = payload
         else:
-            r = run("append", path, "--ts", str(5000 + c), "--kind", str(c % 4), "--source",
+            rc, _, err = run("append", path, "--ts", str(5000 + c), "--kind", str(c % 4), "--source",
                     "1", "--segmented", *opt, "-", stdin=payload)
             events.append(Event(5000 + c, c % 4, 1, 0, payload))
-        check(r.returncode == 0, f"C commit {c}: {r.stderr!r}")
+        check(rc == 0, f"C commit {c}: {err!r}")
         with open(path, "rb") as f:
             data = f.read()
         if flags_of(path) & 0x10000:
@@ -74,8 +67,9 @@ def c_writes(tmp, checksums=False):
             check(False, f"C commit {c}: pyacepack rejects the file: {e}")
             continue
         check(got == want, f"C commit {c}: pyacepack's dump differs from the test's content")
-        check(run("dump", path).stdout == want.encode() if isinstance(want, str)
-              else run("dump", path).stdout == want, f"C commit {c}: C dump differs")
+        c_dump = run("dump", path)[1]
+        check(c_dump == (want.encode() if isinstance(want, str) else want),
+              f"C commit {c}: C dump differs")
     # 81 commits with events: the writer compacts (W-SEG-3, or the growth bound W-COMPACT-2)
     # before S exceeds 64, then segments again
     check(seen_seg and 1 < max_s <= 64, f"S stays in 2..64 (largest {max_s})")
@@ -94,10 +88,10 @@ def py_writes(tmp):
         path = os.path.join(tmp, name + ".ace")
         with open(path, "wb") as f:
             f.write(build_segmented(c, sizes, checksums=bool(crc)))
-        r = run("validate", path)
-        check(r.returncode == 0, f"pyacepack {name}: C rejects it: {r.stderr!r}")
+        rc, _, err = run("validate", path)
+        check(rc == 0, f"pyacepack {name}: C rejects it: {err!r}")
         want = pyacepack.dump(Content(2, crc, c.evt_base_id, c.kv, c.events))  # bit 0: content
-        got = run("dump", path).stdout
+        got = run("dump", path)[1]
         check(got == (want.encode() if isinstance(want, str) else want),
               f"pyacepack {name}: C dump differs")
     for crc in (False, True):
@@ -111,11 +105,11 @@ def py_appends(tmp, kv, evs, crc):
         path = os.path.join(tmp, "appended.ace")
         with open(path, "wb") as f:
             f.write(data)
-        r = run("validate", path)
-        check(r.returncode == 0 and flags_of(path) & 1 == crc,
-              f"pyacepack append_segment (checksums {crc}): C rejects it: {r.stderr!r}")
+        rc, _, err = run("validate", path)
+        check(rc == 0 and flags_of(path) & 1 == crc,
+              f"pyacepack append_segment (checksums {crc}): C rejects it: {err!r}")
         want = pyacepack.dump(Content(2, int(crc), 0, kv, evs[:lo + 5]))
-        got = run("dump", path).stdout
+        got = run("dump", path)[1]
         check(got == (want.encode() if isinstance(want, str) else want),
               f"pyacepack append_segment to {lo + 5} events: C dump differs")
 
