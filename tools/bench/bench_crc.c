@@ -63,6 +63,20 @@ static size_t op_open(void *p)
     return r.event_count;
 }
 
+/* Times op against the memchr pass over the store (mcx) and reports it as
+ * touching `bytes` bytes. */
+static void report(const bench_opts *o, const char *name, const char *what, bench_op op,
+                   void *ctx, bench_memchr_ctx *mcx, size_t bytes)
+{
+    bench_result res;
+    memset(&res, 0, sizeof res);
+    res.name = name;
+    res.what = what;
+    bench_measure(o, op, ctx, bench_memchr_op, mcx, &res);
+    res.bytes = (double)bytes;
+    bench_report(o, &res);
+}
+
 void bench_crc(const bench_opts *o)
 {
     char path[4096], crc_path[4200];
@@ -72,7 +86,6 @@ void bench_crc(const bench_opts *o)
     acepack_store_options so;
     bench_region rg[1];
     bench_memchr_ctx mcx;
-    bench_result res;
     crc_ctx c;
     open_ctx oc, occ;
 
@@ -98,39 +111,19 @@ void bench_crc(const bench_opts *o)
     mcx.nrg = 1;
     mcx.c = bench_rare_byte(rg, 1);
 
-    memset(&res, 0, sizeof res);
-    res.bytes = (double)m.size;
-    res.name = "crc32c_hw";
-    res.what = "acepack_crc32c over the whole store (hardware path when the CPU has one)";
-    bench_measure(o, op_crc_hw, &c, bench_memchr_op, &mcx, &res);
-    res.bytes = (double)m.size;
-    bench_report(o, &res);
-
-    res.name = "crc32c_portable";
-    res.what = "the portable slicing-by-8 path over the same bytes";
-    bench_measure(o, op_crc_portable, &c, bench_memchr_op, &mcx, &res);
-    res.bytes = (double)m.size;
-    bench_report(o, &res);
-
-    res.name = "memcpy_baseline";
-    res.what = "memcpy of the same bytes (a read + write baseline)";
-    bench_measure(o, op_memcpy, &c, bench_memchr_op, &mcx, &res);
-    res.bytes = (double)m.size;
-    bench_report(o, &res);
-
+    report(o, "crc32c_hw", "acepack_crc32c over the whole store (hardware path when the CPU has one)",
+           op_crc_hw, &c, &mcx, m.size);
+    report(o, "crc32c_portable", "the portable slicing-by-8 path over the same bytes",
+           op_crc_portable, &c, &mcx, m.size);
+    report(o, "memcpy_baseline", "memcpy of the same bytes (a read + write baseline)", op_memcpy,
+           &c, &mcx, m.size);
     oc.m = &m;
     occ.m = &mc;
-    res.name = "open_plain";
-    res.what = "acepack_open strict of the store without checksums";
-    bench_measure(o, op_open, &oc, bench_memchr_op, &mcx, &res);
-    res.bytes = (double)m.size;
-    bench_report(o, &res);
-
-    res.name = "open_checksummed";
-    res.what = "acepack_open strict of the same content with flag bit 0 (all CRCs verified)";
-    bench_measure(o, op_open, &occ, bench_memchr_op, &mcx, &res);
-    res.bytes = (double)mc.size;
-    bench_report(o, &res);
+    report(o, "open_plain", "acepack_open strict of the store without checksums", op_open, &oc,
+           &mcx, m.size);
+    report(o, "open_checksummed",
+           "acepack_open strict of the same content with flag bit 0 (all CRCs verified)", op_open,
+           &occ, &mcx, mc.size);
 
     acepack_unmap(&mc);
     acepack_unmap(&m);
