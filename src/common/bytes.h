@@ -47,6 +47,16 @@ static inline void ap_put_be64(uint8_t *p, uint64_t v)
 }
 
 /* 1 when [off, off + len) lies inside [0, size). */
+/* Index of the first non-zero byte of p[0..n), or n: spec 7.2 reports a
+ * reserved field that is not zero at its first non-zero byte. */
+static inline size_t ap_first_nonzero(const uint8_t *p, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n && p[i] == 0; i++)
+        ;
+    return i;
+}
+
 /*@ assigns \nothing;
     ensures \result != 0 <==> off + len <= size; */
 static inline int ap_range_ok(uint64_t off, uint64_t len, uint64_t size)

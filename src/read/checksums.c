@@ -29,13 +29,9 @@ acepack_status ap_check_header_crc(const acepack_reader *r, acepack_error *err)
         return ap_fail(err, ACEPACK_INVALID, "R-CRC-1", 64,
                        "header_crc does not match the header (the header is damaged)");
     /* R-CRC-5: another compatible bit may give bytes 80..127 a meaning */
-    if ((r->flags & 0xFFFEu) == 0) {
-        for (i = 80; i < 128 && d[i] == 0; i++)
-            ;
-        if (i < 128)
-            return ap_fail(err, ACEPACK_INVALID, "R-CRC-5", i,
-                           "reserved header bytes 80..127 are not zero");
-    }
+    if ((r->flags & 0xFFFEu) == 0 && (i = ap_first_nonzero(d + 80, 48)) < 48)
+        return ap_fail(err, ACEPACK_INVALID, "R-CRC-5", 80 + i,
+                       "reserved header bytes 80..127 are not zero");
     return ACEPACK_OK;
 }
 

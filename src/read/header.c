@@ -9,16 +9,6 @@
 
 static const uint8_t MAGIC[8] = {0x41, 0x43, 0x45, 0x50, 0x41, 0x43, 0x4B, 0x00};
 
-/* Index of the first non-zero byte of p[0..n), or n (spec 7.2 reports the
- * first non-zero reserved byte). */
-static size_t first_nonzero(const uint8_t *p, size_t n)
-{
-    size_t i;
-    for (i = 0; i < n && p[i] == 0; i++)
-        ;
-    return i;
-}
-
 static acepack_status open_v1(acepack_reader *r, acepack_error *err)
 {
     const uint8_t *d = r->data;
@@ -26,8 +16,8 @@ static acepack_status open_v1(acepack_reader *r, acepack_error *err)
     r->index_offset = ap_be64(d + 16);
     r->index_length = ap_be64(d + 24);
     r->chunk_end = r->index_offset;
-    if (strict && (r->flags & 0xFFFFu) == 0 && first_nonzero(d + 32, 32) < 32)
-        return ap_fail(err, ACEPACK_INVALID, "R-V1-1", 32 + first_nonzero(d + 32, 32),
+    if (strict && (r->flags & 0xFFFFu) == 0 && ap_first_nonzero(d + 32, 32) < 32)
+        return ap_fail(err, ACEPACK_INVALID, "R-V1-1", 32 + ap_first_nonzero(d + 32, 32),
                        "reserved header bytes 32..63 are not zero");
     if (!ap_range_ok(r->index_offset, r->index_length, r->size))
         return ap_fail(err, ACEPACK_TRUNCATED, "R-LAY-1", 16, "index extends past the end of the file");
@@ -57,8 +47,8 @@ static acepack_status open_v2(acepack_reader *r, acepack_error *err)
     }
     r->priv.id_base = r->evt_base_id; /* R-EVT-10: event i has id id_base + i + 1 */
     /* R-HDR-6: a compatible feature bit may give the reserved bytes a meaning. */
-    if (strict && (r->flags & 0xFFFFu) == 0 && first_nonzero(d + 64, 64) < 64)
-        return ap_fail(err, ACEPACK_INVALID, "R-HDR-6", 64 + first_nonzero(d + 64, 64),
+    if (strict && (r->flags & 0xFFFFu) == 0 && ap_first_nonzero(d + 64, 64) < 64)
+        return ap_fail(err, ACEPACK_INVALID, "R-HDR-6", 64 + ap_first_nonzero(d + 64, 64),
                        "reserved header bytes 64..127 are not zero");
     if (!ap_range_ok(r->index_offset, r->index_length, r->size))
         return ap_fail(err, ACEPACK_TRUNCATED, "R-LAY-1", 16, "index extends past the end of the file");

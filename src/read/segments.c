@@ -15,14 +15,6 @@
 
 #define AP_MAX_SEGMENTS 65536u /* R-SEG-1 */
 
-static size_t first_nonzero4(const uint8_t *p)
-{
-    size_t i;
-    for (i = 0; i < 4 && p[i] == 0; i++)
-        ;
-    return i;
-}
-
 /* The columns of a segment whose count is n (already checked at open). */
 static void columns_of(const uint8_t *sec, uint64_t n, acepack__columns *c)
 {
@@ -49,8 +41,8 @@ static acepack_status check_entry(acepack_reader *r, uint32_t k, uint64_t *prev_
     acepack_status st;
     uint32_t count;
 
-    if (strict && first_nonzero4(e + 28) < 4)
-        return ap_fail(err, ACEPACK_INVALID, "R-SEG-2", eoff + 28 + first_nonzero4(e + 28),
+    if (strict && ap_first_nonzero(e + 28, 4) < 4)
+        return ap_fail(err, ACEPACK_INVALID, "R-SEG-2", eoff + 28 + ap_first_nonzero(e + 28, 4),
                        "segment table reserved bytes are not zero");
     if (strict && (r->flags & 0xFFFFu) == 0 && ap_be32(e + 24) != 0)
         return ap_fail(err, ACEPACK_INVALID, "R-SEG-8", eoff + 24,
@@ -94,8 +86,8 @@ acepack_status ap_open_segments(acepack_reader *r, acepack_error *err)
                        "segment count is not in 1..65536");
     if (r->evt_length != 8u + 32u * s)
         return ap_fail(err, ACEPACK_INVALID, "R-SEG-1", 48, "evt_length differs from 8 + 32 S");
-    if (r->profile == ACEPACK_STRICT && first_nonzero4(tab + 4) < 4)
-        return ap_fail(err, ACEPACK_INVALID, "R-SEG-2", r->evt_offset + 4 + first_nonzero4(tab + 4),
+    if (r->profile == ACEPACK_STRICT && ap_first_nonzero(tab + 4, 4) < 4)
+        return ap_fail(err, ACEPACK_INVALID, "R-SEG-2", r->evt_offset + 4 + ap_first_nonzero(tab + 4, 4),
                        "segment table reserved bytes are not zero");
     r->priv.segs = tab + 8;
     for (k = 0; k < s; k++)
