@@ -93,6 +93,7 @@ def main():
     fails = []
     counts = {"segmented": 0, "checksummed": 0, "plain": 0}
     named_not_segmented = []
+    unsupported = []
     for c, path in zip(cases, paths):
         with open(path, "rb") as f:
             data = f.read(128)
@@ -110,6 +111,14 @@ def main():
             where = f"{c['id']} [{profile}]"
             if verdict == "error":
                 fails.append(f"{where}: the old reader could not read the file")
+                continue
+            if verdict == "unsupported":
+                # Larger than this build can map (a 4 GiB+ case on a 32-bit build): a
+                # documented implementation limit (spec 3.6), allowed for the large cases
+                # only, as the conformance runner allows exit 3 for them.
+                if "sparse" not in c:
+                    fails.append(f"{where}: the old reader says unsupported (not a large case)")
+                unsupported.append(where)
                 continue
             if kind == "segmented":
                 if (verdict, rule, offset) != ("reject", "R-HDR-4", 12):
@@ -135,6 +144,9 @@ def main():
     if counts["segmented"] == 0:
         print("note: the corpus holds no segmented file (flag bit 16) yet: that part of the "
               "test had nothing to check")
+    if unsupported:
+        print(f"note: {len(unsupported)} large-case results unsupported by this build "
+              f"(larger than it can map): {', '.join(unsupported)}")
     if named_not_segmented:
         print(f"note: {len(named_not_segmented)} cases named *segmented* have no bit 16 "
               f"(checked as other files): {', '.join(named_not_segmented[:8])}")
