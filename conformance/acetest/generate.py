@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shlex
+import subprocess
 import sys
 import tempfile
 from collections import Counter
@@ -45,6 +47,7 @@ class Session:
         self.strict_rules = strict_rules
         self.stats: Counter = Counter()
         self.save_dir: Path | None = None
+        self.features: frozenset[str] = frozenset()   # --generate-features
         self.notes: list[str] = []   # informative C/Python offset differences (spec 7.2)
 
     def close(self) -> None:
@@ -157,16 +160,18 @@ class Session:
 
     def check_many(self, seed: int, indices: range, out_dir: Path, minimize: bool,
                    reproduce: list[str]) -> list[dict]:
-        files = [genfiles.make(seed, i) for i in indices]
+        files = [genfiles.make(seed, i, self.features) for i in indices]
         for gf in files:
             self.stats["files"] += 1
             self.stats[f"origin {gf.origin}"] += 1
             if self.save_dir is not None:
                 (self.save_dir / f"{gf.name}.ace").write_bytes(gf.data)
-        results = self.evaluate_many([(gf.data, gf.name, gf.base_dump, gf.base)
+        results = self.evaluate_many([(gf.data, gf.name, gf.base_dump, _written(gf))
                                       for gf in files])
         found = []
         for gf, (failures, refs) in zip(files, results):
+            if gf.c_recipe is not None and self.c is not None:
+                failures += self.c_write(gf.c_recipe)
             if failures:
                 found += self.report(seed, gf, failures, refs, out_dir, minimize, reproduce)
         return found
@@ -175,13 +180,37 @@ class Session:
                minimize: bool, reproduce: list[str]) -> list[dict]:
         data = gf.data
         key = _key(failures[0])
-        if minimize and key[1] != "write":
+        if minimize and key[1] not in ("write", "cwrite"):
             data = self._minimize(gf, key)
             if data != gf.data:
-                failures, refs = self.evaluate(data, gf.name, gf.base_dump, gf.base)
+                failures, refs = self.evaluate(data, gf.name, gf.base_dump, _written(gf))
         where = genreport.write_failure(out_dir, seed, gf, failures, refs, data,
                                         reproduce + ["--generate-from", str(gf.index)])
         return [{**f, "file": gf.index, "where": str(where)} for f in failures]
+
+    def c_write(self, recipe) -> list[dict]:
+        """Runs a C writer recipe (acetest/genfeatures.py) with the C CLI: its file must be
+        the bytes pyacepack wrote. A difference is ours: REFERENCE_DISAGREEMENT."""
+        exe = self.c.argv[0]
+        path = self.workdir / "c-written.ace"
+        path.write_bytes(recipe.start)
+        self.stats["c writes"] += 1
+        for args, stdin in recipe.steps:
+            argv = [exe] + [str(path) if a == "{F}" else a for a in args]
+            try:
+                p = subprocess.run(argv, input=stdin, capture_output=True, timeout=60)
+            except subprocess.TimeoutExpired:
+                return [_cwrite_fail(recipe, f"{shlex.join(args)}: timeout", b"")]
+            if p.returncode != 0:
+                err = p.stderr.decode("utf-8", "replace").strip()[:300]
+                return [_cwrite_fail(recipe, f"{shlex.join(args)}: exit {p.returncode}: {err}",
+                                     path.read_bytes())]
+        got = path.read_bytes()
+        if got != recipe.expected:
+            from .dumpcheck import describe_difference
+            return [_cwrite_fail(recipe, describe_difference(recipe.expected, got, "file",
+                                                             binary=True), got)]
+        return []
 
     # --- minimisation ----------------------------------------------------------------------
 
@@ -220,6 +249,20 @@ class Session:
         return data
 
 
+def _written(gf) -> bytes:
+    """What a writer must make of gf.base_dump: the canonical file of the content."""
+    return gf.canonical if gf.canonical is not None else gf.base
+
+
+def _cwrite_fail(recipe, detail: str, got: bytes) -> dict:
+    rec = _record(REF, "cwrite", "c-cli", REFERENCE_DISAGREEMENT,
+                  f"C CLI ({recipe.what}) vs pyacepack: {detail}", b"")
+    rec["c_output"] = got
+    rec["c_start"] = recipe.start
+    rec["c_expected"] = recipe.expected
+    return rec
+
+
 def _declares(a: ad.Adapter, op: str, profile: str) -> bool:
     if not getattr(a.caps, op):
         return False
@@ -255,6 +298,7 @@ def _init_worker(config: dict) -> None:
     _SESSION = Session(config["c"], config["subjects"], config["spec"], workdir,
                        config["strict_rules"])
     _SESSION.save_dir = config.get("save")
+    _SESSION.features = config.get("features", frozenset())
     if _SESSION.save_dir is not None:
         _SESSION.save_dir.mkdir(parents=True, exist_ok=True)
 
@@ -311,6 +355,9 @@ def summarize(stats: Counter, found: list[dict], notes: list[str], elapsed: floa
     print(f"  files: {origins}", file=out)
     ops = ", ".join(f"{k}: {v}" for k, v in sorted(stats.items()) if "@" in k)
     print(f"  reference outcomes: {ops}", file=out)
+    if stats["c writes"]:
+        print(f"  C writer recipes (1.1.0 files the C CLI writes too): {stats['c writes']}",
+              file=out)
     for k, v in sorted(stats.items()):
         if k.startswith(("offset mismatch", "rule mismatch", "rule differs")):
             print(f"  {k}: {v} (informative)", file=out)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
@@ -29,6 +30,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="write failing files as generated, without shrinking them")
     g.add_argument("--save-files", type=Path, metavar="DIR",
                    help="also write every generated file to DIR (to compare runs)")
+    g.add_argument("--generate-features", default="", metavar="LIST",
+                   help="also generate files of spec 1.1.0: `segmented`, `checksums` "
+                        "(comma-separated) or `1.1` (both); another generator, so the files "
+                        "of a seed differ from those without (default: none)")
 
 
 def _reproduce(argv: list[str]) -> list[str]:
@@ -53,6 +58,12 @@ def main(args: argparse.Namespace, argv: list[str], repo: Path, make_adapters) -
 
     if args.generate < 1 or args.generate_from < 0:
         print("conformance: --generate N needs N >= 1 and --generate-from >= 0", file=sys.stderr)
+        return 2
+    from .genfeatures import parse_features
+    try:
+        features = parse_features(args.generate_features)
+    except ValueError as e:
+        print(f"conformance: --generate-features: {e}", file=sys.stderr)
         return 2
     exe = (repo / args.build_dir / "acepack").resolve()
     limits = Limits(args.timeout, args.wall_timeout)
@@ -86,9 +97,11 @@ def main(args: argparse.Namespace, argv: list[str], repo: Path, make_adapters) -
               "out": out_dir, "minimize": not args.no_minimize,
               "strict_rules": args.strict_rules, "reproduce": _reproduce(argv),
               "paths": [str(repo / "tools"), str(repo / "conformance")],
-              "save": args.save_files}
+              "save": args.save_files, "features": features}
     names = ", ".join(f"{a.name}{' (serve)' if a.serving else ''}" for a in subjects)
-    print(f"generate: seed {args.seed}, files {args.generate_from}.."
+    print(f"generate: seed {args.seed}"
+          f"{', features ' + ','.join(sorted(features)) if features else ''}, "
+          f"files {args.generate_from}.."
           f"{args.generate_from + args.generate - 1}, reference python"
           f"{' + c' + (' (serve)' if c_ref and c_ref.serving else '') if c_ref else ''}, "
           f"adapters under test: {names or 'none (C against Python)'}, -j{args.jobs}")
@@ -103,7 +116,9 @@ def main(args: argparse.Namespace, argv: list[str], repo: Path, make_adapters) -
             print(f"generate: {n} files, {len(found)} failure(s), "
                   f"{n / (now - started):.0f} files/s", file=sys.stderr, flush=True)
 
-    with tempfile.TemporaryDirectory(prefix="acepack-generate-") as tmp:
+    # in memory where there is a tmpfs: the C writer recipes (--generate-features) fsync
+    shm = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+    with tempfile.TemporaryDirectory(prefix="acepack-generate-", dir=shm) as tmp:
         config["workdir"] = tmp
         stats, found, notes = generate.run(config, args.generate_from, args.generate,
                                            args.jobs, progress)

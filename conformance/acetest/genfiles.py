@@ -31,6 +31,10 @@ class GenFile:
     origin: str              # "canonical v2", "relaid v1", "hostile v2", ...
     description: str         # what was done to the base
     hints: list[str] = field(default_factory=list)   # rules a mutation aims at
+    # what a writer makes of base_dump when it is not `base` (a 1.1.0 base: checksummed or
+    # segmented, acetest/genfeatures.py); None: base
+    canonical: bytes | None = None
+    c_recipe: object = None   # genfeatures.CRecipe: C CLI commands that must write a file
 
     @property
     def name(self) -> str:
@@ -76,7 +80,12 @@ def _canonical(c: Content) -> bytes:
     return build_v2(c) if c.format_version == 2 else build_v1(c.kv)
 
 
-def make(seed: int, index: int) -> GenFile:
+def make(seed: int, index: int, features: frozenset[str] = frozenset()) -> GenFile:
+    """File `index` of `seed`; with features (acetest/genfeatures.py) a file of spec 1.1.0,
+    made by another generator whose files are as reproducible."""
+    if features:
+        from . import genfeatures
+        return genfeatures.make(seed, index, features)
     rng = file_rng(seed, index)
     v1 = rng.random() < 0.3
     content = gencontent.random_v1(rng) if v1 else gencontent.random_v2(rng)

@@ -286,7 +286,12 @@ def event_edit(rng: random.Random, data: bytes, donor: bytes) -> Mutation | None
     span = event_span(data)
     if span is None or span[1] < 8 or len(data) < 64:
         return None
-    s, length = span
+    return event_edit_at(rng, data, span[0], span[1])
+
+
+def event_edit_at(rng: random.Random, data: bytes, s: int, length: int) -> Mutation | None:
+    """event_edit on the event section at [s, s + length) (a segment of a segmented file,
+    spec 3.7, is one too)."""
     n = _u(data, s, 4)
     pad = (4 - n % 4) % 4
     if 8 + 19 * n + pad > length:

@@ -77,6 +77,10 @@ def write_failure(out_dir: Path, seed: int, gf, failures: list[dict], refs: dict
         if f["op"] == "write" and "input" in f:
             (d / "input.dump.json").write_bytes(f.pop("input"))
         f.pop("input", None)
+        if "c_output" in f:   # a C writer recipe (acetest/genfeatures.py) gave other bytes
+            (d / "c_written.ace").write_bytes(f.pop("c_output"))
+            (d / "c_start.ace").write_bytes(f.pop("c_start"))
+            (d / "py_written.ace").write_bytes(f.pop("c_expected"))
     for profile in ("strict", "compat"):
         ref = refs.get(("read", profile))
         if ref is not None and ref.kind == ad.OK:
