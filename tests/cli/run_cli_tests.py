@@ -705,6 +705,65 @@ def group_explain(t: Runner):
     t.check("explain --compat a wrong segment_crc: n/a R-SEG-10 with the CRC it should be",
             rc == 0 and b"0x9877f2d8  n/a R-SEG-10" in out
             and b"the CRC32C of the segment, 0x9877f3d8" in out, out.decode())
+    explain_segments_in_chunk_region(t, seg)
+
+
+def segment_table(data: bytes) -> list[tuple[int, int, int]]:
+    """(segment_offset, segment_length, count) of each entry, read from the bytes (spec 3.7:
+    the table at evt_offset, S at 0, entries of 32 bytes from 8; a segment starts with its
+    u32 count, 3.3.1)."""
+    evt_off = struct.unpack_from(">Q", data, 40)[0]
+    s = struct.unpack_from(">I", data, evt_off)[0]
+    out = []
+    for k in range(s):
+        so, sl = struct.unpack_from(">QQ", data, evt_off + 8 + 32 * k)
+        out.append((so, sl, struct.unpack_from(">I", data, so)[0]))
+    return out
+
+
+def explain_segments_in_chunk_region(t: Runner, seg: str):
+    """Spec 3.7: segments lie in the chunk region and are live data, not dead space (3.4);
+    the chunk region lists them and counts their bytes as live."""
+    # a chunk, segment 0, 10 dead bytes, a chunk, segment 1 (tools/corpus_cases/segmented.py
+    # chunks_between_segments; the table, read by hand: [137, 245) 2 events, [266, 422) 3)
+    rc, out, _ = t.run("explain", os.path.join(seg, "y_chunks_between_segments.ace"))
+    text = out.decode()
+    for line in ["CHUNK REGION  [128, 422)  294 bytes: 2 chunks, 2 segments, 284 live bytes, "
+                 "10 dead",
+                 "     137  segment [0] [137, 245): 108 bytes, 2 events",
+                 "     245  dead space [245, 255): 10 bytes",
+                 "     266  segment [1] [266, 422): 156 bytes, 3 events"]:
+        t.check(f"explain chunks between segments: line {line.strip()!r}",
+                rc == 0 and re.search("^" + re.escape(line) + "$", text, re.M) is not None, text)
+    t.check("explain chunks between segments: no dead space over a segment",
+            "dead space [137," not in text and "dead space [266," not in text, text)
+    # 16 segments after two chunks, nothing dead: every segment listed with --full, the
+    # first and last four without
+    path = os.path.join(seg, "y_16_segments.ace")
+    with open(path, "rb") as f:
+        table = segment_table(f.read())
+    want = [f"  {so:6d}  segment [{k}] [{so}, {so + sl}): {sl} bytes, {n} events"
+            for k, (so, sl, n) in enumerate(table)]
+    live = 9 + 11 + sum(sl for _, sl, _ in table)   # chunks "a" (4 + 5) and "state/b" (4 + 7)
+    rc, out, _ = t.run("explain", "--full", path)
+    text = out.decode()
+    t.check("explain 16 segments: the chunk region counts them live, no dead byte",
+            rc == 0 and f"CHUNK REGION  [128, 3520)  3392 bytes: 2 chunks, 16 segments, "
+            f"{live} live bytes, 0 dead\n" in text and "dead space" not in text, text)
+    t.check("explain --full 16 segments: each segment listed in the chunk region",
+            all(re.search("^" + re.escape(w) + "$", text, re.M) for w in want), text)
+    rc, out, _ = t.run("explain", path)
+    text = out.decode()
+    t.check("explain 16 segments: the first and last four listed, the rest counted",
+            all(re.search("^" + re.escape(w) + "$", text, re.M) for w in want[:4] + want[-4:])
+            and not any(w in text for w in want[4:12])
+            and "     ... 8 more segments (--full lists them)\n" in text, text)
+    # an error inside a segment is located in that segment, not in dead space
+    rc, out, _ = t.run("explain", os.path.join(seg, "n_segment_ts_2p53.ace"))
+    text = out.decode()
+    t.check("explain an error inside a segment: located in the segment",
+            rc == 1 and re.search(r"^    at \d+ \(0x[0-9a-f]+\): byte \d+ of segment \[\d+\]",
+                                  text, re.M) is not None, text)
 
 
 def group_adapter(t: Runner):

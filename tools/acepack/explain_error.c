@@ -95,6 +95,15 @@ void ex_locate(ex_ctx *x, uint64_t off)
         fprintf(f, "byte %llu", (unsigned long long)off);
         return;
     }
+    if (L->segmented && L->evt_in_file && off >= L->evt_off && off - L->evt_off < L->evt_len) {
+        uint64_t pos = off - L->evt_off;
+        if (pos < 8)
+            fprintf(f, "segment table, the %s field", pos < 4 ? "S" : "reserved");
+        else
+            fprintf(f, "segment table, entry [%llu], byte %llu", (unsigned long long)((pos - 8) / 32),
+                    (unsigned long long)((pos - 8) % 32));
+        return;
+    }
     if (!L->v1 && L->evt_in_file && off >= L->evt_off && off - L->evt_off < L->evt_len) {
         uint64_t pos = off - L->evt_off;
         fprintf(f, "event section, section position %llu: ", (unsigned long long)pos);
@@ -140,6 +149,12 @@ void ex_locate(ex_ctx *x, uint64_t off)
             fprintf(f, " (chunk at %llu)", (unsigned long long)e->chunk_offset);
             return;
         }
+    }
+    uint64_t k = 0, seg = 0;
+    if (ex_segment_at(L, off, &k, &seg)) { /* spec 3.7: segments are live, not dead space */
+        fprintf(f, "byte %llu of segment [%llu] (segment at %llu)", (unsigned long long)(off - seg),
+                (unsigned long long)k, (unsigned long long)seg);
+        return;
     }
     if (off >= L->chunk_begin && off < L->chunk_end) {
         fprintf(f, "%s in the chunk region", x->by_chunk_ok ? "dead space" : "a byte");

@@ -1,6 +1,7 @@
 /*
  * explain_regions.c - the regions after the header in `acepack explain`:
- * the chunk region (chunks and dead space), the event section (count,
+ * the chunk region (chunks, segments of a segmented file, dead space), the
+ * event section (count,
  * columns, pad, pool, first and last events), the index (its members) and
  * the tail, printed in the order they lie in the file.
  */
@@ -10,6 +11,7 @@
 #include "explain.h"
 
 #define FEW_CHUNKS 10u
+#define FEW_SEGMENTS 4u
 #define FEW_EVENTS 3u
 #define FEW_MEMBERS 10u
 
@@ -39,14 +41,22 @@ static void put_key(FILE *f, const acepack_entry *e)
 
 /* ---- chunk region ---- */
 
-static void put_skip(ex_ctx *x, uint64_t at, uint64_t count, const char *what, uint64_t dead)
+static void put_skip_segs(ex_ctx *x, uint64_t at, uint64_t count, const char *what, uint64_t segs,
+                          uint64_t dead)
 {
     if (count == 0 || !ex_line(&x->o, at))
         return;
     fprintf(x->o.f, "     ... %llu more %s", (unsigned long long)count, what);
+    if (segs)
+        fprintf(x->o.f, ", %llu segment%s", (unsigned long long)segs, segs == 1 ? "" : "s");
     if (dead)
         fprintf(x->o.f, " and %llu dead bytes", (unsigned long long)dead);
     fprintf(x->o.f, " (--full lists them)\n");
+}
+
+static void put_skip(ex_ctx *x, uint64_t at, uint64_t count, const char *what, uint64_t dead)
+{
+    put_skip_segs(x, at, count, what, 0, dead);
 }
 
 static void put_dead(ex_ctx *x, uint64_t from, uint64_t to)
@@ -54,6 +64,150 @@ static void put_dead(ex_ctx *x, uint64_t from, uint64_t to)
     if (to > from && ex_line(&x->o, from))
         fprintf(x->o.f, "  %6llu  dead space [%llu, %llu): %llu bytes\n", (unsigned long long)from,
                 (unsigned long long)from, (unsigned long long)to, (unsigned long long)(to - from));
+}
+
+/* The segments of a segmented file (spec 3.7) lie in the chunk region and
+ * are live data, not dead space (3.4): the region lists them between its
+ * chunks.  Each is [lo, hi), clipped to the region and to start after the
+ * previous one (a hostile table may overlap, R-SEG-4), in file order. */
+typedef struct seg_span {
+    uint64_t lo, hi, k, count, start; /* start: segment_offset, before clipping */
+} seg_span;
+
+typedef struct seg_list {
+    seg_span *v;
+    size_t n, cur; /* cur: the first not yet passed by the walk */
+    uint64_t skipped, skip_at, skip_dead;
+} seg_list;
+
+static int cmp_span(const void *a, const void *b)
+{
+    const seg_span *p = a, *q = b;
+    if (p->lo != q->lo)
+        return p->lo < q->lo ? -1 : 1;
+    return p->k < q->k ? -1 : p->k > q->k;
+}
+
+/* Out of memory leaves the list empty: the segments then show as before,
+ * as dead space. */
+static void seg_list_load(seg_list *g, const cli_layout *L, uint64_t H, uint64_t E)
+{
+    memset(g, 0, sizeof *g);
+    uint64_t s = ex_segment_count(L);
+    if (s == 0 || (g->v = malloc((size_t)s * sizeof *g->v)) == NULL)
+        return;
+    for (uint64_t k = 0; k < s; k++) {
+        uint64_t so, sl;
+        ex_segment_entry(L, k, &so, &sl);
+        if (sl == 0 || so < H || so >= E)
+            continue;
+        uint64_t count = cli_layout_has(L, so, 4) ? cli_be32(L->data + (size_t)so) : 0;
+        g->v[g->n++] = (seg_span){so, sl > E - so ? E : so + sl, k, count, so};
+    }
+    qsort(g->v, g->n, sizeof *g->v, cmp_span);
+    size_t m = 0;
+    for (size_t i = 0; i < g->n; i++) {
+        seg_span sp = g->v[i];
+        if (m > 0 && sp.lo < g->v[m - 1].hi)
+            sp.lo = g->v[m - 1].hi;
+        if (sp.lo < sp.hi)
+            g->v[m++] = sp;
+    }
+    g->n = m;
+}
+
+/* Bytes of [H, E) in a current chunk or a segment. */
+static uint64_t live_bytes(const cli_entries *es, const seg_list *g, uint64_t H, uint64_t E)
+{
+    uint64_t live = 0, covered = H;
+    size_t i = 0, j = 0;
+    for (;;) {
+        while (i < es->n && !es->v[i].current)
+            i++;
+        uint64_t lo, hi;
+        if (i < es->n && (j >= g->n || es->v[i].e.chunk_offset <= g->v[j].lo)) {
+            lo = es->v[i].e.chunk_offset;
+            hi = lo + 4u + es->v[i].e.value_length; /* inside the file (R-CHK-1) */
+            i++;
+        } else if (j < g->n) {
+            lo = g->v[j].lo;
+            hi = g->v[j].hi;
+            j++;
+        } else {
+            return live;
+        }
+        if (lo < covered)
+            lo = covered;
+        if (hi > E)
+            hi = E;
+        if (hi > lo) {
+            live += hi - lo;
+            covered = hi;
+        }
+    }
+}
+
+static void flush_segs(ex_ctx *x, seg_list *g)
+{
+    put_skip(x, g->skip_at, g->skipped, "segments", g->skip_dead);
+    g->skipped = g->skip_dead = 0;
+}
+
+/* [from, to) between chunks: its segments (the first and last few unless
+ * --full or the error is in one) and the dead space around them. */
+static void put_gap(ex_ctx *x, seg_list *g, uint64_t from, uint64_t to)
+{
+    while (g->cur < g->n && g->v[g->cur].hi <= from)
+        g->cur++;
+    while (from < to && g->cur < g->n && g->v[g->cur].lo < to) {
+        const seg_span *sp = &g->v[g->cur];
+        uint64_t lo = sp->lo > from ? sp->lo : from, hi = sp->hi < to ? sp->hi : to;
+        if (ex_shown(&x->o, g->cur, g->n, FEW_SEGMENTS) || err_in(x, lo, hi)) {
+            flush_segs(x, g);
+            put_dead(x, from, lo);
+            if (ex_line(&x->o, lo)) {
+                fprintf(x->o.f, "  %6llu  segment [%llu] [%llu, %llu): %llu bytes, %llu event%s",
+                        (unsigned long long)lo, (unsigned long long)sp->k, (unsigned long long)lo,
+                        (unsigned long long)hi, (unsigned long long)(hi - lo),
+                        (unsigned long long)sp->count, sp->count == 1 ? "" : "s");
+                if (sp->start < lo) /* R-SEG-4 or R-SEG-9: shown from where the overlap ends */
+                    fprintf(x->o.f, " (it starts at %llu, inside what precedes it)",
+                            (unsigned long long)sp->start);
+                fputc('\n', x->o.f);
+            }
+        } else if (g->skipped++ == 0) {
+            put_dead(x, from, lo);
+            g->skip_at = lo;
+        } else {
+            g->skip_dead += lo - from;
+        }
+        from = hi;
+        if (sp->hi > to)
+            break; /* a chunk overlaps the rest of it (R-SEG-9) */
+        g->cur++;
+    }
+    flush_segs(x, g);
+    put_dead(x, from, to);
+}
+
+/* The bytes of [from, to) in segments, passed over while chunks are not
+ * listed (their count goes to *nseg). */
+static uint64_t skip_gap(seg_list *g, uint64_t from, uint64_t to, uint64_t *nseg)
+{
+    uint64_t bytes = 0;
+    while (g->cur < g->n && g->v[g->cur].hi <= from)
+        g->cur++;
+    while (from < to && g->cur < g->n && g->v[g->cur].lo < to) {
+        const seg_span *sp = &g->v[g->cur];
+        uint64_t lo = sp->lo > from ? sp->lo : from, hi = sp->hi < to ? sp->hi : to;
+        bytes += hi - lo;
+        (*nseg)++;
+        from = hi;
+        if (sp->hi > to)
+            break;
+        g->cur++;
+    }
+    return bytes;
 }
 
 static void chunk_region(ex_ctx *x)
@@ -75,15 +229,20 @@ static void chunk_region(ex_ctx *x)
         return;
     }
     const cli_entries *es = &x->by_chunk;
-    uint64_t live = cli_entries_live_bytes(es, H, E);
-    fprintf(x->o.f, ": %zu chunk%s, %llu live bytes, %llu dead\n", es->n, es->n == 1 ? "" : "s",
-            (unsigned long long)live, (unsigned long long)(E - H - live));
+    seg_list g;
+    seg_list_load(&g, L, H, E);
+    uint64_t live = live_bytes(es, &g, H, E);
+    fprintf(x->o.f, ": %zu chunk%s", es->n, es->n == 1 ? "" : "s");
+    if (L->segmented)
+        fprintf(x->o.f, ", %zu segment%s", g.n, g.n == 1 ? "" : "s");
+    fprintf(x->o.f, ", %llu live bytes, %llu dead\n", (unsigned long long)live,
+            (unsigned long long)(E - H - live));
     if (es->n > 0)
         fprintf(x->o.f, "  offset  length   index  check       key = value\n");
 
     uint64_t covered = H;  /* end of the bytes described so far */
     uint64_t live_end = H; /* end of the last current chunk, for R-CHK-4 */
-    uint64_t skipped = 0, skipped_dead = 0, skip_at = 0;
+    uint64_t skipped = 0, skipped_dead = 0, skip_at = 0, skipped_segs = 0;
     for (size_t i = 0; i < es->n; i++) {
         const cli_entry *c = &es->v[i];
         uint64_t o = c->e.chunk_offset, len = c->e.value_length;
@@ -123,9 +282,9 @@ static void chunk_region(ex_ctx *x)
         int flagged = ex_checks_bad(&x->o, &cs) || err_in(x, o, end) ||
                       (x->o.has_err && x->o.err.offset == c->e.entry_offset);
         if (ex_shown(&x->o, i, es->n, FEW_CHUNKS) || flagged) {
-            put_skip(x, skip_at, skipped, "chunks", skipped_dead);
-            skipped = skipped_dead = 0;
-            put_dead(x, covered, dead_to);
+            put_skip_segs(x, skip_at, skipped, "chunks", skipped_segs, skipped_dead);
+            skipped = skipped_dead = skipped_segs = 0;
+            put_gap(x, &g, covered, dead_to);
             if (ex_line(&x->o, o)) {
                 char field_text[16], checks[96];
                 if (have_field)
@@ -156,7 +315,7 @@ static void chunk_region(ex_ctx *x)
             if (skipped == 0)
                 skip_at = dead ? covered : o;
             skipped++;
-            skipped_dead += dead;
+            skipped_dead += dead - skip_gap(&g, covered, dead_to, &skipped_segs);
         }
         if (dead_to > covered)
             covered = dead_to;
@@ -167,8 +326,9 @@ static void chunk_region(ex_ctx *x)
                 live_end = end;
         }
     }
-    put_skip(x, skip_at, skipped, "chunks", skipped_dead);
-    put_dead(x, covered, E);
+    put_skip_segs(x, skip_at, skipped, "chunks", skipped_segs, skipped_dead);
+    put_gap(x, &g, covered, E);
+    free(g.v);
     if (ex_line(&x->o, E))
         ex_blank(&x->o);
 }

@@ -4,9 +4,41 @@
  * segment_length, first_event, the segment's own count, segment_crc) with
  * the checks of R-SEG-1..8 that need only the table and the segment heads,
  * and R-SEG-10 (with flag bit 0: the segment_crc against the segment's bytes).
- * Read from the raw bytes with bounds checks: the file may be invalid.
+ * Read from the raw bytes with bounds checks: the file may be invalid.  Also
+ * the entries for the chunk region (where the segments lie, explain_regions.c)
+ * and the locator (explain_error.c).
  */
 #include "explain.h"
+
+uint64_t ex_segment_count(const cli_layout *L)
+{
+    if (!L->segmented || !L->evt_in_file || L->evt_len < 8)
+        return 0;
+    uint64_t s = cli_be32(L->data + (size_t)L->evt_off);
+    return s >= 1 && s <= 65536 && L->evt_len == 8u + 32u * s ? s : 0;
+}
+
+void ex_segment_entry(const cli_layout *L, uint64_t k, uint64_t *off, uint64_t *len)
+{
+    const uint8_t *e = L->data + (size_t)(L->evt_off + 8 + 32 * k); /* in the file: R-SEG-1 */
+    *off = cli_be64(e);
+    *len = cli_be64(e + 8);
+}
+
+int ex_segment_at(const cli_layout *L, uint64_t off, uint64_t *k, uint64_t *start)
+{
+    uint64_t s = ex_segment_count(L);
+    for (uint64_t i = 0; i < s; i++) {
+        uint64_t so, sl;
+        ex_segment_entry(L, i, &so, &sl);
+        if (off >= so && off - so < sl) {
+            *k = i;
+            *start = so;
+            return 1;
+        }
+    }
+    return 0;
+}
 
 static int row_line(ex_ctx *x, uint64_t at, const char *label)
 {
