@@ -1,8 +1,10 @@
 /*
  * index_iter.c - walking the members of an index that acepack_open()
- * validated, so nothing here checks anything: it only finds tokens.
+ * validated, so nothing here reports a fault: it finds tokens, and reads
+ * strict entries with the function that checked them (strict_entry.c),
+ * which cannot fail on them.
  *
- * Strict indexes have one exact shape (spec 4.1, strict_entry.c);
+ * Strict indexes have one exact shape (spec 4.1);
  * compat indexes may hold whitespace, escaped member names, repeated and
  * extra members (R-IDX-8..12), which are skipped without validation.  The
  * compat walk also works out each entry's meaning (R-IDX-9, R-IDX-10,
