@@ -2,7 +2,8 @@
 # Installs the Debian packages the build and the tests need, when they are missing.
 # Usage: bash tools/deps.sh [main|all]   (main: build + conformance; all: every test)
 set -euo pipefail
-want=(cmake make gcc python3)
+# pkg-config: tests/project/test_install.py builds consumers with the installed .pc files.
+want=(cmake make gcc python3 pkg-config)
 if [ "${1:-all}" = all ]; then
   # clang + compiler-rt: ASan/UBSan and libFuzzer; gcc-multilib: the -m32 build;
   # g++-multilib: 32-bit libstdc++ for the i386 libFuzzer build (tools/fuzz.sh i386);

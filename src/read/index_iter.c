@@ -1,8 +1,10 @@
 /*
  * index_iter.c - walking the members of an index that acepack_open()
- * validated, so nothing here checks anything: it only finds tokens.
+ * validated, so nothing here reports a fault: it finds tokens, and reads
+ * strict entries with the function that checked them (strict_entry.c),
+ * which cannot fail on them.
  *
- * Strict indexes have one exact shape (spec 4.1) and are walked literally;
+ * Strict indexes have one exact shape (spec 4.1);
  * compat indexes may hold whitespace, escaped member names, repeated and
  * extra members (R-IDX-8..12), which are skipped without validation.  The
  * compat walk also works out each entry's meaning (R-IDX-9, R-IDX-10,
@@ -35,25 +37,8 @@ static size_t read_key(const uint8_t *d, size_t quote, size_t end, acepack_entry
     return after;
 }
 
-static size_t parse_uint_at(const uint8_t *d, size_t i, size_t end, uint64_t *v)
-{
-    uint64_t x = 0;
-    while (i < end && ap_is_digit(d[i]))
-        x = x * 10u + (uint64_t)(d[i++] - '0');
-    *v = x;
-    return i;
-}
-
-size_t ap_strict_entry_value(const uint8_t *d, size_t after_key, size_t end, uint64_t *offset,
-                             uint64_t *length)
-{
-    size_t i = after_key + sizeof(":{\"offset\":") - 1;
-    i = parse_uint_at(d, i, end, offset);
-    i += sizeof(",\"length\":") - 1;
-    i = parse_uint_at(d, i, end, length);
-    return i + 1; /* '}' */
-}
-
+/* Strict: the key, then ':' and the entry exactly as spec 4.1 writes it
+ * (strict_entry.c, the function acepack_open checked it with). */
 static int next_strict(acepack_index_iter *it, acepack_entry *out)
 {
     const acepack_reader *r = it->priv.r;
@@ -61,8 +46,10 @@ static int next_strict(acepack_index_iter *it, acepack_entry *out)
     size_t i = it->priv.pos, end = r->priv.index_end;
     if (i >= end || d[i] == '}')
         return 0;
-    i = read_key(d, i, end, out);
-    i = ap_strict_entry_value(d, i, end, &out->chunk_offset, &out->value_length);
+    i = read_key(d, i, end, out) + 1; /* ':' */
+    if (ap_strict_entry(d, end, &i, (size_t)out->entry_offset, &out->chunk_offset,
+                        &out->value_length, NULL) != ACEPACK_OK)
+        return 0; /* not an index acepack_open accepted */
     if (i < end && d[i] == ',')
         i++;
     it->priv.pos = i;

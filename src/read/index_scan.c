@@ -4,7 +4,9 @@
  *
  * Two scanners share the chunk check:
  *  - strict: the exact grammar of spec 4.1, matched literally, no nesting
- *    beyond the entry object.  At the first byte that deviates, the fault is
+ *    beyond the entry object (each entry: ap_strict_entry, strict_entry.c,
+ *    which the iterator and the table read entries with too).  At the first
+ *    byte that deviates, the fault is
  *    classified: whitespace or BOM -> R-IDX-3, a different entry shape ->
  *    R-IDX-4, a number not written as `uint` -> R-IDX-5, a key escape that
  *    is valid JSON but not the required form -> R-IDX-6, anything JSON itself
@@ -56,69 +58,12 @@ static acepack_status check_chunk(scan *s, size_t member, uint64_t off, uint64_t
  * strict
  * ------------------------------------------------------------------------ */
 
-/* The fault at a byte where a structural character was expected. */
+/* The fault at a byte of the index object itself (its braces, a member's
+ * quote or ':', the ',' between members) where that byte was expected; the
+ * entries are strict_entry.c's. */
 static acepack_status strict_punct(scan *s, size_t i, const char *what)
 {
-    if (i < s->end && ap_is_ws(s->d[i]))
-        return fail_at(s, "R-IDX-3", i, "whitespace in the index");
-    return fail_at(s, "R-IDX-2", i < s->end ? i : s->end, what);
-}
-
-/* The fault at a byte where the member value (entry object) or one of its
- * numbers was expected. */
-static acepack_status strict_value(scan *s, size_t i, size_t entry)
-{
-    uint8_t c;
-    if (i >= s->end)
-        return fail_at(s, "R-IDX-2", s->end, "index ends inside an entry");
-    c = s->d[i];
-    if (ap_is_ws(c))
-        return fail_at(s, "R-IDX-3", i, "whitespace in the index");
-    if (c == '"' || c == '{' || c == '[' || c == 't' || c == 'f' || c == 'n' || c == '-' ||
-        ap_is_digit(c))
-        return fail_at(s, "R-IDX-4", entry, "entry is not exactly {\"offset\":U,\"length\":U}");
-    return fail_at(s, "R-IDX-2", i, "not a JSON value");
-}
-
-/* uint (spec 4.1) at d[*pi]: "0" or a nonzero digit and digits, <= 2^53-1.
- * A token that is no JSON number at all breaks R-IDX-2 (reported at the
- * byte where JSON fails); a JSON number in another form breaks R-IDX-5. */
-static acepack_status strict_uint(scan *s, size_t *pi, size_t entry, uint64_t *out)
-{
-    const uint8_t *d = s->d;
-    size_t i = *pi, start = i, end = s->end, k;
-    uint64_t v = 0;
-    /* The form writers use: 1 to 16 digits, no leading zero, then a byte
-     * that cannot continue a number.  Anything else takes the general path
-     * below, which finds the rule and offset of a fault. */
-    while (i < end && i - start < 17 && ap_is_digit(d[i]))
-        v = v * 10u + (uint64_t)(d[i++] - '0');
-    if (i > start && i - start <= 16 && (d[start] != '0' || i - start == 1) &&
-        (i >= end || (d[i] != '.' && d[i] != 'e' && d[i] != 'E' && !ap_is_digit(d[i]))) &&
-        v <= AP_MAX_SAFE_INT) {
-        *pi = i;
-        *out = v;
-        return ACEPACK_OK;
-    }
-    i = start;
-    v = 0;
-    if (i < end && (d[i] == '-' || ap_is_digit(d[i]))) {
-        if (ap_json_number(d, i, end, &i) != AP_JSON_OK || (i < end && ap_is_digit(d[i])))
-            return fail_at(s, "R-IDX-2", i, "not a JSON number");
-        if (i - start > 16 || !ap_is_digit(d[start])) /* 17 digits are >= 10^16 > 2^53-1 */
-            return fail_at(s, "R-IDX-5", start, "number is not a uint of at most 2^53-1");
-        for (k = start; k < i; k++) {
-            if (!ap_is_digit(d[k])) /* fraction or exponent */
-                return fail_at(s, "R-IDX-5", start, "number is not a uint of at most 2^53-1");
-            v = v * 10u + (uint64_t)(d[k] - '0');
-        }
-        if (v > AP_MAX_SAFE_INT)
-            return fail_at(s, "R-IDX-5", start, "number is not a uint of at most 2^53-1");
-        *pi = i;
-        *out = v;
-        return ACEPACK_OK;
-    }
-    return strict_value(s, i, entry);
+    return ap_strict_punct(s->d, s->end, i, what, s->err);
 }
 
 /* Key string (spec 4.1 `string`), d[i] is the first byte of the body. */
@@ -185,23 +130,6 @@ static acepack_status strict_key(scan *s, size_t *pi, size_t quote)
     }
 }
 
-/* Literal member name `lit` (with quotes) followed by ':'. */
-static acepack_status strict_name(scan *s, size_t *pi, const char *lit, size_t n, size_t entry)
-{
-    size_t i = *pi;
-    if (s->end - i >= n && memcmp(s->d + i, lit, n) == 0) {
-        i += n;
-        if (i < s->end && s->d[i] == ':') {
-            *pi = i + 1;
-            return ACEPACK_OK;
-        }
-        return strict_punct(s, i, "expected ':'");
-    }
-    if (i < s->end && (s->d[i] == '"' || s->d[i] == '}')) /* another or a missing member */
-        return fail_at(s, "R-IDX-4", entry, "entry is not exactly {\"offset\":U,\"length\":U}");
-    return strict_value(s, i, entry);
-}
-
 static acepack_status scan_strict(scan *s, size_t i)
 {
     const uint8_t *d = s->d;
@@ -220,7 +148,7 @@ static acepack_status scan_strict(scan *s, size_t i)
         goto done;
     }
     for (;;) {
-        size_t member = i, entry;
+        size_t member = i;
         uint64_t off, len;
         if (i >= end || d[i] != '"')
             return strict_punct(s, i, "expected a key");
@@ -230,28 +158,8 @@ static acepack_status scan_strict(scan *s, size_t i)
         if (i >= end || d[i] != ':')
             return strict_punct(s, i, "expected ':'");
         i++;
-        entry = member; /* R-IDX-4 faults are reported at the member */
-        if (i >= end || d[i] != '{')
-            return strict_value(s, i, entry);
-        i++;
-        if ((st = strict_name(s, &i, "\"offset\"", 8, entry)) != ACEPACK_OK ||
-            (st = strict_uint(s, &i, entry, &off)) != ACEPACK_OK)
+        if ((st = ap_strict_entry(s->d, end, &i, member, &off, &len, s->err)) != ACEPACK_OK)
             return st;
-        if (i >= end || d[i] != ',') {
-            if (i < end && d[i] == '}')
-                return fail_at(s, "R-IDX-4", entry, "entry has no length member");
-            return strict_punct(s, i, "expected ','");
-        }
-        i++;
-        if ((st = strict_name(s, &i, "\"length\"", 8, entry)) != ACEPACK_OK ||
-            (st = strict_uint(s, &i, entry, &len)) != ACEPACK_OK)
-            return st;
-        if (i >= end || d[i] != '}') {
-            if (i < end && d[i] == ',')
-                return fail_at(s, "R-IDX-4", entry, "entry has members besides offset and length");
-            return strict_punct(s, i, "expected '}'");
-        }
-        i++;
         if ((st = check_chunk(s, member, off, len)) != ACEPACK_OK)
             return st;
         count++;

@@ -29,6 +29,22 @@ acepack_status ap_check_section(const acepack_reader *r, uint64_t sec_off, uint6
 /* segments.c: the segment table of a file with flag bit 16 (spec 3.7). */
 acepack_status ap_open_segments(acepack_reader *r, acepack_error *err);
 
+/* ---- strict_entry.c: one entry of a strict index (spec 4.1) ---- */
+
+/* The entry {"offset":U,"length":U} at d[*pi] (its '{'), inside the index
+ * that ends at d[end]; member = the offset of its key's quote.  ACEPACK_OK:
+ * *off, *len set and *pi just past its '}'.  Otherwise ACEPACK_INVALID and
+ * the fault (R-IDX-2..5, spec 7.2 offset) in *err when err is not NULL.
+ * The iterator and the table call it on indexes acepack_open accepted, where
+ * it cannot fail. */
+acepack_status ap_strict_entry(const uint8_t *d, size_t end, size_t *pi, size_t member,
+                               uint64_t *off, uint64_t *len, acepack_error *err);
+
+/* The fault at d[i] where a strict index has a structural character
+ * (`what`, e.g. "expected ':'"): R-IDX-3 for whitespace, else R-IDX-2. */
+acepack_status ap_strict_punct(const uint8_t *d, size_t end, size_t i, const char *what,
+                               acepack_error *err);
+
 /* ---- index_iter.c ---- */
 
 /* An iterator whose next member starts at d[pos] (a member's opening quote,
@@ -40,12 +56,6 @@ void ap_index_iter_at(acepack_index_iter *it, const acepack_reader *r, size_t po
  * that breaks R-IDX-9, R-IDX-10 or R-CHK-1 (its error in *fault when fault
  * is not NULL; its value empty). */
 int ap_index_next(acepack_index_iter *it, acepack_entry *out, acepack_error *fault);
-
-/* The chunk offset and value length of a strict entry (spec 4.1, checked by
- * acepack_open) whose key's closing quote ends just before d[after_key];
- * returns the position past the entry's '}'. */
-size_t ap_strict_entry_value(const uint8_t *d, size_t after_key, size_t end, uint64_t *offset,
-                             uint64_t *length);
 
 /* ---- utf8.c ---- */
 

@@ -137,7 +137,8 @@ static int key_matches(const acepack_table *t, uint64_t s, const uint8_t *k, siz
 
 /* The value of the entry whose key is in slot word s and ends before
  * `after`.  Strict: the entry is exactly {"offset":U,"length":U} (spec 4.1,
- * checked by acepack_open) and the numbers are read in place.  Compat: the
+ * checked by acepack_open) and is read in place by the function that checked
+ * it (strict_entry.c).  Compat: the
  * entry is walked again from its key (whitespace, extra members, numbers
  * such as 1.28e2: R-IDX-8..10). */
 static acepack_span value_of(const acepack_table *t, uint64_t s, size_t after)
@@ -146,7 +147,10 @@ static acepack_span value_of(const acepack_table *t, uint64_t s, size_t after)
     acepack_span v;
     uint64_t off, len;
     if (r->profile == ACEPACK_STRICT) {
-        (void)ap_strict_entry_value(r->data, after, r->priv.index_end, &off, &len);
+        size_t i = after + 1u; /* ':' */
+        if (ap_strict_entry(r->data, r->priv.index_end, &i, body_of(t, s) - 1u, &off, &len,
+                            NULL) != ACEPACK_OK)
+            off = len = 0; /* not an index acepack_open accepted: an empty value */
     } else {
         acepack_index_iter it;
         acepack_entry e;
@@ -177,9 +181,9 @@ static inline void prefetch_key(const acepack_table *t, uint64_t s)
 /* ---- build ---- */
 
 /* Walks the keys of the index in member order: body offset, raw length,
- * escapes.  Strict indexes have the exact shape of spec 4.1, so an entry
- * ends at its first '}' after the key and only the key is scanned; compat
- * indexes go through the general walk. */
+ * escapes.  Strict: the key is scanned here, its entry read by
+ * ap_strict_entry (strict_entry.c) to find where the next member starts;
+ * compat indexes go through the general walk. */
 typedef struct key_walk {
     acepack_index_iter it;
     const uint8_t *d;
@@ -191,6 +195,7 @@ static int next_key(key_walk *w, size_t *body, size_t *len, int *esc)
 {
     const uint8_t *d = w->d, *q;
     size_t i = w->it.priv.pos, b, after;
+    uint64_t off, vlen;
     if (!w->strict) {
         acepack_entry e;
         if (!acepack_index_iter_next(&w->it, &e))
@@ -212,8 +217,9 @@ static int next_key(key_walk *w, size_t *body, size_t *len, int *esc)
     }
     *body = b;
     *len = after - 1u - b;
-    q = (const uint8_t *)memchr(d + after, '}', w->end - after);
-    i = q != NULL ? (size_t)(q - d) + 1u : w->end;
+    i = after + 1u; /* ':' */
+    if (ap_strict_entry(d, w->end, &i, b - 1u, &off, &vlen, NULL) != ACEPACK_OK)
+        i = w->end; /* not an index acepack_open accepted: no key after this one */
     if (i < w->end && d[i] == ',')
         i++;
     w->it.priv.pos = i;

@@ -1,5 +1,5 @@
 /* test_access.c - index iteration, keys and values (spec 3.4, 4). */
-#include "testlib.h"
+#include "tfile.h"
 
 /* Three keys, the second with escapes:
  *   128: "v1"  (chunk 128..133)   key "b"
@@ -173,7 +173,7 @@ static void status_names(acepack_profile p)
     CHECK_STR(acepack_version_string(), ACEPACK_VERSION_STRING);
 }
 
-const test_case TESTS_ACCESS[] = {
+const t_test TESTS_ACCESS[] = {
     T_BOTH("R-IDX.iterate_entries", iterate),
     T_COMPAT("R-IDX-8.R-IDX-9.iterate_whitespace_and_extra_members", iterate_compat_whitespace),
     T_BOTH("R-IDX-11.key_decode_and_equals", key_decode),

@@ -1,7 +1,7 @@
 /* test_chunks.c - chunks (spec 3.4): R-CHK-1..4. */
 #include <stdlib.h>
 
-#include "testlib.h"
+#include "tfile.h"
 
 #define IDX 142u /* as in test_index.c: chunk "hi" 128..133, empty section 134..141 */
 static const uint8_t CHUNK[6] = {0, 0, 0, 2, 'h', 'i'};
@@ -151,7 +151,7 @@ static void workspace_too_small(acepack_profile p)
     }
 }
 
-const test_case TESTS_CHUNKS[] = {
+const t_test TESTS_CHUNKS[] = {
     T_BOTH("R-CHK-1.value_past_file_end", value_past_file_end),
     T_BOTH("R-CHK-2.chunk_outside_region", chunk_outside_region),
     T_BOTH("R-CHK-3.length_field_differs", length_field_differs),

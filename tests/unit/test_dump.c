@@ -2,7 +2,7 @@
  * text below is written by hand from the spec. */
 #include <stdlib.h>
 
-#include "testlib.h"
+#include "tfile.h"
 
 static void empty_store(acepack_profile p)
 {
@@ -154,7 +154,7 @@ static void large_value_and_callback_failure(acepack_profile p)
     CHECK(acepack_dump(&r, NULL, 0, fail_second, &calls, &e) == ACEPACK_NOMEM);
 }
 
-const test_case TESTS_DUMP[] = {
+const t_test TESTS_DUMP[] = {
     T_BOTH("D-1.empty_store", empty_store),
     T_BOTH("D-1.D-2.D-3.one_key_one_event", s1),
     T_BOTH("D-4.D-5.D-6.sorted_and_escaped", sorted_and_escaped),

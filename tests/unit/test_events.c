@@ -1,5 +1,5 @@
 /* test_events.c - the event section (spec 3.3): R-EVT-1..10. */
-#include "testlib.h"
+#include "tfile.h"
 
 static void no_index_events(const uint8_t *sec, size_t elen)
 {
@@ -251,7 +251,7 @@ static void event_get_out_of_range(acepack_profile p)
     CHECK_MEM(e.payload.ptr, e.payload.len, "{}");
 }
 
-const test_case TESTS_EVENTS[] = {
+const t_test TESTS_EVENTS[] = {
     T_BOTH("R-EVT-1.length_below_8", length_below_8),
     T_BOTH("R-EVT-2.short_or_empty_section", compat_short_or_empty_section),
     T_BOTH("R-EVT-3.count_exceeds_section", count_exceeds_section),

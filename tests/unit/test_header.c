@@ -1,5 +1,5 @@
 /* test_header.c - header and layout rules (spec 3.2, 3.5): R-HDR-*, R-LAY-*. */
-#include "testlib.h"
+#include "tfile.h"
 
 static void s1_is_valid(acepack_profile p)
 {
@@ -214,7 +214,7 @@ static void bad_args(acepack_profile p)
     CHECK(acepack_open(NULL, F.d, F.n, (acepack_profile)7, NULL) == ACEPACK_ARG);
 }
 
-const test_case TESTS_HEADER[] = {
+const t_test TESTS_HEADER[] = {
     T_BOTH("R-HDR.s1_fields", s1_is_valid),
     T_BOTH("R-HDR.empty_store_of_spec_8_3", empty_store),
     T_BOTH("R-HDR-1.shorter_than_64", short_file),

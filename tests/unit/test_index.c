@@ -1,7 +1,7 @@
 /* test_index.c - the KV index (spec 4): R-IDX-1..12. */
 #include <stdlib.h>
 
-#include "testlib.h"
+#include "tfile.h"
 
 /* Files here: chunk "hi" at 128..133, empty event section 134..141, the
  * index text at IDX = 142. */
@@ -480,7 +480,7 @@ static void member_names_any_depth(acepack_profile p)
         EXPECT_OK(p);
 }
 
-const test_case TESTS_INDEX[] = {
+const t_test TESTS_INDEX[] = {
     T_BOTH("R-IDX-12.every_occurrence_checked", every_occurrence_checked),
     T_BOTH("R-IDX-11.member_names_any_depth", member_names_any_depth),
     T_BOTH("R-IDX-1.invalid_utf8", invalid_utf8),

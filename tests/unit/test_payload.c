@@ -1,7 +1,7 @@
 /* test_payload.c - event payloads (spec 5): R-PAY-1..3, acepack_json_check. */
 #include <stdlib.h>
 
-#include "testlib.h"
+#include "tfile.h"
 
 /* One event with payload p: section at 128, N = 1, pool at 128 + 30 = 158.
  * Validation reports the payload's first byte (spec 7.2); acepack_json_check
@@ -147,7 +147,7 @@ static void second_event_reported(acepack_profile p)
         EXPECT_FULL(p, ACEPACK_OK, NULL, 0);
 }
 
-const test_case TESTS_PAYLOAD[] = {
+const t_test TESTS_PAYLOAD[] = {
     T_BOTH("R-PAY-2.valid_payloads", valid_payloads),
     T_BOTH("R-PAY-1.invalid_utf8", invalid_utf8),
     T_BOTH("R-PAY-2.not_a_json_object", not_json_object),

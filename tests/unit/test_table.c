@@ -1,7 +1,7 @@
 /* test_table.c - the lookup table: hits, misses, duplicates, sizes. */
 #include <stdlib.h>
 
-#include "testlib.h"
+#include "tfile.h"
 
 static acepack_reader R;
 static acepack_table T;
@@ -684,7 +684,7 @@ static void plain_key_quote(acepack_profile p)
     }
 }
 
-const test_case TESTS_TABLE[] = {
+const t_test TESTS_TABLE[] = {
     T_BOTH("R-IDX-7.table_duplicate_positions", duplicate_positions),
     T_BOTH("table.hits_and_misses", hits_and_misses),
     T_BOTH("table.zero_keys", zero_keys),

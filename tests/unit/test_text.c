@@ -1,5 +1,5 @@
 /* test_text.c - UTF-8 validation (spec 1.2: RFC 3629 scalar values). */
-#include "testlib.h"
+#include "tfile.h"
 
 static void check_utf8(const char *file, int line, const char *s, size_t n, size_t expect)
 {
@@ -49,4 +49,4 @@ static void utf8_boundaries(acepack_profile p)
     }
 }
 
-const test_case TESTS_TEXT[] = {T_ANY("R-IDX-1.R-PAY-1.utf8_boundaries", utf8_boundaries), T_END};
+const t_test TESTS_TEXT[] = {T_ANY("R-IDX-1.R-PAY-1.utf8_boundaries", utf8_boundaries), T_END};

@@ -2,7 +2,7 @@
  * M-3, M-4, M-6). */
 #include <stdlib.h>
 
-#include "testlib.h"
+#include "tfile.h"
 
 /* chunk "v" at 64..68, index at 69 */
 static void v1_basic(void)
@@ -760,7 +760,7 @@ static void log_seq(acepack_profile p)
     }
 }
 
-const test_case TESTS_V1[] = {
+const t_test TESTS_V1[] = {
     T_BOTH("R-V1.read_v1", read_v1),
     T_BOTH("D-7.v1_log_entries_are_kv", log_entries_are_kv),
     T_BOTH("R-V1-1.reserved_nonzero", reserved_nonzero),

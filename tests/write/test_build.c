@@ -62,16 +62,16 @@ static void expect_built_at(const acepack_content *c, const uint8_t *want, size_
     size_t n = 0;
     acepack_status st = acepack_build(c, NULL, out, sizeof out, &n, NULL);
     if (st != ACEPACK_OK || n != wn || memcmp(out, want, wn) != 0)
-        w_fail(__FILE__, line, "build gave %s, %zu bytes (expected %zu)%s",
+        t_fail(__FILE__, line, "build gave %s, %zu bytes (expected %zu)%s",
                acepack_status_name(st), n, wn, n == wn ? " that differ" : "");
     uint64_t size = 0, bound = 0;
     st = acepack_build_size(c, NULL, &size, NULL);
     if (st != ACEPACK_OK || size != wn)
-        w_fail(__FILE__, line, "build_size gave %s and %llu, expected %zu",
+        t_fail(__FILE__, line, "build_size gave %s and %llu, expected %zu",
                acepack_status_name(st), (unsigned long long)size, wn);
     st = acepack_build_bound(c, &bound);
     if (st != ACEPACK_OK || bound < wn)
-        w_fail(__FILE__, line, "build_bound gave %s and %llu, below %zu",
+        t_fail(__FILE__, line, "build_bound gave %s and %llu, below %zu",
                acepack_status_name(st), (unsigned long long)bound, wn);
 }
 #define expect_built(c, want, wn) expect_built_at((c), (want), (wn), __LINE__)
@@ -228,13 +228,13 @@ static void expect_refused(const acepack_content *c, acepack_status st, const ch
     col.calls = 0;
     acepack_status got = acepack_build(c, NULL, out, sizeof out, &n, &e);
     if (got != st || (rule && (!e.rule || strcmp(e.rule, rule) != 0)) || e.offset != offset)
-        w_fail(__FILE__, line, "build gave %s %s @%llu, expected %s %s @%llu",
+        t_fail(__FILE__, line, "build gave %s %s @%llu, expected %s %s @%llu",
                acepack_status_name(got), e.rule ? e.rule : "-", (unsigned long long)e.offset,
                acepack_status_name(st), rule ? rule : "-", (unsigned long long)offset);
     /* Nothing at all is written for refused content. */
     got = acepack_build_write(c, NULL, collect_fn, &col, NULL);
     if (got != st || col.calls != 0)
-        w_fail(__FILE__, line, "build_write gave %s after %d writes", acepack_status_name(got),
+        t_fail(__FILE__, line, "build_write gave %s after %d writes", acepack_status_name(got),
                col.calls);
 }
 
@@ -345,7 +345,7 @@ static void expect_dump_refused_at(const char *text, const char *rule, int line)
     memset(&e, 0, sizeof e);
     acepack_status st = acepack_dump_parse(text, strlen(text), NULL, &d, &e);
     if (st != ACEPACK_INVALID || !e.rule || strcmp(e.rule, rule) != 0)
-        w_fail(__FILE__, line, "dump_parse gave %s %s, expected invalid %s",
+        t_fail(__FILE__, line, "dump_parse gave %s %s, expected invalid %s",
                acepack_status_name(st), e.rule ? e.rule : "-", rule);
     if (st == ACEPACK_OK)
         acepack_parsed_dump_free(&d);
@@ -521,18 +521,18 @@ static void test_allocator(void)
 
 int main(int argc, char **argv)
 {
-    static const w_test tests[] = {
-        {"empty_store", test_empty_store},
-        {"worked_example", test_worked_example},
-        {"streams_agree", test_streams_agree},
-        {"key_order", test_key_order},
-        {"index_escaping", test_index_escaping},
-        {"refusals", test_refusals},
-        {"v1", test_v1},
-        {"dump_parse", test_dump_parse},
-        {"dump_round_trip", test_dump_round_trip},
-        {"allocator", test_allocator},
-        {NULL, NULL},
+    static const t_test tests[] = {
+        T_TEST("empty_store", test_empty_store),
+        T_TEST("worked_example", test_worked_example),
+        T_TEST("streams_agree", test_streams_agree),
+        T_TEST("key_order", test_key_order),
+        T_TEST("index_escaping", test_index_escaping),
+        T_TEST("refusals", test_refusals),
+        T_TEST("v1", test_v1),
+        T_TEST("dump_parse", test_dump_parse),
+        T_TEST("dump_round_trip", test_dump_round_trip),
+        T_TEST("allocator", test_allocator),
+        T_END,
     };
-    return w_main(tests, argc, argv);
+    return t_main(tests, argc, argv);
 }

@@ -358,7 +358,7 @@ static int check_disk(run *r, const char *what, long k)
     char why[128] = "";
     int has_bit = 0;
     if (!crc_fields_match(r->path, &has_bit, why, sizeof why))
-        w_fail(__FILE__, __LINE__, "%s at k=%ld (%s): flag bit 0 set but %s",
+        t_fail(__FILE__, __LINE__, "%s at k=%ld (%s): flag bit 0 set but %s",
                fault_name(r->fio.kind), k, what, why);
     g_crc_files += has_bit;
     return state;
@@ -374,7 +374,7 @@ static int check_disk_state(run *r, const char *what, long k)
     if (r->fio.new_visible && r->has_mid &&
         model_check_file(r->path, &r->mid, why_mid, sizeof why_mid))
         return 2;
-    w_fail(__FILE__, __LINE__, "%s at k=%ld (%s): file holds neither state (old: %s; new: %s%s)",
+    t_fail(__FILE__, __LINE__, "%s at k=%ld (%s): file holds neither state (old: %s; new: %s%s)",
            fault_name(r->fio.kind), k, what, why_old, r->fio.new_visible ? "" : "not allowed; ",
            why_new);
     return -1;
@@ -455,14 +455,14 @@ static void after_crash(run *r, const char *what, long fault_k)
         acepack_store *s2 = NULL;
         acepack_status st2 = acepack_store_open(r->path, 0, NULL, &s2, &e);
         if (st2 != ACEPACK_OK)
-            w_fail(__FILE__, __LINE__, "%s k=%ld: reopen after crash: %s %s",
+            t_fail(__FILE__, __LINE__, "%s k=%ld: reopen after crash: %s %s",
                    fault_name(r->fio.kind), fault_k, acepack_status_name(st2),
                    e.message ? e.message : "");
         acepack_store_close(s2, NULL);
         char why[256];
         const model *m = which == 2 ? &r->mid : (which || r->old_bytes) ? &r->pm : &r->cm;
         if (!model_check_file(r->path, m, why, sizeof why))
-            w_fail(__FILE__, __LINE__, "%s k=%ld: after reopen: %s", fault_name(r->fio.kind),
+            t_fail(__FILE__, __LINE__, "%s k=%ld: after reopen: %s", fault_name(r->fio.kind),
                    fault_k, why);
     }
     r->ended_by_crash = 1;
@@ -491,7 +491,7 @@ static void run_io_step(run *r, step_kind k, long fault_k)
     if (st != ACEPACK_OK) {
         r->ops_failed++;
         if (!fired_now)
-            w_fail(__FILE__, __LINE__, "%s failed without a fault: %s %s", names[k],
+            t_fail(__FILE__, __LINE__, "%s failed without a fault: %s %s", names[k],
                    acepack_status_name(st), e.message ? e.message : "");
         int which = check_disk(r, names[k], fault_k);
         fault_io_disarm(&r->fio);
@@ -526,13 +526,13 @@ static void run_io_step(run *r, step_kind k, long fault_k)
                 return;
             }
             if (st != ACEPACK_OK)
-                w_fail(__FILE__, __LINE__, "%s k=%ld: retry of %s failed: %s %s",
+                t_fail(__FILE__, __LINE__, "%s k=%ld: retry of %s failed: %s %s",
                        fault_name(r->fio.kind), fault_k, names[k], acepack_status_name(st),
                        e.message ? e.message : "");
         }
     } else if (fired_now) {
         if (!absorbable(&r->fio))
-            w_fail(__FILE__, __LINE__, "%s k=%ld: %s returned ok after a %s fault on %s",
+            t_fail(__FILE__, __LINE__, "%s k=%ld: %s returned ok after a %s fault on %s",
                    fault_name(r->fio.kind), fault_k, names[k], fault_name(r->fio.kind),
                    r->fio.fired_call);
         fault_io_disarm(&r->fio); /* an absorbed ENOSPC: free the disk again */
@@ -540,7 +540,7 @@ static void run_io_step(run *r, step_kind k, long fault_k)
     committed(r);
     char why[256];
     if (!model_check_file(r->path, &r->cm, why, sizeof why))
-        w_fail(__FILE__, __LINE__, "%s k=%ld: after %s: %s", fault_name(r->fio.kind), fault_k,
+        t_fail(__FILE__, __LINE__, "%s k=%ld: after %s: %s", fault_name(r->fio.kind), fault_k,
                names[k], why);
 }
 
@@ -626,7 +626,7 @@ static long run_workload(const step *w, int v1_start, fault_kind kind, long faul
     int excused = (r.ended_by_crash && !file_exists(r.path)) ||
                   (r.fio.fired && r.fio.fired_call && strcmp(r.fio.fired_call, "unlink") == 0);
     if (!excused && files != 1) {
-        w_fail(__FILE__, __LINE__, "%s k=%ld (crash in retry at %ld, fired on %s): %d files "
+        t_fail(__FILE__, __LINE__, "%s k=%ld (crash in retry at %ld, fired on %s): %d files "
                "left in the directory", fault_name(kind), fault_k, crash_in_retry,
                r.fio.fired_call ? r.fio.fired_call : "-", files);
     }
@@ -634,11 +634,11 @@ static long run_workload(const step *w, int v1_start, fault_kind kind, long faul
         char why[128] = "";
         int has_bit = 0;
         if (!crc_fields_match(r.path, &has_bit, why, sizeof why) || !has_bit)
-            w_fail(__FILE__, __LINE__, "checksums workload: the final store %s",
+            t_fail(__FILE__, __LINE__, "checksums workload: the final store %s",
                    has_bit ? why : "lacks flag bit 0");
     }
     if (kind != FAULT_NONE && !crash_in_retry && fault_k <= calls && !r.fio.fired)
-        w_fail(__FILE__, __LINE__, "%s k=%ld: fault never fired", fault_name(kind), fault_k);
+        t_fail(__FILE__, __LINE__, "%s k=%ld: fault never fired", fault_name(kind), fault_k);
     fault_io_free(&r.fio);
     model_free(&r.cm);
     model_free(&r.pm);
@@ -655,7 +655,7 @@ static void sweep(const char *name, const step *w, int v1_start)
     long k_max = run_workload(w, v1_start, FAULT_NONE, 0, 0, NULL);
     long runs = 0;
     for (int kind = FAULT_EIO; kind < FAULT_KINDS; kind++) {
-        int before = w_failures;
+        int before = t_failures;
         for (long k = 1; k <= k_max; k++) {
             long retry = 0;
             run_workload(w, v1_start, (fault_kind)kind, k, 0, &retry);
@@ -663,7 +663,7 @@ static void sweep(const char *name, const step *w, int v1_start)
             /* EIO, then a crash at every call of the retry. */
             for (long j = 1; kind == FAULT_EIO && j <= retry; j++, runs++)
                 run_workload(w, v1_start, (fault_kind)kind, k, j, NULL);
-            if (w_failures - before > 20) {
+            if (t_failures - before > 20) {
                 fprintf(stderr, "too many failures, stopping this kind\n");
                 break;
             }
@@ -721,12 +721,12 @@ static void test_checksums_workload(void)
     printf("checksums and segments: %ld files with flag bits 0 and 16 checked\n",
            g_seg_crc_files);
     if (g_seg_crc_files == 0)
-        w_fail(__FILE__, __LINE__, "no file with flag bits 0 and 16 was ever checked");
+        t_fail(__FILE__, __LINE__, "no file with flag bits 0 and 16 was ever checked");
     g_checksums = 0;
     w_flags_allowed = 0;
     printf("checksums: %ld files with flag bit 0 checked after faults\n", g_crc_files);
     if (g_crc_files == 0)
-        w_fail(__FILE__, __LINE__, "no file with flag bit 0 was ever checked");
+        t_fail(__FILE__, __LINE__, "no file with flag bit 0 was ever checked");
 }
 
 static void test_migrate_path_workload(void)
@@ -737,14 +737,14 @@ static void test_migrate_path_workload(void)
 
 int main(int argc, char **argv)
 {
-    static const w_test tests[] = {
-        {"store_workload", test_store_workload},
-        {"migrate_open_workload", test_migrate_open_workload},
-        {"stream_build_workload", test_stream_build_workload},
-        {"migrate_out_workload", test_migrate_out_workload},
-        {"migrate_path_workload", test_migrate_path_workload},
-        {"checksums_workload", test_checksums_workload},
-        {NULL, NULL},
+    static const t_test tests[] = {
+        T_TEST("store_workload", test_store_workload),
+        T_TEST("migrate_open_workload", test_migrate_open_workload),
+        T_TEST("stream_build_workload", test_stream_build_workload),
+        T_TEST("migrate_out_workload", test_migrate_out_workload),
+        T_TEST("migrate_path_workload", test_migrate_path_workload),
+        T_TEST("checksums_workload", test_checksums_workload),
+        T_END,
     };
-    return w_main(tests, argc, argv);
+    return t_main(tests, argc, argv);
 }

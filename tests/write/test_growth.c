@@ -83,7 +83,7 @@ static void test_growth(void)
         uint8_t h[128];
         struct stat st;
         if (fd < 0 || pread(fd, h, 128, 0) != 128 || fstat(fd, &st) != 0) {
-            w_fail(__FILE__, __LINE__, "cannot read %s", path);
+            t_fail(__FILE__, __LINE__, "cannot read %s", path);
             break;
         }
         close(fd);
@@ -96,7 +96,7 @@ static void test_growth(void)
         if ((uint64_t)st.st_size > max_size)
             max_size = (uint64_t)st.st_size;
         if (ratio > 2.5) {
-            w_fail(__FILE__, __LINE__, "commit %ld: file %lld bytes > 2.5 x live %llu", i,
+            t_fail(__FILE__, __LINE__, "commit %ld: file %lld bytes > 2.5 x live %llu", i,
                    (long long)st.st_size, (unsigned long long)live);
             break;
         }
@@ -131,6 +131,6 @@ int main(int argc, char **argv)
 {
     if (argc > 1)
         n_commits = strtol(argv[1], NULL, 10);
-    static const w_test tests[] = {{"growth", test_growth}, {NULL, NULL}};
-    return w_main(tests, 1, argv);
+    static const t_test tests[] = {T_TEST("growth", test_growth), T_END};
+    return t_main(tests, 1, argv);
 }

@@ -86,7 +86,7 @@ static acepack_status migrate_bytes_check(const uint8_t *v1, size_t n, acepack_p
     if (st == ACEPACK_OK && want) {
         char why[256];
         if (!model_check_bytes(out.p, out.n, want, why, sizeof why))
-            w_fail(__FILE__, line, "migrated file: %s", why);
+            t_fail(__FILE__, line, "migrated file: %s", why);
         acepack_kv kv[64];
         acepack_event_in *ev = malloc((want->nev + 1) * sizeof *ev);
         acepack_content c = model_content(want, kv, ev);
@@ -96,12 +96,12 @@ static acepack_status migrate_bytes_check(const uint8_t *v1, size_t n, acepack_p
         size_t cn = 0;
         acepack_build(&c, NULL, canon, (size_t)size, &cn, NULL);
         if (cn != out.n || memcmp(canon, out.p, cn) != 0)
-            w_fail(__FILE__, line, "migrated file is not canonical (M-9)");
+            t_fail(__FILE__, line, "migrated file is not canonical (M-9)");
         free(canon);
         free(ev);
     }
     if (st != ACEPACK_OK && out.n != 0)
-        w_fail(__FILE__, line, "a refused migration wrote %zu bytes", out.n);
+        t_fail(__FILE__, line, "a refused migration wrote %zu bytes", out.n);
     free(out.p);
     return st;
 }
@@ -252,7 +252,7 @@ static void test_malformed_variants(void)
         acepack_error e;
         if (migrate_check(&in, ACEPACK_STRICT, &want, &rep, NULL, &e, __LINE__) != ACEPACK_OK ||
             rep.malformed_entries != 1)
-            w_fail(__FILE__, __LINE__, "variant %zu: not treated as malformed", i);
+            t_fail(__FILE__, __LINE__, "variant %zu: not treated as malformed", i);
         model_free(&want);
     }
     /* Well-formed edge cases: exact values (R-IDX-10), flags null, 13-digit ids. */
@@ -586,7 +586,7 @@ static void test_payload_checks(void)
         acepack_error e;
         if (migrate_check(&in, ACEPACK_STRICT, &want, &rep, NULL, &e, __LINE__) != ACEPACK_OK ||
             rep.malformed_entries != 1 || rep.events != 0)
-            w_fail(__FILE__, __LINE__, "entry %zu: not kept as a malformed entry", i);
+            t_fail(__FILE__, __LINE__, "entry %zu: not kept as a malformed entry", i);
         model_free(&want);
     }
     /* 512 levels, escapes and a lone surrogate escape are fine (R-PAY-2). */
@@ -674,12 +674,12 @@ static void test_allocation_failures(void)
         if (st == ACEPACK_OK) {
             CHECK_U64(rep.malformed_entries, N_BAD);
             if (strcmp(seen.list, want_list) != 0)
-                w_fail(__FILE__, __LINE__, "allocation %ld failed: malformed keys reported: "
+                t_fail(__FILE__, __LINE__, "allocation %ld failed: malformed keys reported: "
                        "\"%s\"", k, seen.list);
         } else {
             CHECK_ST(st, ACEPACK_NOMEM);
             if (out.n != 0)
-                w_fail(__FILE__, __LINE__, "allocation %ld failed: NOMEM after %zu bytes written",
+                t_fail(__FILE__, __LINE__, "allocation %ld failed: NOMEM after %zu bytes written",
                        k, out.n);
         }
         free(out.p);
@@ -695,17 +695,17 @@ static void test_allocation_failures(void)
 
 int main(int argc, char **argv)
 {
-    static const w_test tests[] = {
-        {"ids_gaps_seq_malformed", test_ids_gaps_seq_malformed},
-        {"malformed_variants", test_malformed_variants},
-        {"seq_only", test_seq_only},
-        {"gap_limit", test_gap_limit},
-        {"refused_inputs", test_refused_inputs},
-        {"paths", test_paths},
-        {"index_order_chunks_escapes", test_index_order_chunks_escapes},
-        {"payload_checks", test_payload_checks},
-        {"allocation_failures", test_allocation_failures},
-        {NULL, NULL},
+    static const t_test tests[] = {
+        T_TEST("ids_gaps_seq_malformed", test_ids_gaps_seq_malformed),
+        T_TEST("malformed_variants", test_malformed_variants),
+        T_TEST("seq_only", test_seq_only),
+        T_TEST("gap_limit", test_gap_limit),
+        T_TEST("refused_inputs", test_refused_inputs),
+        T_TEST("paths", test_paths),
+        T_TEST("index_order_chunks_escapes", test_index_order_chunks_escapes),
+        T_TEST("payload_checks", test_payload_checks),
+        T_TEST("allocation_failures", test_allocation_failures),
+        T_END,
     };
-    return w_main(tests, argc, argv);
+    return t_main(tests, argc, argv);
 }

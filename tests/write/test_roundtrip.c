@@ -116,7 +116,7 @@ static void read_case(const mj *c)
     size_t n = 0;
     uint8_t *d = load(path, &n);
     if (!d) {
-        w_fail(__FILE__, __LINE__, "%s: cannot read %s", id, path);
+        t_fail(__FILE__, __LINE__, "%s: cannot read %s", id, path);
         return;
     }
     w_buf dump = {0}, built = {0}, again = {0};
@@ -124,7 +124,7 @@ static void read_case(const mj *c)
     memset(&e, 0, sizeof e);
     acepack_status st = read_dump(d, n, p, &dump, &e);
     if (st != ACEPACK_OK) {
-        w_fail(__FILE__, __LINE__, "%s: the reader rejects a valid file: %s %s", id,
+        t_fail(__FILE__, __LINE__, "%s: the reader rejects a valid file: %s %s", id,
                acepack_status_name(st), e.rule ? e.rule : "-");
         goto done;
     }
@@ -133,13 +133,13 @@ static void read_case(const mj *c)
         uint8_t *exp = load(dump_rel, &en);
         if (!exp || !same(&dump, exp, en)) {
             n_dump_diff++;
-            w_fail(__FILE__, __LINE__, "%s: C dump differs from the expected dump", id);
+            t_fail(__FILE__, __LINE__, "%s: C dump differs from the expected dump", id);
         }
         /* byte-exact: the expected dump builds the file itself. */
         if (exp && rt && strcmp(rt, "byte-exact") == 0) {
             st = build_dump(exp, en, &built, &e);
             if (st != ACEPACK_OK || !same(&built, d, n))
-                w_fail(__FILE__, __LINE__, "%s: build(expected dump) != file (%s %s)", id,
+                t_fail(__FILE__, __LINE__, "%s: build(expected dump) != file (%s %s)", id,
                        acepack_status_name(st), e.rule ? e.rule : "-");
             else
                 n_byte_exact++;
@@ -151,17 +151,17 @@ static void read_case(const mj *c)
         if (rt && strcmp(rt, "none") == 0 && e.rule && e.rule[0] == 'W')
             n_refused_ok++; /* content no writer may write (e.g. ts > 2^53-1) */
         else
-            w_fail(__FILE__, __LINE__, "%s: writing refused: %s %s %s", id,
+            t_fail(__FILE__, __LINE__, "%s: writing refused: %s %s %s", id,
                    acepack_status_name(st), e.rule ? e.rule : "-", e.message ? e.message : "");
         goto done;
     }
     st = read_dump(built.p, built.n, ACEPACK_STRICT, &again, &e);
     zero_flags(&dump);
     if (st != ACEPACK_OK)
-        w_fail(__FILE__, __LINE__, "%s: the written file does not validate: %s %s", id,
+        t_fail(__FILE__, __LINE__, "%s: the written file does not validate: %s %s", id,
                acepack_status_name(st), e.rule ? e.rule : "-");
     else if (!same(&again, dump.p, dump.n))
-        w_fail(__FILE__, __LINE__, "%s: dump(read(write(dump))) differs", id);
+        t_fail(__FILE__, __LINE__, "%s: dump(read(write(dump))) differs", id);
     else
         n_roundtrip++;
 done:
@@ -185,13 +185,13 @@ static void write_case(const mj *c)
     acepack_status st = d ? build_dump(d, n, &built, &e) : ACEPACK_ARG;
     if (es && strcmp(es, "accept") == 0) {
         if (st != ACEPACK_OK || !want || !same(&built, want, on))
-            w_fail(__FILE__, __LINE__, "%s: write gives other bytes (%s %s)", id,
+            t_fail(__FILE__, __LINE__, "%s: write gives other bytes (%s %s)", id,
                    acepack_status_name(st), e.rule ? e.rule : "-");
         else
             n_write++;
     } else if (es && strcmp(es, "reject") == 0) {
         if (st == ACEPACK_OK)
-            w_fail(__FILE__, __LINE__, "%s: write accepted content it must refuse", id);
+            t_fail(__FILE__, __LINE__, "%s: write accepted content it must refuse", id);
         else
             n_write++;
     }
@@ -222,14 +222,14 @@ static void migrate_case(const mj *c)
         acepack_status st = acepack_migrate_bytes(d, n, &o, w_buf_write, &out, NULL, &e);
         if (strcmp(v, "accept") == 0) {
             if (st != ACEPACK_OK || !want || !same(&out, want, on))
-                w_fail(__FILE__, __LINE__, "%s (%s): migration gives other bytes (%s %s %s)", id,
+                t_fail(__FILE__, __LINE__, "%s (%s): migration gives other bytes (%s %s %s)", id,
                        names[pi], acepack_status_name(st), e.rule ? e.rule : "-",
                        e.message ? e.message : "");
             else
                 n_migrate++;
         } else if (strcmp(v, "reject") == 0) {
             if (st == ACEPACK_OK)
-                w_fail(__FILE__, __LINE__, "%s (%s): migration accepted", id, names[pi]);
+                t_fail(__FILE__, __LINE__, "%s (%s): migration accepted", id, names[pi]);
             else
                 n_migrate++;
         }
@@ -278,7 +278,7 @@ int main(int argc, char **argv)
            "(round trip none), %ld byte-exact rebuilds, %ld write cases, %ld migrate checks; "
            "%ld reader dumps differ from pyacepack; %d failures\n",
            cases->n, n_roundtrip, n_refused_ok, n_byte_exact, n_write, n_migrate, n_dump_diff,
-           w_failures);
+           t_failures);
     mj_free(m);
-    return w_failures ? 1 : 0;
+    return t_failures ? 1 : 0;
 }

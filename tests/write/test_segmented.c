@@ -33,7 +33,7 @@ static void view(const char *path, seg_view *v)
     memset(v, 0, sizeof *v);
     v->d = w_read_file(path, &v->n);
     if (!v->d || v->n < 128) {
-        w_fail(__FILE__, __LINE__, "cannot read %s", path);
+        t_fail(__FILE__, __LINE__, "cannot read %s", path);
         return;
     }
     v->flags = (uint32_t)be(v->d + 12, 4);
@@ -233,12 +233,12 @@ static void test_compact(void)
 
 int main(int argc, char **argv)
 {
-    static const w_test tests[] = {
-        {"sixty_four_then_compact", test_sixty_four_then_compact},
-        {"plain_section_becomes_segment_0", test_plain_section_becomes_segment_0},
-        {"unconfigured_writer_makes_plain", test_unconfigured_writer_makes_plain},
-        {"compact", test_compact},
-        {NULL, NULL},
+    static const t_test tests[] = {
+        T_TEST("sixty_four_then_compact", test_sixty_four_then_compact),
+        T_TEST("plain_section_becomes_segment_0", test_plain_section_becomes_segment_0),
+        T_TEST("unconfigured_writer_makes_plain", test_unconfigured_writer_makes_plain),
+        T_TEST("compact", test_compact),
+        T_END,
     };
-    return w_main(tests, argc, argv);
+    return t_main(tests, argc, argv);
 }

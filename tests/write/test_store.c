@@ -38,7 +38,7 @@ static acepack_store *open_ok(const char *path, unsigned flags, const acepack_st
     memset(&e, 0, sizeof e);
     acepack_status st = acepack_store_open(path, flags, o, &s, &e);
     if (st != ACEPACK_OK)
-        w_fail(__FILE__, __LINE__, "open %s: %s %s %s", path, acepack_status_name(st),
+        t_fail(__FILE__, __LINE__, "open %s: %s %s %s", path, acepack_status_name(st),
                e.rule ? e.rule : "-", e.message ? e.message : "");
     return s;
 }
@@ -567,14 +567,14 @@ static void expect_refused(const char *dir, const char *path, const uint8_t *d, 
     memset(&e, 0, sizeof e);
     acepack_status st = acepack_store_open(path, ACEPACK_STORE_CREATE, NULL, &s, &e);
     if (st != want || !e.rule || strcmp(e.rule, rule) != 0)
-        w_fail(__FILE__, line, "open gave %s %s, expected %s %s", acepack_status_name(st),
+        t_fail(__FILE__, line, "open gave %s %s, expected %s %s", acepack_status_name(st),
                e.rule ? e.rule : "-", acepack_status_name(want), rule);
     if (s)
         acepack_store_close(s, NULL);
     if (!w_file_equals(path, d, n))
-        w_fail(__FILE__, line, "the refused file was modified");
+        t_fail(__FILE__, line, "the refused file was modified");
     if (w_count_files(dir) != 1)
-        w_fail(__FILE__, line, "files were created next to a refused file");
+        t_fail(__FILE__, line, "files were created next to a refused file");
 }
 
 static void test_refuse_invalid(void)
@@ -722,7 +722,7 @@ static void test_auto_compaction(void)
         uint8_t *d = w_read_file(v.path, &n);
         uint64_t live = w_live_size(d, n);
         if ((double)n > 2.0 * (double)live)
-            w_fail(__FILE__, __LINE__, "commit %d: file %zu > 2 x live %llu", i, n,
+            t_fail(__FILE__, __LINE__, "commit %d: file %zu > 2 x live %llu", i, n,
                    (unsigned long long)live);
         free(d);
     }
@@ -871,22 +871,22 @@ static void test_allocation_failures(void)
 
 int main(int argc, char **argv)
 {
-    static const w_test tests[] = {
-        {"create_commit_reopen", test_create_commit_reopen},
-        {"pending_and_rollback", test_pending_and_rollback},
-        {"bad_input_to_store", test_bad_input_to_store},
-        {"lock", test_lock},
-        {"lock_replaced", test_lock_replaced},
-        {"writeback_hint_ignored", test_writeback_hint_ignored},
-        {"io_versions", test_io_versions},
-        {"tail_truncated", test_tail_truncated},
-        {"refuse_invalid", test_refuse_invalid},
-        {"compatible_flag_cleared", test_compatible_flag_cleared},
-        {"compaction", test_compaction},
-        {"auto_compaction", test_auto_compaction},
-        {"migrate_at_open", test_migrate_at_open},
-        {"allocation_failures", test_allocation_failures},
-        {NULL, NULL},
+    static const t_test tests[] = {
+        T_TEST("create_commit_reopen", test_create_commit_reopen),
+        T_TEST("pending_and_rollback", test_pending_and_rollback),
+        T_TEST("bad_input_to_store", test_bad_input_to_store),
+        T_TEST("lock", test_lock),
+        T_TEST("lock_replaced", test_lock_replaced),
+        T_TEST("writeback_hint_ignored", test_writeback_hint_ignored),
+        T_TEST("io_versions", test_io_versions),
+        T_TEST("tail_truncated", test_tail_truncated),
+        T_TEST("refuse_invalid", test_refuse_invalid),
+        T_TEST("compatible_flag_cleared", test_compatible_flag_cleared),
+        T_TEST("compaction", test_compaction),
+        T_TEST("auto_compaction", test_auto_compaction),
+        T_TEST("migrate_at_open", test_migrate_at_open),
+        T_TEST("allocation_failures", test_allocation_failures),
+        T_END,
     };
-    return w_main(tests, argc, argv);
+    return t_main(tests, argc, argv);
 }

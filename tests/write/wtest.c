@@ -1,4 +1,4 @@
-/* wtest.c - harness, files and the model of the writer tests. */
+/* wtest.c - files and the model of the writer tests (see wtest.h). */
 #if !defined(_DEFAULT_SOURCE)
 #define _DEFAULT_SOURCE 1
 #endif
@@ -8,46 +8,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-int w_failures;
-
-void w_fail(const char *file, int line, const char *fmt, ...)
-{
-    va_list ap;
-    fprintf(stderr, "%s:%d: ", file, line);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    w_failures++;
-}
-
-int w_main(const w_test *tests, int argc, char **argv)
-{
-    int ran = 0;
-    for (const w_test *t = tests; t->name; t++) {
-        int selected = argc < 2;
-        for (int i = 1; i < argc; i++)
-            if (strcmp(argv[i], t->name) == 0)
-                selected = 1;
-        if (!selected)
-            continue;
-        int before = w_failures;
-        t->fn();
-        ran++;
-        printf("%s %s\n", w_failures == before ? "ok  " : "FAIL", t->name);
-        fflush(stdout);
-    }
-    if (ran == 0) {
-        fprintf(stderr, "no such test\n");
-        return 2;
-    }
-    return w_failures ? 1 : 0;
-}
 
 void w_mkdir(char *out, size_t cap, const char *tag)
 {

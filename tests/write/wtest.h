@@ -1,5 +1,6 @@
 /*
- * wtest.h - harness and helpers of the writer tests.
+ * wtest.h - helpers of the writer tests: files, the spec's example files,
+ * and the model (the harness is tests/common/testlib.h).
  *
  * The expected content of every store a test writes is kept in a `model`:
  * plain arrays maintained by the test itself (put/delete/append), never read
@@ -15,46 +16,7 @@
 #include <string.h>
 
 #include "acepack.h"
-
-extern int w_failures;
-void w_fail(const char *file, int line, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-
-#define CHECK(c)                                                                                   \
-    do {                                                                                           \
-        if (!(c))                                                                                  \
-            w_fail(__FILE__, __LINE__, "CHECK(%s)", #c);                                           \
-    } while (0)
-#define CHECK_U64(a, b)                                                                            \
-    do {                                                                                           \
-        unsigned long long a_ = (unsigned long long)(a), b_ = (unsigned long long)(b);             \
-        if (a_ != b_)                                                                              \
-            w_fail(__FILE__, __LINE__, "%s == %llu, expected %s == %llu", #a, a_, #b, b_);         \
-    } while (0)
-#define CHECK_ST(call, want)                                                                       \
-    do {                                                                                           \
-        acepack_status s_ = (call);                                                                \
-        if (s_ != (want))                                                                          \
-            w_fail(__FILE__, __LINE__, "%s returned %s, expected %s", #call,                       \
-                   acepack_status_name(s_), acepack_status_name(want));                            \
-    } while (0)
-#define CHECK_RULE(e, r)                                                                           \
-    do {                                                                                           \
-        const char *r_ = (e).rule;                                                                 \
-        if (r_ == NULL || strcmp(r_, (r)) != 0)                                                    \
-            w_fail(__FILE__, __LINE__, "rule %s, expected %s", r_ ? r_ : "(null)", (r));           \
-    } while (0)
-
-/* Runs the named test functions given on the command line (all when none)
- * and returns the exit code. */
-typedef struct w_test {
-    const char *name;
-    void (*fn)(void);
-} w_test;
-int w_main(const w_test *tests, int argc, char **argv);
+#include "testlib.h"
 
 /* ---- files ---- */
 
@@ -139,7 +101,7 @@ int model_check_file(const char *path, const model *m, char *why, size_t cap);
     do {                                                                                           \
         char why_[256];                                                                            \
         if (!model_check_file((path), (m), why_, sizeof why_))                                     \
-            w_fail(__FILE__, __LINE__, "%s does not hold the model: %s", (path), why_);            \
+            t_fail(__FILE__, __LINE__, "%s does not hold the model: %s", (path), why_);            \
     } while (0)
 
 /* The W-COMPACT-2 live size of a valid v2 file, computed from its bytes. */

@@ -1,12 +1,13 @@
 /*
- * testlib.h - a minimal test harness and hand-made ACEPACK byte builders.
+ * tfile.h - hand-made ACEPACK files for the reader's unit tests, and the
+ * expectations on them (the harness is tests/common/testlib.h).
  *
  * The builders write bytes exactly as spec/ACEPACK.md lays them out (header
  * 3.2, event section 3.3.1, chunks 3.4, index 4.1); they share no code with
  * the library.  Tests then patch single fields to break single rules.
  */
-#ifndef ACEPACK_TESTLIB_H
-#define ACEPACK_TESTLIB_H
+#ifndef ACEPACK_TFILE_H
+#define ACEPACK_TFILE_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -14,45 +15,15 @@
 #include <string.h>
 
 #include "acepack_read.h"
+#include "testlib.h"
 
-/* ---- harness ---- */
+/* ---- test tables (the runner is tests/common/testlib.h) ---- */
 
-typedef void (*test_fn)(acepack_profile p);
-typedef struct test_case {
-    const char *name; /* ctest name: unit.<RULE>.<what>[.<profile>] */
-    test_fn fn;
-    acepack_profile profile;
-} test_case;
-
-#define T_STRICT(name, fn) {"unit." name ".strict", fn, ACEPACK_STRICT}
-#define T_COMPAT(name, fn) {"unit." name ".compat", fn, ACEPACK_COMPAT}
+/* ctest names: unit.<RULE>.<what>[.<profile>] */
+#define T_STRICT(name, fn) {"unit." name ".strict", NULL, fn, ACEPACK_STRICT}
+#define T_COMPAT(name, fn) {"unit." name ".compat", NULL, fn, ACEPACK_COMPAT}
 #define T_BOTH(name, fn) T_STRICT(name, fn), T_COMPAT(name, fn)
-#define T_ANY(name, fn) {"unit." name, fn, ACEPACK_STRICT}
-#define T_END {NULL, NULL, ACEPACK_STRICT}
-
-extern int t_failures;
-void t_fail(const char *file, int line, const char *fmt, ...);
-
-#define CHECK(c)                                                                                   \
-    do {                                                                                           \
-        if (!(c))                                                                                  \
-            t_fail(__FILE__, __LINE__, "CHECK(%s)", #c);                                           \
-    } while (0)
-#define CHECK_U64(a, b)                                                                            \
-    do {                                                                                           \
-        unsigned long long a_ = (unsigned long long)(a), b_ = (unsigned long long)(b);             \
-        if (a_ != b_)                                                                              \
-            t_fail(__FILE__, __LINE__, "%s == %llu, expected %s == %llu", #a, a_, #b, b_);         \
-    } while (0)
-#define CHECK_STR(a, b)                                                                            \
-    do {                                                                                           \
-        const char *a_ = (a), *b_ = (b);                                                           \
-        if (a_ == NULL || b_ == NULL || strcmp(a_, b_) != 0)                                       \
-            t_fail(__FILE__, __LINE__, "%s == \"%s\", expected \"%s\"", #a, a_ ? a_ : "(null)",    \
-                   b_ ? b_ : "(null)");                                                            \
-    } while (0)
-#define CHECK_MEM(p, n, lit) check_mem(__FILE__, __LINE__, (const void *)(p), (n), (lit), sizeof(lit) - 1)
-void check_mem(const char *file, int line, const void *p, size_t n, const char *lit, size_t ln);
+#define T_ANY(name, fn) {"unit." name, NULL, fn, ACEPACK_STRICT}
 
 /* ---- byte builders ---- */
 

@@ -1,29 +1,9 @@
-/* testlib.c - see testlib.h. */
-#include "testlib.h"
+/* tfile.c - see tfile.h. */
+#include "tfile.h"
 
-#include <stdarg.h>
 #include <stdlib.h>
 
-int t_failures;
 tfile F;
-
-void t_fail(const char *file, int line, const char *fmt, ...)
-{
-    va_list ap;
-    fprintf(stderr, "%s:%d: ", file, line);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    t_failures++;
-}
-
-void check_mem(const char *file, int line, const void *p, size_t n, const char *lit, size_t ln)
-{
-    if (n != ln || (n && memcmp(p, lit, n) != 0))
-        t_fail(file, line, "bytes \"%.*s\" (%zu), expected \"%s\" (%zu)", (int)n,
-               (const char *)p, n, lit, ln);
-}
 
 void be32_at(uint8_t *p, uint32_t v)
 {
