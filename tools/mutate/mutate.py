@@ -284,6 +284,13 @@ def summarise(results: dict[str, tuple[str, str]], chosen: list[mlist.Mutant],
                 why = results[m.id][1]
                 print(f"  {m.id} ({m.file}, {m.category}): {m.description}"
                       + (f" -- {why}" if why else ""), file=out)
+    # A listed reason that a test can now refute (e.g. an exception the runner used to
+    # forgive) is wrong: say so, so that the list does not keep a false claim.
+    refuted = [m for m in chosen if m.equivalent and results[m.id][0] == KILLED]
+    if refuted:
+        print("\nKILLED although listed equivalent (remove the '=' reason):", file=out)
+        for m in refuted:
+            print(f"  {m.id} ({m.file}): {results[m.id][1]}", file=out)
     print(f"\nMUTATION SCORE: {killed} killed of {killed + survived} non-equivalent "
           f"({score:.1f} %); {len(chosen)} mutants: "
           + ", ".join(f"{k.lower()} {v}" for k, v in sorted(counts.items()))
