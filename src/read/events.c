@@ -84,7 +84,7 @@ acepack_status ap_check_section(const acepack_reader *r, uint64_t sec_off, uint6
 acepack_status ap_open_events(acepack_reader *r, acepack_error *err)
 {
     uint64_t len = r->evt_length;
-    uint32_t count;
+    uint32_t count = 0; /* set on success only; 0 so no path reads it unset (tools/prove) */
     acepack_status st;
     int strict = r->profile == ACEPACK_STRICT;
 
