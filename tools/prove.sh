@@ -5,9 +5,11 @@
 #                                     machdep gcc_x86_64
 #   tools/prove.sh --full             every driver, N = 4096 (PROVE_FULL_N), machdeps
 #                                     gcc_x86_64 and gcc_x86_32
-#   tools/prove.sh [--n N] [--window W] [--machdep M[,M]] [DRIVER...]
+#   tools/prove.sh [--n N] [--from LO] [--window W] [--machdep M[,M]] [DRIVER...]
 #                                     a subset (no staleness check); --window W: the
-#                                     sizes 0..N as analyses of W sizes each (--full: 64)
+#                                     sizes 0..N as analyses of W sizes each (--full: 64);
+#                                     --from LO: the sizes LO..N only (e.g. the sizes
+#                                     that reach segmented files, >= 200 bytes)
 #   tools/prove.sh --wp               WP (CVC4 through Why3) on the ACSL contracts of the
 #                                     bounds helpers (src/common/bytes.h)
 #
@@ -26,6 +28,7 @@ OUT=${PROVE_OUT:-$ROOT/build-prove}
 JOBS=${PROVE_JOBS:-2}
 N=${PROVE_N:-128}
 WINDOW=${PROVE_WINDOW:-0}
+FROM=0
 MACHDEPS=gcc_x86_64
 REVIEWED=$ROOT/tools/prove/alarms-reviewed.txt
 
@@ -50,10 +53,11 @@ while [ $# -gt 0 ]; do
     --full) N=${PROVE_FULL_N:-4096}; WINDOW=${PROVE_WINDOW:-64}; MACHDEPS=gcc_x86_64,gcc_x86_32; shift ;;
     --n) N=$2; shift 2 ;;
     --window) WINDOW=$2; shift 2 ;;
+    --from) FROM=$2; shift 2 ;;
     --machdep) MACHDEPS=$2; shift 2 ;;
     --report-only) report_only=1; shift ;; # re-read the last run's reports
     --wp) wp=1; shift ;;
-    -h | --help) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) die "unknown option $1" ;;
     *) selected+=("$1"); shift ;;
     esac
@@ -120,16 +124,16 @@ run_window() {
 run_one() {
     local spec=$1 md=$2 name src prof dir t0 t1 lo hi w=${WINDOW:-0}
     IFS=: read -r name src prof <<<"$spec"
-    dir=$OUT/$md-$N
+    dir=$OUT/$md-$RANGE
     mkdir -p "$dir"
     rm -f "$dir/$name.csv" "$dir/$name.csv.err" "$dir/$name.log"
     t0=$(date +%s.%N)
     if [ "$w" -le 0 ]; then
-        run_window "$src" "$prof" "$md" 0 "$N" "$dir/$name" || echo "frama-c failed" >"$dir/$name.csv.err"
+        run_window "$src" "$prof" "$md" "$FROM" "$N" "$dir/$name" || echo "frama-c failed" >"$dir/$name.csv.err"
     else
         rm -rf "$dir/$name.w"
         mkdir -p "$dir/$name.w"
-        for ((lo = 0; lo <= N; lo += w)); do
+        for ((lo = FROM; lo <= N; lo += w)); do
             hi=$((lo + w - 1 < N ? lo + w - 1 : N))
             if ! run_window "$src" "$prof" "$md" "$lo" "$hi" "$dir/$name.w/$lo-$hi"; then
                 echo "frama-c failed on sizes $lo..$hi" >>"$dir/$name.csv.err"
@@ -148,7 +152,11 @@ run_one() {
 }
 export -f run_window
 export -f run_one
-export OUT N ROOT PROVE_CPP WINDOW
+# The sizes of a run, FROM..N, name its output directory (N alone from 0).
+RANGE=$N
+[ "$FROM" -eq 0 ] || RANGE=$FROM-$N
+[ "$FROM" -le "$N" ] || die "--from $FROM is above --n $N"
+export OUT N ROOT PROVE_CPP WINDOW FROM RANGE
 export SOURCES_LIST="${SOURCES[*]}"
 
 start=$(date +%s)
@@ -164,7 +172,7 @@ wall=$(( $(date +%s) - start ))
 # false), but the libc contracts' own clauses (their call sites count).
 # Key: file|function|property (function copies of static inline helpers
 # lose their _N suffix; no line numbers, so edits elsewhere do not churn it).
-python3 - "$OUT" "$N" "$REVIEWED" "$wall" "$( [ ${#selected[@]} -eq 0 ] && echo full || echo subset)" \
+python3 - "$OUT" "$RANGE" "$REVIEWED" "$wall" "$( [ ${#selected[@]} -eq 0 ] && echo full || echo subset)" \
     "${jobs_list[@]}" <<'EOF'
 import csv, os, re, sys
 out, n, reviewed_path, wall, scope = sys.argv[1:6]
@@ -191,7 +199,7 @@ with open(reviewed_path) as f:
         if line and not line.startswith("#"):
             reviewed.add(line)
 seen, failed = set(), False
-print(f'{"driver":<17} {"machdep":<11} {"N":>5} {"stmts":>6} {"alarms":>6} {"new":>4} {"time s":>7}')
+print(f'{"driver":<17} {"machdep":<11} {"N":>9} {"stmts":>6} {"alarms":>6} {"new":>4} {"time s":>7}')
 for name_spec, md in jobs:
     name = name_spec.split(":")[0]
     base = os.path.join(out, f"{md}-{n}", name)
@@ -201,13 +209,13 @@ for name_spec, md in jobs:
     m = [int(c) for c in re.findall(r"statements reached \(out of \d+\): (\d+)% coverage", log)]
     cov = f"{max(m)}%" if m else "?"
     if not os.path.exists(base + ".csv") or os.path.exists(base + ".csv.err") or not m:
-        print(f"{name:<17} {md:<11} {n:>5} {'FAILED: see ' + base + '.log'}")
+        print(f"{name:<17} {md:<11} {n:>9} {'FAILED: see ' + base + '.log'}")
         failed = True
         continue
     found = keys_of(base + ".csv")
     new = sorted(k for k in found if k not in reviewed)
     seen.update(found)
-    print(f"{name:<17} {md:<11} {n:>5} {cov:>6} {sum(found.values()):>6} {len(new):>4} {t:>7}")
+    print(f"{name:<17} {md:<11} {n:>9} {cov:>6} {sum(found.values()):>6} {len(new):>4} {t:>7}")
     for k in new:
         print(f"    NOT REVIEWED: {k}")
     failed |= bool(new)

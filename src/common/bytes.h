@@ -64,6 +64,14 @@ static inline int ap_range_ok(uint64_t off, uint64_t len, uint64_t size)
     return off <= size && len <= size - off;
 }
 
+/* The offset of p from base (p points into the object at base, p >= base),
+ * computed in unsigned arithmetic: `p - base` is a ptrdiff_t, which
+ * overflows on a 32-bit target for a position past 2 GiB in a mapping. */
+static inline uint64_t ap_offset_in(const uint8_t *base, const uint8_t *p)
+{
+    return (uint64_t)((uintptr_t)p - (uintptr_t)base);
+}
+
 /* Native-order 8-byte load for SWAR scans (any alignment). */
 static inline uint64_t ap_load64(const uint8_t *p)
 {

@@ -126,7 +126,7 @@ static void put_key(out *o, const uint8_t *raw, size_t n, int esc, int strict)
         put(o, raw, n);
     } else {
         ap_strdec d;
-        const uint8_t *piece;
+        const uint8_t *piece = NULL; /* set with every nonzero length (tools/prove) */
         size_t len;
         ap_strdec_init(&d, raw, n);
         while ((len = ap_strdec_next(&d, &piece)) != 0)

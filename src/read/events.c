@@ -14,7 +14,7 @@ acepack_status ap_check_section(const acepack_reader *r, uint64_t sec_off, uint6
                                 acepack_error *err)
 {
     const uint8_t *sec;
-    uint64_t n, pad, fixed, pool_len, limit, expect = 0;
+    uint64_t n, pad, fixed, pool_len, limit, pay_at, expect = 0;
     uint32_t i, count;
     int strict = r->profile == ACEPACK_STRICT;
 
@@ -55,27 +55,28 @@ acepack_status ap_check_section(const acepack_reader *r, uint64_t sec_off, uint6
                            "header evt_count differs from the section count");
     }
 
+    /* Offsets in the file for the faults, from sec_off: a pointer difference
+     * such as c->pay_off - r->data overflows ptrdiff_t on a 32-bit target
+     * once the section lies 2 GiB into a mapping (machdep x86_32, tools/prove). */
+    pay_at = sec_off + 4u + 11u * n + pad;
     for (i = 0; i < count; i++) {
         uint64_t off = ap_be32(c->pay_off + 4 * (size_t)i);
         uint64_t plen = ap_be32(c->pay_len + 4 * (size_t)i);
         if (off + plen > limit)
-            return ap_fail(err, ACEPACK_INVALID, "R-EVT-7",
-                           (uint64_t)(c->pay_off - r->data) + 4u * (uint64_t)i,
+            return ap_fail(err, ACEPACK_INVALID, "R-EVT-7", pay_at + 4u * (uint64_t)i,
                            "event payload extends past the event section");
         if (strict) {
             if (ap_be64(c->ts + 8 * (size_t)i) > AP_MAX_SAFE_INT)
-                return ap_fail(err, ACEPACK_INVALID, "R-EVT-8",
-                               (uint64_t)(c->ts - r->data) + 8u * (uint64_t)i,
+                return ap_fail(err, ACEPACK_INVALID, "R-EVT-8", sec_off + 4u + 8u * (uint64_t)i,
                                "event timestamp above 2^53-1");
             if (off != expect)
-                return ap_fail(err, ACEPACK_INVALID, "R-EVT-6",
-                               (uint64_t)(c->pay_off - r->data) + 4u * (uint64_t)i,
+                return ap_fail(err, ACEPACK_INVALID, "R-EVT-6", pay_at + 4u * (uint64_t)i,
                                "event payloads are not packed in event order");
             expect += plen;
         }
     }
     if (strict && expect != pool_len)
-        return ap_fail(err, ACEPACK_INVALID, "R-EVT-6", (uint64_t)(c->pool - r->data) - 4u,
+        return ap_fail(err, ACEPACK_INVALID, "R-EVT-6", sec_off + fixed - 4u,
                        "pool_length differs from the sum of the payload lengths");
     *count_out = count;
     return ACEPACK_OK;
@@ -84,7 +85,7 @@ acepack_status ap_check_section(const acepack_reader *r, uint64_t sec_off, uint6
 acepack_status ap_open_events(acepack_reader *r, acepack_error *err)
 {
     uint64_t len = r->evt_length;
-    uint32_t count;
+    uint32_t count = 0; /* set on success only; 0 so no path reads it unset (tools/prove) */
     acepack_status st;
     int strict = r->profile == ACEPACK_STRICT;
 

@@ -101,7 +101,7 @@ uint64_t ap_hash_key(const uint8_t *raw, size_t n, int esc, uint64_t seed)
 {
     ap_hasher s;
     ap_strdec d;
-    const uint8_t *piece;
+    const uint8_t *piece = NULL; /* set with every nonzero length (tools/prove) */
     size_t len;
     if (!esc)
         return ap_hash_bytes(raw, n, seed);

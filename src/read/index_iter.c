@@ -80,7 +80,7 @@ static int eval_entry(const acepack_reader *r, acepack_entry *out, int is_object
 {
     const uint8_t *d = r->data;
     size_t member = (size_t)out->entry_offset;
-    uint64_t off, len;
+    uint64_t off = 0, len = 0; /* set by ap_number_exact_uint when it returns 1 (tools/prove) */
     if (!is_object)
         return drop(out, fault, ACEPACK_INVALID, "R-IDX-9", member, "entry is not an object");
     if (fo->at == 0 || fl->at == 0)

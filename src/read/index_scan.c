@@ -267,7 +267,7 @@ static acepack_status compat_meaning(scan *s, size_t member)
 {
     acepack_index_iter one;
     acepack_entry e;
-    acepack_error fault;
+    acepack_error fault = {0}; /* set when ap_index_next returns < 0 (zeroed for tools/prove) */
     ap_index_iter_at(&one, s->r, member);
     if (ap_index_next(&one, &e, &fault) < 0)
         return ap_fail(s->err, fault.status, fault.rule, fault.offset, fault.message);

@@ -132,7 +132,7 @@ int ap_str_compare(const uint8_t *a, size_t an, int a_esc, const uint8_t *b, siz
 int ap_str_equals(const uint8_t *raw, size_t n, int esc, const uint8_t *k, size_t kn)
 {
     ap_strdec s;
-    const uint8_t *piece;
+    const uint8_t *piece = NULL; /* set with every nonzero length (tools/prove) */
     size_t len;
     if (!esc)
         return n == kn && (kn == 0 || memcmp(raw, k, kn) == 0);
@@ -151,7 +151,7 @@ int ap_str_equals(const uint8_t *raw, size_t n, int esc, const uint8_t *k, size_
 acepack_status acepack_key_decode(const acepack_entry *e, uint8_t *buf, size_t cap, size_t *needed)
 {
     ap_strdec s;
-    const uint8_t *piece;
+    const uint8_t *piece = NULL; /* set with every nonzero length (tools/prove) */
     size_t len, total = 0;
     if (e == NULL || needed == NULL)
         return ACEPACK_ARG;

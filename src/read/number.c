@@ -60,37 +60,42 @@ static uint8_t digit_at(const decnum *n, int64_t k)
     return k < n->in ? n->ip[k] : n->fp[k - n->in];
 }
 
-/* Splits a valid number token. */
+/* Splits a valid number token.  Every read is under `i < len` and the
+ * counts are index differences, so that both a reader and a non-relational
+ * analyser (tools/prove) see them bounded by len without relying on the
+ * token being valid. */
 static void decompose(const uint8_t *p, size_t len, decnum *n)
 {
-    size_t i = 0;
+    size_t i = 0, start;
     int64_t k, total;
     n->negative = 0;
     n->fn = 0;
     n->fp = p;
     n->exp = 0;
-    if (p[i] == '-') {
+    if (i < len && p[i] == '-') {
         n->negative = 1;
         i++;
     }
     n->ip = p + i;
+    start = i;
     while (i < len && ap_is_digit(p[i]))
         i++;
-    n->in = (int64_t)(p + i - n->ip);
+    n->in = (int64_t)(i - start);
     if (i < len && p[i] == '.') {
         i++;
         n->fp = p + i;
+        start = i;
         while (i < len && ap_is_digit(p[i]))
             i++;
-        n->fn = (int64_t)(p + i - n->fp);
+        n->fn = (int64_t)(i - start);
     }
     if (i < len && (p[i] == 'e' || p[i] == 'E')) {
         int eneg = 0;
         int64_t e = 0;
         i++;
-        if (p[i] == '+' || p[i] == '-')
+        if (i < len && (p[i] == '+' || p[i] == '-'))
             eneg = p[i++] == '-';
-        for (; i < len; i++) {
+        for (; i < len && ap_is_digit(p[i]); i++) {
             if (e < EXP_SAT / 10)
                 e = e * 10 + (p[i] - '0');
             else

@@ -39,7 +39,7 @@ static acepack_status check_entry(acepack_reader *r, uint32_t k, uint64_t *prev_
     int strict = r->profile == ACEPACK_STRICT;
     acepack__columns c;
     acepack_status st;
-    uint32_t count;
+    uint32_t count = 0; /* set on success only; 0 so no path reads it unset (tools/prove) */
 
     if (strict && ap_first_nonzero(e + 28, 4) < 4)
         return ap_fail(err, ACEPACK_INVALID, "R-SEG-2", eoff + 28 + ap_first_nonzero(e + 28, 4),

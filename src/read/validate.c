@@ -51,7 +51,7 @@ static acepack_status check_payloads(const acepack_reader *r, acepack_error *err
             acepack_error e;
             if (acepack_json_check(p.ptr, p.len, &e) != ACEPACK_OK)
                 /* spec 7.2: the first byte of the payload at fault */
-                return ap_fail(err, ACEPACK_INVALID, e.rule, (uint64_t)(p.ptr - r->data),
+                return ap_fail(err, ACEPACK_INVALID, e.rule, ap_offset_in(r->data, p.ptr),
                                e.message);
         }
     }
