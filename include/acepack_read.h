@@ -346,21 +346,56 @@ ACEPACK_API acepack_status acepack_event_get(const acepack_reader *r, uint32_t i
 
 /* Private: for a segmented file (spec 3.7), finds the segment of event i
  * (binary search over first_event), fills *c with its columns and returns the
- * position of the event inside it.  Precondition: i < acepack_event_count(r). */
+ * position of the event inside it.  Precondition: i < acepack_event_count(r).
+ * Kept for binaries built against earlier headers; the accessors below use
+ * acepack__event_segment_of(). */
 ACEPACK_API uint32_t acepack__event_locate(const acepack_reader *r, uint32_t i,
                                            acepack__columns *c);
+
+/* Private: the segment k of event i of a segmented file (the last table entry
+ * whose first_event <= i).  It only reads memory, so it is declared pure:
+ * then an accessor called in a loop stores nothing, and the compiler may
+ * keep r->priv.seg_count and the column pointers of an unsegmented reader or
+ * of a view (acepack_event_segment) in registers for the whole loop instead
+ * of reloading them per event. */
+#if defined(__GNUC__)
+#  define ACEPACK__PURE __attribute__((pure))
+#else
+#  define ACEPACK__PURE
+#endif
+ACEPACK_API uint32_t acepack__event_segment_of(const acepack_reader *r, uint32_t i) ACEPACK__PURE;
+
+/* Private: the columns of the event section at sec holding n events (spec
+ * 3.3.1: ts, kind, source, flags, pad to 4, pay_off, pay_len, pool length,
+ * pool). */
+static inline void acepack__columns_of(const uint8_t *sec, uint32_t n, acepack__columns *c)
+{
+    size_t pad = (size_t)((4u - n % 4u) % 4u);
+    c->ts = sec + 4;
+    c->kind = sec + 4 + 8 * (size_t)n;
+    c->source = sec + 4 + 9 * (size_t)n;
+    c->flags = sec + 4 + 10 * (size_t)n;
+    c->pay_off = sec + 4 + 11 * (size_t)n + pad;
+    c->pay_len = c->pay_off + 4 * (size_t)n;
+    c->pool = sec + 8 + 19 * (size_t)n + pad;
+}
 
 /* Column accessors.  Precondition: i < acepack_event_count(r) (NOT checked).
  * O(1), inline, for a file with one event section; for a segmented file
  * (spec 3.7) each call locates the segment (O(log S)): scans should go
  * segment by segment through acepack_event_segment() views, whose accessors
- * are O(1) again. */
+ * are O(1) again.  The segmented path writes only the caller's temporary
+ * (no memory the compiler must assume changed), see acepack__event_segment_of. */
 static inline const acepack__columns *acepack__cols(const acepack_reader *r, uint32_t *i,
                                                     acepack__columns *tmp)
 {
+    const uint8_t *e, *sec;
     if (r->priv.seg_count == 0)
         return &r->priv.col;
-    *i = acepack__event_locate(r, *i, tmp);
+    e = r->priv.segs + 32 * (size_t)acepack__event_segment_of(r, *i);
+    sec = r->data + (size_t)acepack__be64(e); /* segment_offset, checked at open (R-SEG-3) */
+    *i -= (uint32_t)acepack__be64(e + 16);    /* first_event (R-SEG-6) */
+    acepack__columns_of(sec, acepack__be32(sec), tmp);
     return tmp;
 }
 static inline uint64_t acepack_event_ts(const acepack_reader *r, uint32_t i)

@@ -15,19 +15,6 @@
 
 #define AP_MAX_SEGMENTS 65536u /* R-SEG-1 */
 
-/* The columns of a segment whose count is n (already checked at open). */
-static void columns_of(const uint8_t *sec, uint64_t n, acepack__columns *c)
-{
-    size_t pad = (size_t)((4u - n % 4u) % 4u);
-    c->ts = sec + 4;
-    c->kind = sec + 4 + 8 * (size_t)n;
-    c->source = sec + 4 + 9 * (size_t)n;
-    c->flags = sec + 4 + 10 * (size_t)n;
-    c->pay_off = sec + 4 + 11 * (size_t)n + pad;
-    c->pay_len = c->pay_off + 4 * (size_t)n;
-    c->pool = sec + 8 + 19 * (size_t)n + pad;
-}
-
 /* One entry of the table: R-SEG-2, 8, 3, 4, 5, 6, the section, R-SEG-7. */
 static acepack_status check_entry(acepack_reader *r, uint32_t k, uint64_t *prev_end,
                                   uint64_t *total, acepack_error *err)
@@ -111,12 +98,11 @@ acepack_status ap_open_segments(acepack_reader *r, acepack_error *err)
     return ACEPACK_OK;
 }
 
-uint32_t acepack__event_locate(const acepack_reader *r, uint32_t i, acepack__columns *c)
+uint32_t acepack__event_segment_of(const acepack_reader *r, uint32_t i)
 {
     /* The last entry whose first_event <= i (empty compat segments share
      * their first_event with the next one; the last of them holds i). */
     uint32_t lo = 0, hi = r->priv.seg_count; /* answer in [lo, hi) */
-    const uint8_t *e;
     while (hi - lo > 1) {
         uint32_t mid = lo + (hi - lo) / 2;
         if (ap_be64(r->priv.segs + 32 * (size_t)mid + 16) <= i)
@@ -124,11 +110,14 @@ uint32_t acepack__event_locate(const acepack_reader *r, uint32_t i, acepack__col
         else
             hi = mid;
     }
-    e = r->priv.segs + 32 * (size_t)lo;
-    {
-        const uint8_t *sec = r->data + (size_t)ap_be64(e);
-        columns_of(sec, ap_be32(sec), c);
-    }
+    return lo;
+}
+
+uint32_t acepack__event_locate(const acepack_reader *r, uint32_t i, acepack__columns *c)
+{
+    const uint8_t *e = r->priv.segs + 32 * (size_t)acepack__event_segment_of(r, i);
+    const uint8_t *sec = r->data + (size_t)ap_be64(e);
+    acepack__columns_of(sec, ap_be32(sec), c); /* count checked at open */
     return i - (uint32_t)ap_be64(e + 16);
 }
 
@@ -162,7 +151,7 @@ acepack_status acepack_event_segment(const acepack_reader *r, uint32_t s, acepac
         g.crc = ap_be32(e + 24);
         sec = r->data + (size_t)g.offset;
         g.count = ap_be32(sec);
-        columns_of(sec, g.count, &c);
+        acepack__columns_of(sec, g.count, &c);
     }
     if (info != NULL)
         *info = g;

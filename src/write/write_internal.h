@@ -164,10 +164,18 @@ typedef struct aw_out {
 } aw_out;
 
 #define AW_STAGE_SIZE ((size_t)1 << 18)
+#define AW_STAGE_MIN ((size_t)1 << 12)
 
-/* Allocates the staging buffer.  ACEPACK_OK or ACEPACK_NOMEM. */
+/* Allocates the staging buffer (AW_STAGE_SIZE bytes).  ACEPACK_OK or ACEPACK_NOMEM. */
 acepack_status aw_out_init(aw_out *o, const acepack_allocator *a, aw_sink_fn sink, void *ctx,
                            acepack_error *err);
+/* The same with a stage of `cap` bytes, clamped to [AW_STAGE_MIN,
+ * AW_STAGE_SIZE]: a writer that knows it stages little (a small commit) asks
+ * for less, so that malloc serves it from its free lists (no brk, no fresh
+ * pages to fault in), and a piece larger than half the stage (the index of a
+ * small commit) goes to the sink without being copied. */
+acepack_status aw_out_init_cap(aw_out *o, const acepack_allocator *a, aw_sink_fn sink, void *ctx,
+                               size_t cap, acepack_error *err);
 void aw_out_free(aw_out *o, const acepack_allocator *a);
 void aw_out_put(aw_out *o, const void *p, size_t n);
 void aw_out_u32(aw_out *o, uint32_t v);

@@ -10,11 +10,18 @@
 acepack_status aw_out_init(aw_out *o, const acepack_allocator *a, aw_sink_fn sink, void *ctx,
                            acepack_error *err)
 {
+    return aw_out_init_cap(o, a, sink, ctx, AW_STAGE_SIZE, err);
+}
+
+acepack_status aw_out_init_cap(aw_out *o, const acepack_allocator *a, aw_sink_fn sink, void *ctx,
+                               size_t cap, acepack_error *err)
+{
     memset(o, 0, sizeof *o);
-    o->stage = aw_malloc(a, AW_STAGE_SIZE);
+    cap = cap < AW_STAGE_MIN ? AW_STAGE_MIN : cap > AW_STAGE_SIZE ? AW_STAGE_SIZE : cap;
+    o->stage = aw_malloc(a, cap);
     if (!o->stage)
         return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
-    o->cap = AW_STAGE_SIZE;
+    o->cap = cap;
     o->sink = sink;
     o->ctx = ctx;
     o->status = ACEPACK_OK;
