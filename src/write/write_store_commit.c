@@ -461,18 +461,21 @@ static acepack_status commit_segment(acepack_store *s, commit_plan *p, uint64_t 
         return compact_fresh(s, p, err);
 
     /* W-SEG-5: with checksums, every entry carries its segment's CRC32C: the
-     * earlier segments' from the model, a plain section that becomes
-     * segment 0 from its bytes in the file, the new one as it is written. */
+     * earlier segments' from the model, the new one as it is written, and a
+     * plain section that becomes segment 0 has it already: events_crc of a
+     * plain file is the CRC32C of [evt_offset, evt_offset + evt_length)
+     * (spec 3.8), the very bytes R-SEG-10 covers for segment 0 (off[0] =
+     * evt_off, len[0] = evt_len above).  s->crc_events holds it whenever
+     * s->crc is set (read from the header or computed at load, set by every
+     * commit and compaction), so the section is not read back. */
     uint32_t crc[AW_MAX_SEGMENTS] = {0};
     uint32_t pre_chunks = 0;
     acepack_status st = ACEPACK_OK;
     if (s->crc) {
         for (uint32_t g = 0; g < s->n_seg; g++)
             crc[g] = s->seg_crc[g];
-        if (s->n_seg == 0 && s->n_committed > 0) {
-            crc[0] = 0;
-            st = crc_file_range(s, &crc[0], off[0], len[0], err);
-        }
+        if (s->n_seg == 0 && s->n_committed > 0)
+            crc[0] = s->crc_events;
         /* W-CRC-2: the chunk region [128, tab_off) = the old one, the old
          * event section or table and index, the bytes between the extent and
          * base, then the new chunks and segment (added below). */

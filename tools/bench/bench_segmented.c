@@ -13,7 +13,10 @@
  *                      acepack_event_segment() views  vs  the same loop over
  *                      the plain store's one section (target >= 80 %);
  *   seg_compaction     acepack_store_compact of the 64-segment store (MB/s of
- *                      the output; target >= 500 MB/s).
+ *                      the output; target >= 500 MB/s);
+ *   *_crc              commits of 1 and 10,000 events, plain and segmented, on
+ *                      the store with checksums (flag bit 0, spec 3.8)  vs  the
+ *                      same commits without: the cost of W-CRC-* (no target).
  *
  * Each figure is the median of `iters` runs, wall time (CLOCK_MONOTONIC) and
  * the process's CPU time (CLOCK_PROCESS_CPUTIME_ID: other processes on the
@@ -88,33 +91,93 @@ static void append_events(acepack_store *st, uint32_t from, uint32_t n)
     }
 }
 
-static acepack_store *open_store(const char *path, int segmented, unsigned flags)
+static acepack_store *open_store_opt(const char *path, int segmented, int checksums,
+                                     unsigned flags)
 {
     acepack_store_options so;
     acepack_store *st;
     acepack_error e;
     memset(&so, 0, sizeof so);
     so.segmented = segmented;
+    so.checksums = checksums;
     so.compact_ratio = 1000.0; /* the figures are about commits, not growth compactions */
     bench_check(acepack_store_open(path, flags, &so, &st, &e), &e, "acepack_store_open");
     return st;
 }
 
+static acepack_store *open_store(const char *path, int segmented, unsigned flags)
+{
+    return open_store_opt(path, segmented, 0, flags);
+}
+
 /* One commit of `n` events on a fresh copy of src (copy and open not timed). */
-static void commit_run(const char *src, const char *work, int segmented, uint32_t from,
-                       uint32_t n, fig *f)
+static void commit_run_opt(const char *src, const char *work, int segmented, int checksums,
+                           uint32_t from, uint32_t n, fig *f)
 {
     acepack_error e;
     if (src)
         bench_copy_file(src, work);
     else
         unlink(work);
-    acepack_store *st = open_store(work, segmented, src ? 0 : ACEPACK_STORE_CREATE);
+    acepack_store *st =
+        open_store_opt(work, segmented, checksums, src ? 0 : ACEPACK_STORE_CREATE);
     clk k = start();
     append_events(st, from, n);
     bench_check(acepack_store_commit(st, &e), &e, "acepack_store_commit");
     stop(f, k);
     bench_check(acepack_store_close(st, &e), &e, "close");
+}
+
+static void commit_run(const char *src, const char *work, int segmented, uint32_t from,
+                       uint32_t n, fig *f)
+{
+    commit_run_opt(src, work, segmented, 0, from, n, f);
+}
+
+/* The same store with flag bit 0 (spec 3.8): src compacted by a store opened
+ * with checksums, so that its commits extend CRCs the file already has (the
+ * steady state of W-CRC-1..2, not the first commit that adds them). */
+static void gen_checksummed(const char *src, const char *path)
+{
+    acepack_error e;
+    bench_copy_file(src, path);
+    acepack_store *st = open_store_opt(path, 0, 1, 0);
+    bench_check(acepack_store_compact(st, &e), &e, "acepack_store_compact");
+    bench_check(acepack_store_close(st, &e), &e, "close");
+}
+
+/* Commits of 1 and of 10,000 events on the store, plain and segmented, each
+ * without and with checksums, alternating run by run: the cost of W-CRC-*. */
+static void crc_figures(const bench_opts *o, const char *src, const char *crc_src,
+                        const char *work)
+{
+    static const uint32_t sizes[2] = {1, GROUP};
+    printf("\ncommits with checksums (flag bit 0, spec 3.8; the store already has them) beside "
+           "the same commits without, %u events, %u keys, medians of %u runs\n\n",
+           (unsigned)o->events, (unsigned)o->keys, o->iters);
+    printf("| commit | without checksums | with checksums | cost of the checksums (wall; cpu) "
+           "|\n|---|---|---|---|\n");
+    for (int seg = 1; seg >= 0; seg--) {
+        for (int z = 0; z < 2; z++) {
+            fig a, b;
+            fig_init(&a, o->iters);
+            fig_init(&b, o->iters);
+            for (unsigned k = 0; k < o->iters; k++) {
+                commit_run_opt(src, work, seg, 0, o->events, sizes[z], &a);
+                commit_run_opt(crc_src, work, seg, 1, o->events, sizes[z], &b);
+            }
+            double w = med(a.wall, a.n), c = med(a.cpu, a.n);
+            double bw = med(b.wall, b.n), bc = med(b.cpu, b.n);
+            printf("| %s commit of %u event%s (%s_crc) | %.3f ms (cpu %.3f ms) | %.3f ms (cpu "
+                   "%.3f ms) | %+.3f ms, %+.1f %% (cpu %+.3f ms, %+.1f %%) |\n",
+                   seg ? "segmented" : "plain", (unsigned)sizes[z], sizes[z] > 1 ? "s" : "",
+                   z ? (seg ? "seg_group_commit" : "group_commit")
+                     : (seg ? "seg_commit_one" : "commit_one"),
+                   w / 1e6, c / 1e6, bw / 1e6, bc / 1e6, (bw - w) / 1e6, 100.0 * (bw - w) / w,
+                   (bc - c) / 1e6, 100.0 * (bc - c) / c);
+            free(a.wall), free(a.cpu), free(b.wall), free(b.cpu);
+        }
+    }
 }
 
 /* The 64-segment store of the same events as the plain store: keys in the
@@ -318,5 +381,12 @@ void bench_segmented(const bench_opts *o)
     line("compaction of the 64-segment store (seg_compaction)", &a,
          "write+fdatasync of as many bytes", &b, 0, (double)out, ">= 500 MB/s");
     free(b.wall), free(b.cpu);
+
+    char crc_src[4096];
+    snprintf(crc_src, sizeof crc_src, "%s/v2crc-e%u-k%u.ace", o->dir, (unsigned)o->events,
+             (unsigned)o->keys);
+    gen_checksummed(src, crc_src);
+    crc_figures(o, src, crc_src, work);
+    unlink(crc_src);
     unlink(work);
 }
