@@ -198,6 +198,26 @@ ACEPACK_API acepack_status acepack_build_write(const acepack_content *c,
                                                acepack_write_fn write, void *ctx,
                                                acepack_error *err);
 
+/*! acepack_build_options : how the builder writes a content (zeroed by the
+ *  caller: a later field reads as 0, the old behaviour; NULL = all zero).
+ *  - checksums: nonzero writes the checksummed canonical file of a v2
+ *    content (spec 3.8, W-CRC-1): the canonical file with flag bit 0 set and
+ *    the CRC32C fields (bytes 64..79) filled, no other byte different.  No
+ *    effect on a v1 content (W-V1-1: no writer sets bit 0 in a v1 file).
+ *    The builder never writes a segmented file (W-SEG-1). */
+typedef struct acepack_build_options {
+    int checksums;
+} acepack_build_options;
+
+/*! acepack_build_write_opts() : acepack_build_write() with options.  With
+ *  checksums the content is produced twice (the header, written first,
+ *  holds the CRCs of what follows); no more memory. */
+ACEPACK_API acepack_status acepack_build_write_opts(const acepack_content *c,
+                                                    const acepack_build_options *opts,
+                                                    const acepack_allocator *alloc,
+                                                    acepack_write_fn write, void *ctx,
+                                                    acepack_error *err);
+
 /*! acepack_build_fd() : as acepack_build_write(), written to the file
  *  descriptor `fd` with io->write (io NULL: POSIX) at its current position.
  *  Does not fsync.  ACEPACK_IO on a write error (err->sys_errno). */
@@ -219,6 +239,13 @@ ACEPACK_API acepack_status acepack_build_path(const acepack_content *c, const ch
                                               const acepack_allocator *alloc,
                                               const acepack_io *io, uint32_t file_mode,
                                               acepack_error *err);
+
+/*! acepack_build_path_opts() : acepack_build_path() with options. */
+ACEPACK_API acepack_status acepack_build_path_opts(const acepack_content *c, const char *path,
+                                                   const acepack_build_options *opts,
+                                                   const acepack_allocator *alloc,
+                                                   const acepack_io *io, uint32_t file_mode,
+                                                   acepack_error *err);
 
 /* ------------------------------------------------------------------------
  * The conformance dump, parsed back (spec 11)

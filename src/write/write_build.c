@@ -5,6 +5,8 @@
  */
 #include "write_internal.h"
 
+#include "../common/crc32c.h"
+
 /* What validation computes once: key order and every size. */
 typedef struct build_plan {
     size_t *order;    /* kv indices in W-CAN-1 order */
@@ -155,12 +157,18 @@ static acepack_status plan_make(const acepack_content *c, const acepack_allocato
     return ACEPACK_OK;
 }
 
-static void emit_header(aw_out *o, const acepack_content *c, const build_plan *p)
+/* crc: NULL for the canonical file, else the CRC32C of the chunk region,
+ * the event section and the index: the checksummed canonical file (W-CRC-1:
+ * flag bit 0 and bytes 64..79, no other byte differs). */
+static void emit_header(aw_out *o, const acepack_content *c, const build_plan *p,
+                        const uint32_t *crc)
 {
     if (c->format_version == 2) {
         uint8_t h[128];
         aw_header_v2(h, p->chunk_end + p->evt_len, p->index_len, p->chunk_end, p->evt_len,
                      (uint32_t)c->event_count, (uint32_t)c->evt_base_id);
+        if (crc != NULL)
+            aw_header_sign(h, crc[0], crc[1], crc[2]);
         aw_out_put(o, h, sizeof h);
         return;
     }
@@ -250,9 +258,9 @@ static void emit_index(aw_out *o, const acepack_content *c, const build_plan *p)
     aw_out_put(o, "}", 1);
 }
 
-static acepack_status emit_all(aw_out *o, const acepack_content *c, const build_plan *p)
+/* Everything after the header: chunks, event section (v2), index. */
+static void emit_body(aw_out *o, const acepack_content *c, const build_plan *p)
 {
-    emit_header(o, c, p);
     for (size_t k = 0; k < c->kv_count; k++) { /* W-CAN-2: chunks in key order, no gaps */
         const acepack_kv *e = &c->kv[p->order[k]];
         aw_out_u32(o, (uint32_t)e->value_len);
@@ -261,32 +269,89 @@ static acepack_status emit_all(aw_out *o, const acepack_content *c, const build_
     if (c->format_version == 2)
         emit_events(o, c); /* W-CAN-3 */
     emit_index(o, c, p);
+}
+
+/* An output without a staging buffer (no allocation): every piece goes
+ * straight to the sink. */
+static void out_unstaged(aw_out *o, aw_sink_fn sink, void *ctx, acepack_error *err)
+{
+    memset(o, 0, sizeof *o);
+    o->sink = sink;
+    o->ctx = ctx;
+    o->status = ACEPACK_OK;
+    o->err = err;
+}
+
+/* A sink that writes nothing and runs the CRC32C of each region over the
+ * body's bytes, which start at file offset 128 and are contiguous in the
+ * canonical file: [128, chunk_end), the event section, the index. */
+typedef struct region_crc_sink {
+    uint64_t pos, end[2]; /* end[0] = chunk_end, end[1] = the event section's end */
+    uint32_t crc[3];
+} region_crc_sink;
+
+static acepack_status sink_region_crc(void *ctx, const void *p, size_t n, acepack_error *err)
+{
+    region_crc_sink *s = ctx;
+    const uint8_t *b = p;
+    (void)err;
+    while (n > 0) {
+        int r = s->pos < s->end[0] ? 0 : (s->pos < s->end[1] ? 1 : 2);
+        uint64_t room = r < 2 ? s->end[r] - s->pos : UINT64_MAX;
+        size_t k = (uint64_t)n < room ? n : (size_t)room;
+        s->crc[r] = ap_crc32c(s->crc[r], b, k);
+        s->pos += k;
+        b += k;
+        n -= k;
+    }
+    return ACEPACK_OK;
+}
+
+/* The header, then the body; with checksums (v2 only: W-V1-1) the body is
+ * produced twice, first only for its CRCs, which the header must hold: the
+ * file is streamed, so the header cannot be patched afterwards.  The first
+ * pass needs no memory (no staging buffer). */
+static acepack_status emit_all(aw_out *o, const acepack_content *c, const build_plan *p,
+                               int checksums, acepack_error *err)
+{
+    region_crc_sink rs = {AW_HEADER_V2, {p->chunk_end, p->chunk_end + p->evt_len}, {0, 0, 0}};
+    if (checksums && c->format_version == 2) {
+        aw_out pass;
+        out_unstaged(&pass, sink_region_crc, &rs, err);
+        emit_body(&pass, c, p);
+        acepack_status st = aw_out_flush(&pass);
+        if (st != ACEPACK_OK)
+            return st;
+    }
+    emit_header(o, c, p, checksums && c->format_version == 2 ? rs.crc : NULL);
+    emit_body(o, c, p);
     return aw_out_flush(o);
 }
 
 static acepack_status build_stream(const acepack_content *c, const acepack_allocator *a,
-                                   int payloads_checked, aw_out *o, acepack_error *err)
+                                   int payloads_checked, int checksums, aw_out *o,
+                                   acepack_error *err)
 {
     build_plan p;
     acepack_status st = plan_make(c, a, payloads_checked, &p, err);
     if (st != ACEPACK_OK)
         return st;
-    st = emit_all(o, c, &p);
+    st = emit_all(o, c, &p, checksums, err);
     plan_free(&p, a);
     return st;
 }
 
 acepack_status aw_build_stream(const acepack_content *c, const acepack_allocator *a,
-                               aw_out *o, acepack_error *err)
+                               int checksums, aw_out *o, acepack_error *err)
 {
-    return build_stream(c, a, 0, o, err);
+    return build_stream(c, a, 0, checksums, o, err);
 }
 
 acepack_status aw_build_stream_checked_payloads(const acepack_content *c,
                                                 const acepack_allocator *a, aw_out *o,
                                                 acepack_error *err)
 {
-    return build_stream(c, a, 1, o, err);
+    return build_stream(c, a, 1, 0, o, err); /* migration never sets bit 0 (M-9) */
 }
 
 acepack_status acepack_build_bound(const acepack_content *c, uint64_t *bound)
@@ -353,12 +418,8 @@ acepack_status acepack_build(const acepack_content *c, const acepack_allocator *
     /* No staging buffer: every piece is copied straight into buf. */
     aw_mem_sink ms = {buf, 0, cap};
     aw_out o;
-    memset(&o, 0, sizeof o);
-    o.sink = aw_sink_mem;
-    o.ctx = &ms;
-    o.status = ACEPACK_OK;
-    o.err = err;
-    st = emit_all(&o, c, &p);
+    out_unstaged(&o, aw_sink_mem, &ms, err);
+    st = emit_all(&o, c, &p, 0, err);
     plan_free(&p, a);
     if (st == ACEPACK_OK)
         *written = ms.len;
@@ -367,24 +428,34 @@ acepack_status acepack_build(const acepack_content *c, const acepack_allocator *
 
 /* The canonical file of c through one buffered sink. */
 static acepack_status build_to_sink(const acepack_content *c, const acepack_allocator *a,
-                                    aw_sink_fn sink, void *sink_ctx, acepack_error *err)
+                                    int checksums, aw_sink_fn sink, void *sink_ctx,
+                                    acepack_error *err)
 {
     aw_out o;
     acepack_status st = aw_out_init(&o, a, sink, sink_ctx, err);
     if (st != ACEPACK_OK)
         return st;
-    st = aw_build_stream(c, a, &o, err);
+    st = aw_build_stream(c, a, checksums, &o, err);
     aw_out_free(&o, a);
     return st;
+}
+
+acepack_status acepack_build_write_opts(const acepack_content *c,
+                                        const acepack_build_options *opts,
+                                        const acepack_allocator *alloc, acepack_write_fn write,
+                                        void *ctx, acepack_error *err)
+{
+    if (!write || !aw_alloc_valid(alloc))
+        return aw_fail(err, ACEPACK_ARG, NULL, 0, "invalid argument");
+    aw_cb_sink cb = {write, ctx};
+    return build_to_sink(c, aw_alloc_or_default(alloc), opts && opts->checksums,
+                         aw_sink_callback, &cb, err);
 }
 
 acepack_status acepack_build_write(const acepack_content *c, const acepack_allocator *alloc,
                                    acepack_write_fn write, void *ctx, acepack_error *err)
 {
-    if (!write || !aw_alloc_valid(alloc))
-        return aw_fail(err, ACEPACK_ARG, NULL, 0, "invalid argument");
-    aw_cb_sink cb = {write, ctx};
-    return build_to_sink(c, aw_alloc_or_default(alloc), aw_sink_callback, &cb, err);
+    return acepack_build_write_opts(c, NULL, alloc, write, ctx, err);
 }
 
 acepack_status acepack_build_fd(const acepack_content *c, const acepack_allocator *alloc,
@@ -397,5 +468,5 @@ acepack_status acepack_build_fd(const acepack_content *c, const acepack_allocato
     if (st != ACEPACK_OK)
         return st;
     aw_fd_sink fs = {&fio, fd, 0, 0};
-    return build_to_sink(c, aw_alloc_or_default(alloc), aw_sink_write, &fs, err);
+    return build_to_sink(c, aw_alloc_or_default(alloc), 0, aw_sink_write, &fs, err);
 }

@@ -4,9 +4,10 @@
  */
 #include "write_internal.h"
 
-acepack_status acepack_build_path(const acepack_content *c, const char *path,
-                                  const acepack_allocator *alloc, const acepack_io *io,
-                                  uint32_t file_mode, acepack_error *err)
+acepack_status acepack_build_path_opts(const acepack_content *c, const char *path,
+                                       const acepack_build_options *opts,
+                                       const acepack_allocator *alloc, const acepack_io *io,
+                                       uint32_t file_mode, acepack_error *err)
 {
     if (!c || !path || !*path || !aw_alloc_valid(alloc))
         return aw_fail(err, ACEPACK_ARG, NULL, 0, "invalid argument");
@@ -28,7 +29,7 @@ acepack_status acepack_build_path(const acepack_content *c, const char *path,
         aw_out w;
         st = aw_out_init(&w, a, aw_sink_pwrite, &fs, err);
         if (st == ACEPACK_OK) {
-            st = aw_build_stream(c, a, &w, err);
+            st = aw_build_stream(c, a, opts && opts->checksums, &w, err);
             aw_out_free(&w, a);
         }
     }
@@ -36,4 +37,11 @@ acepack_status acepack_build_path(const acepack_content *c, const char *path,
         st = aw_output_install(&o, err);
     aw_output_end(&o);
     return st;
+}
+
+acepack_status acepack_build_path(const acepack_content *c, const char *path,
+                                  const acepack_allocator *alloc, const acepack_io *io,
+                                  uint32_t file_mode, acepack_error *err)
+{
+    return acepack_build_path_opts(c, path, NULL, alloc, io, file_mode, err);
 }

@@ -268,10 +268,11 @@ acepack_status aw_check_event(uint64_t ts, uint32_t kind, uint32_t source, uint3
 
 /* ---- the canonical builder core (write_build.c) ---- */
 
-/* Streams the canonical file of c to o (validation included).  Used by the
- * builder API and by migration. */
+/* Streams the canonical file of c to o (validation included); checksums:
+ * the checksummed canonical file of a v2 content (W-CRC-1).  Used by the
+ * builder API. */
 acepack_status aw_build_stream(const acepack_content *c, const acepack_allocator *a,
-                               aw_out *o, acepack_error *err);
+                               int checksums, aw_out *o, acepack_error *err);
 
 /* As aw_build_stream, for content whose event payloads the caller (the
  * migrator, M-4) has already checked against R-PAY-1..3: W-EVT-4 is not

@@ -3,20 +3,20 @@
 
 #include <stdlib.h>
 
+#include "../../src/common/bytes.h"
+
 tfile F;
 
+/* The project's one copy of the big-endian stores (src/common/bytes.h), under
+ * the names the unit tests use. */
 void be32_at(uint8_t *p, uint32_t v)
 {
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
+    ap_put_be32(p, v);
 }
 
 void be64_at(uint8_t *p, uint64_t v)
 {
-    be32_at(p, (uint32_t)(v >> 32));
-    be32_at(p + 4, (uint32_t)v);
+    ap_put_be64(p, v);
 }
 
 size_t tf_events(uint8_t *out, const tev *ev, uint32_t n)

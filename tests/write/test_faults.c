@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "fault_io.h"
+#include "../../src/common/bytes.h"
 #include "wtest.h"
 
 typedef enum step_kind {
@@ -167,20 +168,12 @@ static uint32_t t_crc32c(const uint8_t *p, size_t n)
     return ~c;
 }
 
-static uint64_t t_be(const uint8_t *p, int n)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < n; i++)
-        v = v << 8 | p[i];
-    return v;
-}
-
 /* R-SEG-10 / W-SEG-5: with bits 0 and 16, each segment-table entry's
  * segment_crc (u32 at entry + 24) is the CRC32C of its segment's bytes. */
 static int segment_crcs_match(const uint8_t *d, size_t n, uint64_t eo, uint64_t el, char *why,
                               size_t cap)
 {
-    uint64_t segs = el >= 8 ? t_be(d + eo, 4) : 0;
+    uint64_t segs = el >= 8 ? ap_be32(d + eo) : 0;
     if (el < 8 || el != 8 + 32 * segs) {
         snprintf(why, cap, "segment table length %llu for S = %llu", (unsigned long long)el,
                  (unsigned long long)segs);
@@ -188,12 +181,12 @@ static int segment_crcs_match(const uint8_t *d, size_t n, uint64_t eo, uint64_t 
     }
     for (uint64_t k = 0; k < segs; k++) {
         const uint8_t *e = d + eo + 8 + 32 * k;
-        uint64_t so = t_be(e, 8), sl = t_be(e + 8, 8);
+        uint64_t so = ap_be64(e), sl = ap_be64(e + 8);
         if (so > n || sl > n - so) {
             snprintf(why, cap, "segment %llu outside the file", (unsigned long long)k);
             return 0;
         }
-        if (t_be(e + 24, 4) != t_crc32c(d + so, (size_t)sl)) {
+        if (ap_be32(e + 24) != t_crc32c(d + so, (size_t)sl)) {
             snprintf(why, cap, "segment_crc of segment %llu does not match",
                      (unsigned long long)k);
             return 0;
@@ -212,29 +205,29 @@ static int crc_fields_match(const char *path, int *has_bit, char *why, size_t ca
     if (!d)
         return 1; /* no file: nothing to check */
     int ok = 1;
-    if (n >= 128 && memcmp(d, "ACEPACK", 8) == 0 && t_be(d + 8, 4) == 2 && (t_be(d + 12, 4) & 1)) {
+    if (n >= 128 && memcmp(d, "ACEPACK", 8) == 0 && ap_be32(d + 8) == 2 && (ap_be32(d + 12) & 1)) {
         *has_bit = 1;
-        uint64_t io = t_be(d + 16, 8), il = t_be(d + 24, 8), ce = t_be(d + 32, 8);
-        uint64_t eo = t_be(d + 40, 8), el = t_be(d + 48, 8);
+        uint64_t io = ap_be64(d + 16), il = ap_be64(d + 24), ce = ap_be64(d + 32);
+        uint64_t eo = ap_be64(d + 40), el = ap_be64(d + 48);
         uint8_t h[128];
         memcpy(h, d, 128);
         memset(h + 64, 0, 4);
         if (ce < 128 || ce > n || eo > n || el > n - eo || io > n || il > n - io) {
             snprintf(why, cap, "regions outside the file");
             ok = 0;
-        } else if (t_be(d + 64, 4) != t_crc32c(h, 128)) {
+        } else if (ap_be32(d + 64) != t_crc32c(h, 128)) {
             snprintf(why, cap, "header_crc does not match");
             ok = 0;
-        } else if (t_be(d + 68, 4) != t_crc32c(d + 128, (size_t)(ce - 128))) {
+        } else if (ap_be32(d + 68) != t_crc32c(d + 128, (size_t)(ce - 128))) {
             snprintf(why, cap, "chunks_crc does not match");
             ok = 0;
-        } else if (t_be(d + 72, 4) != t_crc32c(d + eo, (size_t)el)) {
+        } else if (ap_be32(d + 72) != t_crc32c(d + eo, (size_t)el)) {
             snprintf(why, cap, "events_crc does not match");
             ok = 0;
-        } else if (t_be(d + 76, 4) != t_crc32c(d + io, (size_t)il)) {
+        } else if (ap_be32(d + 76) != t_crc32c(d + io, (size_t)il)) {
             snprintf(why, cap, "index_crc does not match");
             ok = 0;
-        } else if (t_be(d + 12, 4) & 0x10000u) {
+        } else if (ap_be32(d + 12) & 0x10000u) {
             ok = segment_crcs_match(d, n, eo, el, why, cap);
             g_seg_crc_files++;
         }

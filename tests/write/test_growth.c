@@ -19,15 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../../src/common/bytes.h"
 #include "wtest.h"
-
-static uint64_t be64(const uint8_t *p)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < 8; i++)
-        v = v << 8 | p[i];
-    return v;
-}
 
 static long n_commits = 10000;
 
@@ -87,7 +80,7 @@ static void test_growth(void)
             break;
         }
         close(fd);
-        uint64_t live = 128 + kv_bytes + be64(h + 48) + be64(h + 24);
+        uint64_t live = 128 + kv_bytes + ap_be64(h + 48) + ap_be64(h + 24);
         double ratio = (double)st.st_size / (double)live;
         if (ratio > worst) {
             worst = ratio;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "../../src/common/bytes.h"
 #include "wtest.h"
 
 typedef struct buf {
@@ -141,10 +142,7 @@ static size_t v1_raw(uint8_t *d, size_t cap, const raw_member *m, size_t n, int 
         if (pos + 4 + vl > cap)
             abort();
         off[i] = pos;
-        d[pos] = (uint8_t)(vl >> 24);
-        d[pos + 1] = (uint8_t)(vl >> 16);
-        d[pos + 2] = (uint8_t)(vl >> 8);
-        d[pos + 3] = (uint8_t)vl;
+        ap_put_be32(d + pos, (uint32_t)vl);
         memcpy(d + pos + 4, m[i].value, vl);
         pos += 4 + vl;
     }

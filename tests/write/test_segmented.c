@@ -11,15 +11,8 @@
  */
 #include <stdlib.h>
 
+#include "../../src/common/bytes.h"
 #include "wtest.h"
-
-static uint64_t be(const uint8_t *p, int n)
-{
-    uint64_t v = 0;
-    for (int i = 0; i < n; i++)
-        v = v << 8 | p[i];
-    return v;
-}
 
 typedef struct seg_view {
     uint32_t flags, s;
@@ -36,16 +29,16 @@ static void view(const char *path, seg_view *v)
         t_fail(__FILE__, __LINE__, "cannot read %s", path);
         return;
     }
-    v->flags = (uint32_t)be(v->d + 12, 4);
-    v->evt_off = be(v->d + 40, 8);
-    v->evt_len = be(v->d + 48, 8);
+    v->flags = (uint32_t)ap_be32(v->d + 12);
+    v->evt_off = ap_be64(v->d + 40);
+    v->evt_len = ap_be64(v->d + 48);
     if ((v->flags & 0x10000u) && v->evt_off + 4 <= v->n)
-        v->s = (uint32_t)be(v->d + v->evt_off, 4);
+        v->s = (uint32_t)ap_be32(v->d + v->evt_off);
 }
 
 static uint64_t entry(const seg_view *v, uint32_t k, int field) /* 0 off, 1 len, 2 first */
 {
-    return be(v->d + v->evt_off + 8 + 32 * (uint64_t)k + 8 * (uint64_t)field, 8);
+    return ap_be64(v->d + v->evt_off + 8 + 32 * (uint64_t)k + 8 * (uint64_t)field);
 }
 
 static acepack_store *open_store(const char *path, int segmented, double ratio)

@@ -5,9 +5,8 @@
  * `adapter capabilities` reports exactly the operations whose function is
  * present there.
  *
- * Adding write/migrate (writer): define cli_adapter_write / cli_adapter_migrate
- * in your own file (e.g. cmd_adapter_write.c) and put their names in the
- * table of cmd_adapter.c in place of NULL.  Nothing else changes.
+ * Adding an operation: define its function in a cmd_*.c file and add its row
+ * to the table of cmd_adapter.c.  Nothing else changes.
  */
 #ifndef ACEPACK_CLI_ADAPTER_H
 #define ACEPACK_CLI_ADAPTER_H
@@ -20,8 +19,7 @@
 typedef int (*cli_adapter_fn)(const cli_command *self, int argc, char **argv);
 
 int cli_adapter_read(const cli_command *self, int argc, char **argv);
-/* Provided by the writer's sources once they exist: */
-int cli_adapter_write(const cli_command *self, int argc, char **argv);
-int cli_adapter_migrate(const cli_command *self, int argc, char **argv);
+int cli_adapter_write(const cli_command *self, int argc, char **argv);   /* cmd_build.c */
+int cli_adapter_migrate(const cli_command *self, int argc, char **argv); /* cmd_write.c */
 
 #endif /* ACEPACK_CLI_ADAPTER_H */

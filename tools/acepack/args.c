@@ -65,17 +65,20 @@ int cli_parse_args(const cli_command *cmd, int argc, char **argv, const cli_opti
         }
         size_t k;
         const char *inline_value = NULL;
-        for (k = 0; k < nopts && k < CLI_MAX_OPTIONS; k++)
+        for (k = 0; k < nopts; k++)
             if (match_option(&opts[k], a, &inline_value))
                 break;
-        if (k == nopts || k == CLI_MAX_OPTIONS)
+        /* An id outside value[] is a mistake in a command's table: refused
+         * like an unknown option rather than written out of bounds. */
+        if (k == nopts || opts[k].id < 0 || opts[k].id >= CLI_MAX_OPTIONS)
             return cli_usage(cmd, "unknown option '%s'", a);
+        const char **slot = &out->value[opts[k].id];
         if (!opts[k].takes_value) {
-            out->value[k] = "";
+            *slot = "";
         } else if (inline_value != NULL) {
-            out->value[k] = inline_value;
+            *slot = inline_value;
         } else if (i + 1 < argc) {
-            out->value[k] = argv[++i];
+            *slot = argv[++i];
         } else {
             return cli_usage(cmd, "option '%s' needs a value", a);
         }
@@ -94,21 +97,22 @@ int cli_profile(const cli_command *cmd, const cli_args *a, acepack_profile *prof
 {
     int given = 0;
     *profile = ACEPACK_STRICT;
-    if (a->value[0] != NULL) {
+    const char *named = a->value[CLI_OPT_PROFILE];
+    if (a->value[CLI_OPT_STRICT] != NULL) {
         *profile = ACEPACK_STRICT;
         given++;
     }
-    if (a->value[1] != NULL) {
+    if (a->value[CLI_OPT_COMPAT] != NULL) {
         *profile = ACEPACK_COMPAT;
         given++;
     }
-    if (a->value[2] != NULL) {
-        if (strcmp(a->value[2], "strict") == 0)
+    if (named != NULL) {
+        if (strcmp(named, "strict") == 0)
             *profile = ACEPACK_STRICT;
-        else if (strcmp(a->value[2], "compat") == 0)
+        else if (strcmp(named, "compat") == 0)
             *profile = ACEPACK_COMPAT;
         else
-            return cli_usage(cmd, "unknown profile '%s' (strict or compat)", a->value[2]);
+            return cli_usage(cmd, "unknown profile '%s' (strict or compat)", named);
         given++;
     }
     if (given > 1)

@@ -50,25 +50,40 @@ struct cli_command {
  * Argument parsing (args.c)
  * ------------------------------------------------------------------------ */
 
+/* One row of a command's option table.  `id` is the option's name in the
+ * command's own enum: the parser stores what it finds in value[id], so that a
+ * command reads its options by name (value[EV_JSON]), never by the row's
+ * position in the table. */
 typedef struct cli_option {
     const char *name; /* "--kind" */
     int takes_value;  /* `--kind K` or `--kind=K` */
+    int id;           /* 0 <= id < CLI_MAX_OPTIONS: where the value goes */
 } cli_option;
 
 #define CLI_MAX_OPTIONS 16
 #define CLI_MAX_POSITIONAL 64
 
 typedef struct cli_args {
-    /* value[i]: NULL when option i was not given; "" for a flag that was;
-     * the (last) value otherwise. */
+    /* value[id]: NULL when the option with that id was not given; "" for a
+     * flag that was; the (last) value otherwise. */
     const char *value[CLI_MAX_OPTIONS];
     const char *pos[CLI_MAX_POSITIONAL];
     int npos;
 } cli_args;
 
-/* Every command that reads a file under a profile lists these three options
- * first, so that cli_profile() finds them at indexes 0..2. */
-#define CLI_PROFILE_OPTIONS {"--strict", 0}, {"--compat", 0}, {"--profile", 1}
+/* The ids of the profile options, which every command that reads a file
+ * under a profile takes (cli_profile() reads them); such a command numbers
+ * its own options from CLI_OPT_OWN on. */
+enum { CLI_OPT_STRICT, CLI_OPT_COMPAT, CLI_OPT_PROFILE, CLI_OPT_OWN };
+#define CLI_PROFILE_OPTIONS \
+    {"--strict", 0, CLI_OPT_STRICT}, {"--compat", 0, CLI_OPT_COMPAT}, {"--profile", 1, CLI_OPT_PROFILE}
+
+/* The ids of the store options of the writing commands (cmd_write.c,
+ * cmd_build.c); such a command numbers its own options from
+ * CLI_OPT_STORE_OWN on. */
+enum { CLI_OPT_CHECKSUMS, CLI_OPT_SEGMENTED, CLI_OPT_STORE_OWN };
+#define CLI_CHECKSUMS_OPTION {"--checksums", 0, CLI_OPT_CHECKSUMS}
+#define CLI_SEGMENTED_OPTION {"--segmented", 0, CLI_OPT_SEGMENTED}
 
 /* Parses argv[1..] against `opts`.  `--help`/`-h` prints the command's help
  * on stdout; `--` ends the options; `-` is a positional argument.
@@ -77,12 +92,12 @@ typedef struct cli_args {
 int cli_parse_args(const cli_command *cmd, int argc, char **argv, const cli_option *opts,
                    size_t nopts, int min_pos, int max_pos, cli_args *out);
 
-/* Reads --strict / --compat / --profile P (indexes 0..2).
+/* Reads --strict / --compat / --profile P (ids CLI_OPT_STRICT..PROFILE).
  * @return -1 to go on (*profile set; strict by default) or 2. */
 int cli_profile(const cli_command *cmd, const cli_args *a, acepack_profile *profile);
 
 /* cli_parse_args() then cli_profile(), the start of every command that
- * reads under a profile (`opts` begins with CLI_PROFILE_OPTIONS).
+ * reads under a profile (`opts` holds CLI_PROFILE_OPTIONS).
  * @return -1 to go on, else the exit code to return at once. */
 int cli_parse_profile_args(const cli_command *cmd, int argc, char **argv, const cli_option *opts,
                            size_t nopts, int min_pos, int max_pos, cli_args *out,
@@ -155,6 +170,16 @@ int cli_exit_code(acepack_status s);
 /* Prints `FILE:OFFSET: RULE-ID: message` (or `FILE: message` when the error
  * is not about a place in the file) on stderr. */
 void cli_report(const char *file, const acepack_error *e);
+
+/* A writer's error about `name` (a store, an output, an input): I/O and lock
+ * errors as `NAME: message: reason` (exit 2), the rest as cli_report().
+ * @return the exit code. */
+int cli_report_writer(const char *name, const acepack_error *e);
+
+/* A builder's refusal of content (rule W-*): its offset is the index of the
+ * kv pair or event, so it is printed as `NAME:0: RULE: message (item N of
+ * the content)`; other errors as cli_report().  @return the exit code. */
+int cli_report_content(const char *name, const acepack_error *e);
 
 /* Prints `FILE: message` on stderr. */
 void cli_report_msg(const char *file, const char *fmt, ...) CLI_PRINTF(2, 3);

@@ -23,7 +23,7 @@ typedef struct adapter_op {
  * an operation as available exactly when its function is listed here. */
 static const adapter_op ops[] = {
     {"read", cli_adapter_read},
-    {"write", cli_adapter_write},     /* cmd_write.c */
+    {"write", cli_adapter_write},     /* cmd_build.c */
     {"migrate", cli_adapter_migrate}, /* cmd_write.c */
     {"serve", cli_adapter_serve},     /* cmd_adapter_serve.c */
 };

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "../../src/common/bytes.h"
 #include "serve.h"
 
 #define MAX_DEPTH 32
@@ -39,15 +40,10 @@ static int hex4(cursor *c, uint32_t *out)
         return 0;
     uint32_t v = 0;
     for (int k = 0; k < 4; k++) {
-        uint8_t ch = c->p[c->i++];
-        uint32_t d;
-        if (ch >= '0' && ch <= '9')
-            d = (uint32_t)(ch - '0');
-        else if ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'f')
-            d = (uint32_t)((ch | 0x20) - 'a' + 10);
-        else
+        int d = ap_hex_value(c->p[c->i++]);
+        if (d < 0)
             return 0;
-        v = v << 4 | d;
+        v = v << 4 | (uint32_t)d;
     }
     *out = v;
     return 1;

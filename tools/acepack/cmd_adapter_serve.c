@@ -26,6 +26,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../../src/common/bytes.h"
 #include "adapter.h"
 #include "commands.h"
 #include "serve.h"
@@ -62,14 +63,10 @@ static int write_all(int fd, const uint8_t *p, size_t n)
     return 1;
 }
 
-static uint32_t get_u32(const uint8_t b[4])
-{
-    return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
-}
-
 static int put_u32(uint32_t v)
 {
-    uint8_t b[4] = {(uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v};
+    uint8_t b[4];
+    ap_put_be32(b, v);
     return write_all(1, b, 4);
 }
 
@@ -158,7 +155,7 @@ static int one_request(const cli_command *adapter_cmd, FILE *in, FILE *out, FILE
     ssize_t r = read_exact(len, 4);
     if (r == 0)
         return SERVE_END;
-    uint32_t hsize = r == 4 ? get_u32(len) : 0;
+    uint32_t hsize = r == 4 ? ap_be32(len) : 0;
     if (r != 4 || hsize > SERVE_MAX_HEADER) {
         fprintf(stderr, "acepack adapter serve: %s\n",
                 r != 4 ? "truncated request" : "request header longer than 64 KiB");
@@ -166,7 +163,7 @@ static int one_request(const cli_command *adapter_cmd, FILE *in, FILE *out, FILE
     }
     static uint8_t head[SERVE_MAX_HEADER];
     if (read_exact(head, hsize) != (ssize_t)hsize || read_exact(len, 4) != 4 || !reset(in) ||
-        !body_to_file(get_u32(len), in)) {
+        !body_to_file(ap_be32(len), in)) {
         fprintf(stderr, "acepack adapter serve: truncated request\n");
         return SERVE_BROKEN;
     }

@@ -46,22 +46,26 @@ static void put_event_text(const acepack_event *ev)
     putchar('\n');
 }
 
-/* Reads option `i` as an integer in [0, max] into *v. @return -1 or 2. */
-static int number_option(const cli_command *self, const cli_args *a, int i, const char *name,
+/* The options of `events`, after the profile's. */
+enum { EV_KIND = CLI_OPT_OWN, EV_SOURCE, EV_SINCE, EV_UNTIL, EV_JSON };
+
+/* Reads option `id` as an integer in [0, max] into *v. @return -1 or 2. */
+static int number_option(const cli_command *self, const cli_args *a, int id, const char *name,
                          uint64_t max, uint64_t *v)
 {
-    if (a->value[i] == NULL)
+    if (a->value[id] == NULL)
         return -1;
-    if (!cli_parse_u64(a->value[i], max, v))
+    if (!cli_parse_u64(a->value[id], max, v))
         return cli_usage(self, "%s needs a decimal integer from 0 to %llu, not '%s'", name,
-                         (unsigned long long)max, a->value[i]);
+                         (unsigned long long)max, a->value[id]);
     return -1;
 }
 
 static int run_events(const cli_command *self, int argc, char **argv)
 {
-    static const cli_option opts[] = {CLI_PROFILE_OPTIONS, {"--kind", 1}, {"--source", 1},
-                                      {"--since", 1},      {"--until", 1}, {"--json", 0}};
+    static const cli_option opts[] = {
+        CLI_PROFILE_OPTIONS,        {"--kind", 1, EV_KIND},   {"--source", 1, EV_SOURCE},
+        {"--since", 1, EV_SINCE},   {"--until", 1, EV_UNTIL}, {"--json", 0, EV_JSON}};
     cli_args a;
     acepack_profile profile;
     int rc = cli_parse_profile_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 1, 1,
@@ -72,20 +76,20 @@ static int run_events(const cli_command *self, int argc, char **argv)
     memset(&f, 0, sizeof f);
     f.until = UINT64_MAX;
     uint64_t v = 0;
-    if ((rc = number_option(self, &a, 3, "--kind", 255, &v)) >= 0)
+    if ((rc = number_option(self, &a, EV_KIND, "--kind", 255, &v)) >= 0)
         return rc;
-    f.has_kind = a.value[3] != NULL;
+    f.has_kind = a.value[EV_KIND] != NULL;
     f.kind = (uint8_t)v;
     v = 0;
-    if ((rc = number_option(self, &a, 4, "--source", 255, &v)) >= 0)
+    if ((rc = number_option(self, &a, EV_SOURCE, "--source", 255, &v)) >= 0)
         return rc;
-    f.has_source = a.value[4] != NULL;
+    f.has_source = a.value[EV_SOURCE] != NULL;
     f.source = (uint8_t)v;
-    if ((rc = number_option(self, &a, 5, "--since", UINT64_MAX, &f.since)) >= 0)
+    if ((rc = number_option(self, &a, EV_SINCE, "--since", UINT64_MAX, &f.since)) >= 0)
         return rc;
-    if ((rc = number_option(self, &a, 6, "--until", UINT64_MAX, &f.until)) >= 0)
+    if ((rc = number_option(self, &a, EV_UNTIL, "--until", UINT64_MAX, &f.until)) >= 0)
         return rc;
-    int json = a.value[7] != NULL;
+    int json = a.value[EV_JSON] != NULL;
 
     cli_store s;
     rc = cli_store_open(&s, a.pos[0], profile);

@@ -69,7 +69,8 @@ static int explain(const cli_input *in, acepack_profile profile, int full)
 
 static int run_explain(const cli_command *self, int argc, char **argv)
 {
-    static const cli_option opts[] = {CLI_PROFILE_OPTIONS, {"--full", 0}};
+    enum { EX_FULL = CLI_OPT_OWN };
+    static const cli_option opts[] = {CLI_PROFILE_OPTIONS, {"--full", 0, EX_FULL}};
     cli_args a;
     acepack_profile profile;
     int rc = cli_parse_profile_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 1, 1,
@@ -79,7 +80,7 @@ static int run_explain(const cli_command *self, int argc, char **argv)
     cli_input in;
     rc = cli_input_load(&in, a.pos[0]);
     if (rc == CLI_EXIT_OK)
-        rc = explain(&in, profile, a.value[3] != NULL);
+        rc = explain(&in, profile, a.value[EX_FULL] != NULL);
     cli_input_free(&in);
     return rc;
 }

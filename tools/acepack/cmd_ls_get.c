@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../src/common/bytes.h"
 #include "cli.h"
 #include "commands.h"
 
@@ -50,7 +51,8 @@ static int list_keys(cli_store *s, int sorted)
 
 static int run_ls(const cli_command *self, int argc, char **argv)
 {
-    static const cli_option opts[] = {CLI_PROFILE_OPTIONS, {"--sorted", 0}};
+    enum { LS_SORTED = CLI_OPT_OWN };
+    static const cli_option opts[] = {CLI_PROFILE_OPTIONS, {"--sorted", 0, LS_SORTED}};
     cli_args a;
     acepack_profile profile;
     int rc = cli_parse_profile_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 1, 1,
@@ -62,7 +64,7 @@ static int run_ls(const cli_command *self, int argc, char **argv)
     if (rc == CLI_EXIT_OK)
         rc = cli_store_table(&s);
     if (rc == CLI_EXIT_OK)
-        rc = list_keys(&s, a.value[3] != NULL);
+        rc = list_keys(&s, a.value[LS_SORTED] != NULL);
     cli_store_close(&s);
     return rc;
 }
@@ -92,17 +94,6 @@ const cli_command cli_cmd_ls = {
 
 /* ---- get ---- */
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Decodes an even number of hex digits in place-free fashion into a new
  * buffer.  @return NULL when `hex` is not hex (or out of memory). */
 static uint8_t *decode_hex(const char *hex, size_t *len)
@@ -114,7 +105,7 @@ static uint8_t *decode_hex(const char *hex, size_t *len)
     if (out == NULL)
         return NULL;
     for (size_t i = 0; i < n; i += 2) {
-        int hi = hex_value(hex[i]), lo = hex_value(hex[i + 1]);
+        int hi = ap_hex_value((uint8_t)hex[i]), lo = ap_hex_value((uint8_t)hex[i + 1]);
         if (hi < 0 || lo < 0) {
             free(out);
             return NULL;
@@ -127,14 +118,15 @@ static uint8_t *decode_hex(const char *hex, size_t *len)
 
 static int run_get(const cli_command *self, int argc, char **argv)
 {
-    static const cli_option opts[] = {CLI_PROFILE_OPTIONS, {"--key-hex", 1}};
+    enum { GET_KEY_HEX = CLI_OPT_OWN };
+    static const cli_option opts[] = {CLI_PROFILE_OPTIONS, {"--key-hex", 1, GET_KEY_HEX}};
     cli_args a;
     acepack_profile profile;
     int rc = cli_parse_profile_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 1, 2,
                                     &a, &profile);
     if (rc >= 0)
         return rc;
-    const char *key_hex = a.value[3];
+    const char *key_hex = a.value[GET_KEY_HEX];
     if ((key_hex == NULL && a.npos != 2) || (key_hex != NULL && a.npos != 1))
         return cli_usage(self, "give FILE and KEY, or --key-hex HEX and FILE");
 

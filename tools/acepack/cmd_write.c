@@ -1,52 +1,16 @@
 /*
  * cmd_write.c - the writing subcommands of `acepack` (create, put, rm,
- * append, compact, migrate, build) and the adapter's `write` and `migrate`
- * operations.  Every command that changes a store commits before it exits
- * (spec 9.1); a store that does not validate is refused with its validation
- * error and left untouched (spec 13).
+ * append, compact, migrate) and the adapter's `migrate` operation (`build`
+ * and the adapter's `write` are in cmd_build.c).  Every command that changes
+ * a store commits before it exits (spec 9.1); a store that does not validate
+ * is refused with its validation error and left untouched (spec 13).
  */
-#if !defined(_DEFAULT_SOURCE)
-#define _DEFAULT_SOURCE 1 /* fsync, fileno */
-#endif
-
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "adapter.h"
 #include "cli.h"
 #include "commands.h"
-
-/* Prints a writer error about `name` and returns its exit code. */
-static int report(const char *name, const acepack_error *e)
-{
-    if (e->status == ACEPACK_IO) {
-        fprintf(stderr, "%s: %s: %s\n", name, e->message ? e->message : "I/O error",
-                strerror(e->sys_errno));
-        return CLI_EXIT_USAGE;
-    }
-    if (e->status == ACEPACK_LOCKED) {
-        fprintf(stderr, "%s: %s: %s\n", name, e->rule ? e->rule : "W-LOCK-1",
-                e->message ? e->message : "locked");
-        return CLI_EXIT_USAGE;
-    }
-    cli_report(name, e);
-    return cli_exit_code(e->status);
-}
-
-/* Content refusals from the builder: the offset is an index into the
- * content (kv pair or event), not a file offset. */
-static int report_content(const char *name, const acepack_error *e)
-{
-    if (e->rule && e->rule[0] == 'W')
-        fprintf(stderr, "%s:0: %s: %s (item %llu of the content)\n", name, e->rule,
-                e->message ? e->message : "", (unsigned long long)e->offset);
-    else
-        cli_report(name, e);
-    return cli_exit_code(e->status);
-}
 
 /* '-' names standard input for an input file; a store must be a file that
  * can be locked and replaced, so a writing command refuses '-' as its store
@@ -64,21 +28,19 @@ static int refuse_dash(const cli_command *self, const char *path)
  *     file has the bit keeps it without the option (W-CRC-1);
  *   --segmented (every writing command): each commit appends one segment
  *     (spec 3.7, W-SEG-1); without it a segmented store becomes plain at the
- *     next commit (W-SEG-4). */
-#define CHECKSUMS_OPTION {"--checksums", 0}
-#define SEGMENTED_OPTION {"--segmented", 0}
-enum { OPT_CHECKSUMS, OPT_SEGMENTED, STORE_OPTIONS };
+ *     next commit (W-SEG-4).
+ * Their ids are CLI_OPT_CHECKSUMS and CLI_OPT_SEGMENTED (cli.h); a command
+ * with options of its own numbers them from CLI_OPT_STORE_OWN on. */
 
 typedef struct store_flags {
     int checksums, segmented;
 } store_flags;
 
-/* The store options given in a->value[first], a->value[first + 1]. */
-static store_flags store_flags_of(const cli_args *a, int first)
+static store_flags store_flags_of(const cli_args *a)
 {
     store_flags f;
-    f.checksums = a->value[first + OPT_CHECKSUMS] != NULL;
-    f.segmented = a->value[first + OPT_SEGMENTED] != NULL;
+    f.checksums = a->value[CLI_OPT_CHECKSUMS] != NULL;
+    f.segmented = a->value[CLI_OPT_SEGMENTED] != NULL;
     return f;
 }
 
@@ -91,7 +53,7 @@ static int open_store(const char *path, unsigned flags, store_flags sf, acepack_
     o.checksums = sf.checksums;
     o.segmented = sf.segmented;
     if (acepack_store_open(path, flags, &o, s, &e) != ACEPACK_OK)
-        return report(path, &e);
+        return cli_report_writer(path, &e);
     return CLI_EXIT_OK;
 }
 
@@ -99,9 +61,9 @@ static int open_store(const char *path, unsigned flags, store_flags sf, acepack_
  * lock must go); the exit code is that of the first error of the two. */
 static int close_after(const char *path, acepack_store *s, acepack_status st, acepack_error *e)
 {
-    int rc = st == ACEPACK_OK ? CLI_EXIT_OK : report(path, e);
+    int rc = st == ACEPACK_OK ? CLI_EXIT_OK : cli_report_writer(path, e);
     if (acepack_store_close(s, e) != ACEPACK_OK && rc == CLI_EXIT_OK)
-        rc = report(path, e);
+        rc = cli_report_writer(path, e);
     return rc;
 }
 
@@ -117,14 +79,15 @@ static int commit_close(const char *path, acepack_store *s)
 static int parse_and_open(const cli_command *self, int argc, char **argv, int min_pos, int max_pos,
                           unsigned flags, cli_args *a, acepack_store **s)
 {
-    static const cli_option opts[] = {CHECKSUMS_OPTION, SEGMENTED_OPTION};
-    int rc = cli_parse_args(self, argc, argv, opts, STORE_OPTIONS, min_pos, max_pos, a);
+    static const cli_option opts[] = {CLI_CHECKSUMS_OPTION, CLI_SEGMENTED_OPTION};
+    int rc = cli_parse_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], min_pos, max_pos,
+                            a);
     if (rc >= 0)
         return rc;
     if ((rc = refuse_dash(self, a->pos[0])) != CLI_EXIT_OK)
         return rc;
     *s = NULL;
-    rc = open_store(a->pos[0], flags, store_flags_of(a, 0), s);
+    rc = open_store(a->pos[0], flags, store_flags_of(a), s);
     return rc == CLI_EXIT_OK ? -1 : rc;
 }
 
@@ -184,9 +147,9 @@ const cli_command cli_cmd_create = {
 
 static int run_put(const cli_command *self, int argc, char **argv)
 {
-    static const cli_option opts[] = {CHECKSUMS_OPTION, SEGMENTED_OPTION};
+    static const cli_option opts[] = {CLI_CHECKSUMS_OPTION, CLI_SEGMENTED_OPTION};
     cli_args a;
-    int rc = cli_parse_args(self, argc, argv, opts, STORE_OPTIONS, 2, 3, &a);
+    int rc = cli_parse_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 2, 3, &a);
     if (rc >= 0)
         return rc;
     if ((rc = refuse_dash(self, a.pos[0])) != CLI_EXIT_OK)
@@ -198,7 +161,7 @@ static int run_put(const cli_command *self, int argc, char **argv)
     if ((rc = cli_winput_open(&w, a.npos > 2 ? a.pos[2] : "-", a.pos[0])) != CLI_EXIT_OK)
         return rc;
     acepack_store *s = NULL;
-    if ((rc = open_store(a.pos[0], ACEPACK_STORE_CREATE, store_flags_of(&a, 0), &s)) !=
+    if ((rc = open_store(a.pos[0], ACEPACK_STORE_CREATE, store_flags_of(&a), &s)) !=
         CLI_EXIT_OK) {
         cli_winput_close(&w);
         return rc;
@@ -211,7 +174,7 @@ static int run_put(const cli_command *self, int argc, char **argv)
         rc = cli_winput_failed(&w);
         acepack_store_close(s, NULL);
     } else if (st == ACEPACK_IO) {
-        rc = report(a.pos[0], &e);
+        rc = cli_report_writer(a.pos[0], &e);
         acepack_store_close(s, NULL);
     } else if (st != ACEPACK_OK) {
         fprintf(stderr, "%s: key '%s': %s%s%s\n", a.pos[0], key, e.rule ? e.rule : "",
@@ -274,41 +237,52 @@ const cli_command cli_cmd_rm = {
 
 static int run_append(const cli_command *self, int argc, char **argv)
 {
-    enum { OPT_TS, OPT_KIND, OPT_SOURCE, OPT_FLAGS, OPT_STORE };
-    static const cli_option opts[] = {{"--ts", 1},       {"--kind", 1},    {"--source", 1},
-                                      {"--flags", 1},    CHECKSUMS_OPTION, SEGMENTED_OPTION};
+    enum { AP_TS = CLI_OPT_STORE_OWN, AP_KIND, AP_SOURCE, AP_FLAGS };
+    static const cli_option opts[] = {{"--ts", 1, AP_TS},         {"--kind", 1, AP_KIND},
+                                      {"--source", 1, AP_SOURCE}, {"--flags", 1, AP_FLAGS},
+                                      CLI_CHECKSUMS_OPTION,       CLI_SEGMENTED_OPTION};
     cli_args a;
     int rc = cli_parse_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 1, 2, &a);
     if (rc >= 0)
         return rc;
-    uint64_t v[4] = {0, 0, 0, 0};
-    static const char *names[] = {"--ts", "--kind", "--source", "--flags"};
-    for (int i = 0; i < 4; i++) {
-        if (a.value[i] == NULL) {
-            if (i < 3)
-                return cli_usage(self, "%s is required", names[i]);
+    uint64_t ts = 0, kind = 0, source = 0, flags = 0;
+    /* In this order: the first missing or malformed one is reported. */
+    const struct {
+        int id;
+        const char *name;
+        int required;
+        uint64_t max, *v;
+    } fields[] = {{AP_TS, "--ts", 1, UINT64_MAX, &ts},
+                  {AP_KIND, "--kind", 1, UINT32_MAX, &kind},
+                  {AP_SOURCE, "--source", 1, UINT32_MAX, &source},
+                  {AP_FLAGS, "--flags", 0, UINT32_MAX, &flags}};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        const char *given = a.value[fields[i].id];
+        if (given == NULL) {
+            if (fields[i].required)
+                return cli_usage(self, "%s is required", fields[i].name);
             continue;
         }
         /* Range checks are the writer's (W-EVT-2): only the syntax here.  A
          * decimal integer of any size is syntax; one too large for the field
          * is clamped to a value the writer refuses, so that every
          * out-of-range value gets the same exit 1 and W-EVT-2. */
-        if (!cli_parse_u64_clamped(a.value[i], i == 0 ? UINT64_MAX : UINT32_MAX, &v[i]))
-            return cli_usage(self, "%s needs a decimal integer, not '%s'", names[i], a.value[i]);
+        if (!cli_parse_u64_clamped(given, fields[i].max, fields[i].v))
+            return cli_usage(self, "%s needs a decimal integer, not '%s'", fields[i].name, given);
     }
     if ((rc = refuse_dash(self, a.pos[0])) != CLI_EXIT_OK)
         return rc;
     cli_input in;
     acepack_store *s;
-    if ((rc = load_and_open(a.npos > 1 ? a.pos[1] : "-", a.pos[0], store_flags_of(&a, OPT_STORE), &in,
-                            &s)) != CLI_EXIT_OK)
+    rc = load_and_open(a.npos > 1 ? a.pos[1] : "-", a.pos[0], store_flags_of(&a), &in, &s);
+    if (rc != CLI_EXIT_OK)
         return rc;
     acepack_error e;
     memset(&e, 0, sizeof e);
     uint64_t id = 0;
-    if (acepack_store_append(s, v[0], (uint32_t)v[1], (uint32_t)v[2], (uint32_t)v[3], in.data,
+    if (acepack_store_append(s, ts, (uint32_t)kind, (uint32_t)source, (uint32_t)flags, in.data,
                              in.size, &id, &e) != ACEPACK_OK) {
-        rc = report_content(a.pos[0], &e);
+        rc = cli_report_content(a.pos[0], &e);
         acepack_store_close(s, NULL);
     } else {
         rc = commit_close(a.pos[0], s);
@@ -391,7 +365,7 @@ static void collect_key(void *ctx, const uint8_t *key, size_t len)
 }
 
 /* The M-10 report as one JSON line (the members and layout pyacepack uses). */
-static void print_report(const acepack_migrate_report *r, const key_list *k)
+static void print_cli_report_writer(const acepack_migrate_report *r, const key_list *k)
 {
     printf("{\"events_from_entries\": %llu, \"gap_events\": %llu, \"malformed_entries\": [",
            (unsigned long long)r->events_from_entries, (unsigned long long)r->gap_events);
@@ -425,9 +399,9 @@ static int run_migrate(const cli_command *self, int argc, char **argv)
     acepack_error e;
     memset(&e, 0, sizeof e);
     if (acepack_migrate_path(a.pos[0], a.npos > 1 ? a.pos[1] : NULL, &o, &rep, &e) != ACEPACK_OK) {
-        rc = report(a.pos[0], &e);
+        rc = cli_report_writer(a.pos[0], &e);
     } else {
-        print_report(&rep, &keys);
+        print_cli_report_writer(&rep, &keys);
         rc = CLI_EXIT_OK;
     }
     for (size_t i = 0; i < keys.n; i++)
@@ -458,114 +432,7 @@ const cli_command cli_cmd_migrate = {
     run_migrate,
 };
 
-/* ---- build ---- */
-
-static int stdout_write(void *ctx, const void *p, size_t n)
-{
-    (void)ctx;
-    return fwrite(p, 1, n, stdout) == n ? 0 : -1;
-}
-
-/* Parses a dump text and writes its canonical file to `out` (stdout when
- * NULL); `name` is the input in messages. */
-static int build_from_text(const char *name, const uint8_t *text, size_t n, const char *out)
-{
-    acepack_parsed_dump d;
-    acepack_error e;
-    memset(&e, 0, sizeof e);
-    if (acepack_dump_parse(text, n, NULL, &d, &e) != ACEPACK_OK) {
-        if (e.status == ACEPACK_NOMEM) {
-            fprintf(stderr, "%s: out of memory\n", name);
-            return CLI_EXIT_UNSUPPORTED;
-        }
-        fprintf(stderr, "%s:%llu: %s: not a conformance dump: %s\n", name,
-                (unsigned long long)e.offset, e.rule ? e.rule : "D-1", e.message ? e.message : "");
-        return CLI_EXIT_INVALID;
-    }
-    acepack_status st;
-    int rc = CLI_EXIT_OK;
-    if (out == NULL) {
-        st = acepack_build_write(&d.content, NULL, stdout_write, NULL, &e);
-    } else {
-        /* W-COMMIT-9: as a store's commit: temporary file, fsync, rename,
-         * under the lock of an existing OUT; nothing is created when the
-         * content is refused. */
-        st = acepack_build_path(&d.content, out, NULL, NULL, 0, &e);
-        if (st == ACEPACK_IO || st == ACEPACK_LOCKED || st == ACEPACK_ARG) {
-            if (st == ACEPACK_ARG)
-                fprintf(stderr, "%s: %s\n", out, e.message ? e.message : "invalid output");
-            else
-                report(out, &e);
-            acepack_parsed_dump_free(&d);
-            return CLI_EXIT_USAGE;
-        }
-    }
-    if (st != ACEPACK_OK)
-        rc = st == ACEPACK_CALLBACK ? CLI_EXIT_USAGE : report_content(name, &e);
-    /* Content a writer may not write is a rejected dump (exit 1) whatever the
-     * reason (the adapter protocol has no "unsupported" for write). */
-    if (rc == CLI_EXIT_UNSUPPORTED && st == ACEPACK_UNSUPPORTED)
-        rc = CLI_EXIT_INVALID;
-    acepack_parsed_dump_free(&d);
-    return rc;
-}
-
-/* The dump in the file `arg` ('-': stdin), as build_from_text(). */
-static int build_from_dump(const char *arg, const char *out)
-{
-    /* Read once with read(2), as every input of a writer (W-COMMIT-7, -8). */
-    cli_winput w;
-    int rc = cli_winput_open(&w, arg, NULL);
-    if (rc != CLI_EXIT_OK)
-        return rc;
-    cli_input in;
-    rc = cli_winput_load(&w, &in);
-    cli_winput_close(&w);
-    if (rc != CLI_EXIT_OK)
-        return rc;
-    rc = build_from_text(in.name, in.data, in.size, out);
-    cli_input_free(&in);
-    return rc;
-}
-
-static int run_build(const cli_command *self, int argc, char **argv)
-{
-    cli_args a;
-    int rc = cli_parse_args(self, argc, argv, NULL, 0, 2, 2, &a);
-    if (rc >= 0)
-        return rc;
-    return build_from_dump(a.pos[0], strcmp(a.pos[1], "-") == 0 ? NULL : a.pos[1]);
-}
-
-const cli_command cli_cmd_build = {
-    "build",
-    "DUMP.json OUT",
-    "write the canonical file of a conformance dump",
-    "Reads a conformance dump (spec 11, exactly as `acepack dump` writes it) and\n"
-    "writes the canonical file of its content (spec 8.3; a format_version 1 dump\n"
-    "gives the canonical v1 file, W-V1-1) to OUT ('-' for standard output).\n"
-    "Content no writer may write is refused with exit 1: ts above 2^53-1 or\n"
-    "kind/source/flags above 255 (W-EVT-2), a payload that is not a JSON object\n"
-    "text (W-EVT-4), an incompatible flag (W-HDR-2), evt_base_id above 2^32-1.\n"
-    "Compatible flag bits are cleared (the canonical flags word is 0).\n"
-    "OUT is installed as a store's commit installs a file (W-COMMIT-9): written\n"
-    "to a temporary file beside it, made durable, renamed over OUT; an existing\n"
-    "OUT must be a regular file whose writer lock is free (else exit 2, W-LOCK-1)\n"
-    "and is unchanged by any failure; a symbolic link is followed (W-COMMIT-6).\n"
-    "DUMP.json may be '-' for standard input.\n",
-    run_build,
-};
-
-/* ---- adapter write / migrate ---- */
-
-int cli_adapter_write(const cli_command *self, int argc, char **argv)
-{
-    cli_args a;
-    int rc = cli_parse_args(self, argc, argv, NULL, 0, 0, 0, &a);
-    if (rc >= 0)
-        return rc;
-    return build_from_dump("-", NULL);
-}
+/* ---- adapter migrate ---- */
 
 int cli_adapter_migrate(const cli_command *self, int argc, char **argv)
 {
@@ -582,11 +449,11 @@ int cli_adapter_migrate(const cli_command *self, int argc, char **argv)
         return rc;
     acepack_error e;
     memset(&e, 0, sizeof e);
-    acepack_status st = acepack_migrate_bytes(in.data, in.size, &o, stdout_write, NULL, NULL, &e);
+    acepack_status st = acepack_migrate_bytes(in.data, in.size, &o, cli_write_file, stdout, NULL, &e);
     if (st == ACEPACK_CALLBACK)
         rc = CLI_EXIT_USAGE;
     else if (st != ACEPACK_OK)
-        rc = report("<stdin>", &e);
+        rc = cli_report_writer("<stdin>", &e);
     cli_input_free(&in);
     return rc;
 }

@@ -5,6 +5,7 @@
  * and nowhere else.
  */
 #include <stdarg.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -44,6 +45,37 @@ void cli_report(const char *file, const acepack_error *e)
     else
         fprintf(stderr, "%s: %s (%s)\n", file, msg, acepack_status_name(e->status));
 }
+
+/* I/O and lock errors have no place in a file: `NAME: message: reason`, exit
+ * 2; the rest as cli_report(). */
+int cli_report_writer(const char *name, const acepack_error *e)
+{
+    if (e->status == ACEPACK_IO) {
+        fprintf(stderr, "%s: %s: %s\n", name, e->message ? e->message : "I/O error",
+                strerror(e->sys_errno));
+        return CLI_EXIT_USAGE;
+    }
+    if (e->status == ACEPACK_LOCKED) {
+        fprintf(stderr, "%s: %s: %s\n", name, e->rule ? e->rule : "W-LOCK-1",
+                e->message ? e->message : "locked");
+        return CLI_EXIT_USAGE;
+    }
+    cli_report(name, e);
+    return cli_exit_code(e->status);
+}
+
+/* Content refusals from the builder: the offset is an index into the
+ * content (kv pair or event), not a file offset. */
+int cli_report_content(const char *name, const acepack_error *e)
+{
+    if (e->rule && e->rule[0] == 'W')
+        fprintf(stderr, "%s:0: %s: %s (item %llu of the content)\n", name, e->rule,
+                e->message ? e->message : "", (unsigned long long)e->offset);
+    else
+        cli_report(name, e);
+    return cli_exit_code(e->status);
+}
+
 
 void cli_report_msg(const char *file, const char *fmt, ...)
 {

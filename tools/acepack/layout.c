@@ -8,21 +8,6 @@
 
 const uint8_t cli_magic[8] = {0x41, 0x43, 0x45, 0x50, 0x41, 0x43, 0x4B, 0x00};
 
-uint32_t cli_be32(const uint8_t *p)
-{
-    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | (uint32_t)p[3];
-}
-
-uint64_t cli_be64(const uint8_t *p)
-{
-    return ((uint64_t)cli_be32(p) << 32) | (uint64_t)cli_be32(p + 4);
-}
-
-int cli_range_in(uint64_t off, uint64_t len, uint64_t size)
-{
-    return off <= size && len <= size - off;
-}
-
 const char *cli_range_end(char *buf, size_t cap, uint64_t off, uint64_t len)
 {
     if (len > UINT64_MAX - off)
@@ -34,17 +19,17 @@ const char *cli_range_end(char *buf, size_t cap, uint64_t off, uint64_t len)
 
 int cli_layout_has(const cli_layout *L, uint64_t off, uint64_t width)
 {
-    return cli_range_in(off, width, L->size);
+    return ap_range_ok(off, width, L->size);
 }
 
 static uint64_t field64(const cli_layout *L, uint64_t off)
 {
-    return cli_layout_has(L, off, 8) ? cli_be64(L->data + (size_t)off) : 0;
+    return cli_layout_has(L, off, 8) ? ap_be64(L->data + (size_t)off) : 0;
 }
 
 static uint32_t field32(const cli_layout *L, uint64_t off)
 {
-    return cli_layout_has(L, off, 4) ? cli_be32(L->data + (size_t)off) : 0;
+    return cli_layout_has(L, off, 4) ? ap_be32(L->data + (size_t)off) : 0;
 }
 
 static void read_event_section(cli_layout *L)
@@ -53,7 +38,7 @@ static void read_event_section(cli_layout *L)
         return;
     uint64_t s = L->evt_off;
     L->sec_count = 1;
-    L->n = cli_be32(L->data + (size_t)s);
+    L->n = ap_be32(L->data + (size_t)s);
     uint64_t n = L->n;
     L->pad = (4u - n % 4u) % 4u;
     L->cols_end = 8u + 19u * n + L->pad; /* n < 2^32: no overflow */
@@ -68,7 +53,7 @@ static void read_event_section(cli_layout *L)
     L->p_pool_len = L->p_pay_len + 4u * n;
     L->p_pool = L->p_pool_len + 4u;
     if (L->cols_fit)
-        L->pool_len = cli_be32(L->data + (size_t)L->p_pool_len);
+        L->pool_len = ap_be32(L->data + (size_t)L->p_pool_len);
 }
 
 void cli_layout_read(cli_layout *L, const uint8_t *data, size_t size)
@@ -97,11 +82,11 @@ void cli_layout_read(cli_layout *L, const uint8_t *data, size_t size)
     }
     if (!L->complete)
         return;
-    L->index_in_file = cli_range_in(L->index_off, L->index_len, size);
+    L->index_in_file = ap_range_ok(L->index_off, L->index_len, size);
     if (L->index_in_file)
         L->regions_end = L->index_off + L->index_len;
     if (!L->v1) {
-        L->evt_in_file = cli_range_in(L->evt_off, L->evt_len, size);
+        L->evt_in_file = ap_range_ok(L->evt_off, L->evt_len, size);
         if (L->evt_in_file && L->evt_off + L->evt_len > L->regions_end)
             L->regions_end = L->evt_off + L->evt_len;
         L->segmented = (L->flags & 0x00010000u) != 0 && L->version == 2;
@@ -114,15 +99,15 @@ void cli_layout_read(cli_layout *L, const uint8_t *data, size_t size)
 
 uint32_t cli_layout_pay_off(const cli_layout *L, uint32_t i)
 {
-    return cli_be32(L->data + (size_t)(L->p_pay_off + 4u * (uint64_t)i));
+    return ap_be32(L->data + (size_t)(L->p_pay_off + 4u * (uint64_t)i));
 }
 
 uint32_t cli_layout_pay_len(const cli_layout *L, uint32_t i)
 {
-    return cli_be32(L->data + (size_t)(L->p_pay_len + 4u * (uint64_t)i));
+    return ap_be32(L->data + (size_t)(L->p_pay_len + 4u * (uint64_t)i));
 }
 
 uint64_t cli_layout_ts(const cli_layout *L, uint32_t i)
 {
-    return cli_be64(L->data + (size_t)(L->p_ts + 8u * (uint64_t)i));
+    return ap_be64(L->data + (size_t)(L->p_ts + 8u * (uint64_t)i));
 }

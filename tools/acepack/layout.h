@@ -7,9 +7,10 @@
 #ifndef ACEPACK_CLI_LAYOUT_H
 #define ACEPACK_CLI_LAYOUT_H
 
+#include "../../src/common/bytes.h"
 #include "cli.h"
 
-#define CLI_MAX_SAFE 9007199254740991ull /* 2^53-1 (spec 1.2) */
+#define CLI_MAX_SAFE AP_MAX_SAFE_INT /* 2^53-1 (spec 1.2) */
 
 typedef struct cli_layout {
     const uint8_t *data;
@@ -54,11 +55,23 @@ int cli_layout_has(const cli_layout *L, uint64_t off, uint64_t width);
  * fields must not print as a wrapped, plausible-looking offset. */
 const char *cli_range_end(char *buf, size_t cap, uint64_t off, uint64_t len);
 
-/* Overflow-free `off + len <= size`. */
-int cli_range_in(uint64_t off, uint64_t len, uint64_t size);
+/* The project's one copy of the big-endian loads and the overflow-free
+ * `off + len <= size` (src/common/bytes.h), under the names the explain
+ * printers use. */
+static inline int cli_range_in(uint64_t off, uint64_t len, uint64_t size)
+{
+    return ap_range_ok(off, len, size);
+}
 
-uint32_t cli_be32(const uint8_t *p);
-uint64_t cli_be64(const uint8_t *p);
+static inline uint32_t cli_be32(const uint8_t *p)
+{
+    return ap_be32(p);
+}
+
+static inline uint64_t cli_be64(const uint8_t *p)
+{
+    return ap_be64(p);
+}
 
 /* Event i's payload offset and length (cols_fit, i < n). */
 uint32_t cli_layout_pay_off(const cli_layout *L, uint32_t i);
