@@ -758,6 +758,15 @@ def explain_segments_in_chunk_region(t: Runner, seg: str):
             all(re.search("^" + re.escape(w) + "$", text, re.M) for w in want[:4] + want[-4:])
             and not any(w in text for w in want[4:12])
             and "     ... 8 more segments (--full lists them)\n" in text, text)
+    # info counts the same bytes: chunks, segments (the table read above), dead
+    rc, out, _ = t.run("info", path)
+    t.check("info 16 segments: segments counted live in the chunk region",
+            rc == 0 and f"chunk region:    [128, 3520) 3392 bytes: 20 live in chunks, "
+            f"{live - 20} in 16 segments, 0 dead\n" in out.decode(), out.decode())
+    rc, out, _ = t.run("info", os.path.join(seg, "y_chunks_between_segments.ace"))
+    t.check("info chunks between segments: 108 + 156 bytes in segments, 10 dead",
+            rc == 0 and "chunk region:    [128, 422) 294 bytes: 20 live in chunks, 264 in 2 "
+            "segments, 10 dead\n" in out.decode(), out.decode())
     # an error inside a segment is located in that segment, not in dead space
     rc, out, _ = t.run("explain", os.path.join(seg, "n_segment_ts_2p53.ace"))
     text = out.decode()

@@ -11,6 +11,35 @@
 
 #define LABEL "%-17s"
 
+/* The chunk region of a segmented file also holds the segments (spec 3.7).
+ * Their bytes count as live only when strict accepts the file: then segments
+ * overlap neither each other (R-SEG-4) nor a current chunk (R-SEG-9), so the
+ * sum of chunk and segment bytes is a sum of disjoint ranges. */
+static void put_segmented_region(const cli_analysis *a, uint64_t chunk_live, uint64_t len)
+{
+    const cli_layout *L = &a->L;
+    if (a->status[ACEPACK_STRICT] != ACEPACK_OK) {
+        printf(": %llu live in chunks; segments not counted (the file is not valid under "
+               "strict)",
+               (unsigned long long)chunk_live);
+        return;
+    }
+    uint64_t n = cli_segment_count(L), in_segments = 0;
+    for (uint64_t k = 0; k < n; k++) {
+        uint64_t so, sl;
+        cli_segment_entry(L, k, &so, &sl);
+        uint64_t lo = so > L->chunk_begin ? so : L->chunk_begin;
+        uint64_t hi = sl <= L->chunk_end - L->chunk_begin && so <= L->chunk_end - sl
+                          ? so + sl : L->chunk_end;
+        if (hi > lo)
+            in_segments += hi - lo;
+    }
+    printf(": %llu live in chunks, %llu in %llu segment%s, %llu dead",
+           (unsigned long long)chunk_live, (unsigned long long)in_segments,
+           (unsigned long long)n, n == 1 ? "" : "s",
+           (unsigned long long)(len - chunk_live - in_segments));
+}
+
 static void put_u64_field(const cli_layout *L, const char *name, uint64_t off, uint64_t width,
                           uint64_t value)
 {
@@ -144,8 +173,11 @@ static int info(const cli_input *in)
             cli_entries sorted;
             if (a.entries_ok && cli_entries_copy_by_chunk(&a.entries, &sorted)) {
                 uint64_t live = cli_entries_live_bytes(&sorted, L->chunk_begin, L->chunk_end);
-                printf(": %llu live, %llu dead", (unsigned long long)live,
-                       (unsigned long long)(len - live));
+                if (L->segmented)
+                    put_segmented_region(&a, live, len);
+                else
+                    printf(": %llu live, %llu dead", (unsigned long long)live,
+                           (unsigned long long)(len - live));
                 cli_entries_free(&sorted);
             }
             printf("\n");

@@ -35,8 +35,6 @@ void ex_segment_table(ex_ctx *x);
  * file is segmented and the table lies in the file with a valid S (R-SEG-1),
  * else 0; entry k < S's segment_offset and segment_length (unchecked); and
  * the first entry whose segment holds byte `off` (1, with k and its start). */
-uint64_t ex_segment_count(const cli_layout *L);
-void ex_segment_entry(const cli_layout *L, uint64_t k, uint64_t *off, uint64_t *len);
 int ex_segment_at(const cli_layout *L, uint64_t off, uint64_t *k, uint64_t *start);
 
 /* Header field names, for ex_locate (explain_header.c).  @return the name

@@ -93,12 +93,12 @@ static int cmp_span(const void *a, const void *b)
 static void seg_list_load(seg_list *g, const cli_layout *L, uint64_t H, uint64_t E)
 {
     memset(g, 0, sizeof *g);
-    uint64_t s = ex_segment_count(L);
+    uint64_t s = cli_segment_count(L);
     if (s == 0 || (g->v = malloc((size_t)s * sizeof *g->v)) == NULL)
         return;
     for (uint64_t k = 0; k < s; k++) {
         uint64_t so, sl;
-        ex_segment_entry(L, k, &so, &sl);
+        cli_segment_entry(L, k, &so, &sl);
         if (sl == 0 || so < H || so >= E)
             continue;
         uint64_t count = cli_layout_has(L, so, 4) ? cli_be32(L->data + (size_t)so) : 0;

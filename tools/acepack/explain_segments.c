@@ -10,27 +10,12 @@
  */
 #include "explain.h"
 
-uint64_t ex_segment_count(const cli_layout *L)
-{
-    if (!L->segmented || !L->evt_in_file || L->evt_len < 8)
-        return 0;
-    uint64_t s = cli_be32(L->data + (size_t)L->evt_off);
-    return s >= 1 && s <= 65536 && L->evt_len == 8u + 32u * s ? s : 0;
-}
-
-void ex_segment_entry(const cli_layout *L, uint64_t k, uint64_t *off, uint64_t *len)
-{
-    const uint8_t *e = L->data + (size_t)(L->evt_off + 8 + 32 * k); /* in the file: R-SEG-1 */
-    *off = cli_be64(e);
-    *len = cli_be64(e + 8);
-}
-
 int ex_segment_at(const cli_layout *L, uint64_t off, uint64_t *k, uint64_t *start)
 {
-    uint64_t s = ex_segment_count(L);
+    uint64_t s = cli_segment_count(L);
     for (uint64_t i = 0; i < s; i++) {
         uint64_t so, sl;
-        ex_segment_entry(L, i, &so, &sl);
+        cli_segment_entry(L, i, &so, &sl);
         if (off >= so && off - so < sl) {
             *k = i;
             *start = so;

@@ -111,3 +111,21 @@ uint64_t cli_layout_ts(const cli_layout *L, uint32_t i)
 {
     return ap_be64(L->data + (size_t)(L->p_ts + 8u * (uint64_t)i));
 }
+
+/* The segment table of a segmented file (spec 3.7), read raw: 0 segments when
+ * the table's own size fields do not hold (R-SEG-1), so that a broken file can
+ * still be described; entry k < cli_segment_count(L) lies in the file. */
+uint64_t cli_segment_count(const cli_layout *L)
+{
+    if (!L->segmented || !L->evt_in_file || L->evt_len < 8)
+        return 0;
+    uint64_t s = ap_be32(L->data + (size_t)L->evt_off);
+    return s >= 1 && s <= 65536 && L->evt_len == 8u + 32u * s ? s : 0;
+}
+
+void cli_segment_entry(const cli_layout *L, uint64_t k, uint64_t *off, uint64_t *len)
+{
+    const uint8_t *e = L->data + (size_t)(L->evt_off + 8 + 32 * k); /* in the file: R-SEG-1 */
+    *off = ap_be64(e);
+    *len = ap_be64(e + 8);
+}

@@ -80,4 +80,7 @@ uint64_t cli_layout_ts(const cli_layout *L, uint32_t i);
 
 extern const uint8_t cli_magic[8];
 
+uint64_t cli_segment_count(const cli_layout *L);
+void cli_segment_entry(const cli_layout *L, uint64_t k, uint64_t *off, uint64_t *len);
+
 #endif /* ACEPACK_CLI_LAYOUT_H */
