@@ -15,7 +15,8 @@ void fuzz_content_from_reader(const acepack_reader *r, fuzz_content *out)
     size_t n = 0;
     for (size_t i = 0; i < k->n; i++) {
         const fuzz_key *x = &k->v[i];
-        if (!x->current) continue;
+        if (!x->current)
+            continue;
         acepack_span v = acepack_entry_value(r, &x->e);
         out->kv[n].key = x->dec;
         out->kv[n].key_len = x->dec_len;
@@ -37,7 +38,8 @@ void fuzz_content_from_reader(const acepack_reader *r, fuzz_content *out)
         out->ev[i].payload_len = e.payload.len;
     }
     out->c.format_version = r->version;
-    out->c.flags = r->flags & ~UINT32_C(0x00010000); /* bit 16 is placement, not content (spec 3.7) */
+    out->c.flags =
+        r->flags & ~UINT32_C(0x00010000); /* bit 16 is placement, not content (spec 3.7) */
     out->c.evt_base_id = r->evt_base_id;
     out->c.kv = out->kv;
     out->c.kv_count = n;
@@ -86,22 +88,26 @@ static int payload_ok(const acepack_event_in *e)
 
 int fuzz_content_writable(const acepack_content *c)
 {
-    if (c->flags & 0xFFFF0000u) return 0;
-    if (c->evt_base_id > UINT32_MAX) return 0;
+    if (c->flags & 0xFFFF0000u)
+        return 0;
+    if (c->evt_base_id > UINT32_MAX)
+        return 0;
     if (c->format_version == 1) {
-        if (c->event_count != 0 || c->evt_base_id != 0) return 0;
+        if (c->event_count != 0 || c->evt_base_id != 0)
+            return 0;
     } else if (c->format_version != 2) {
         return 0;
     }
     for (size_t i = 0; i < c->kv_count; i++)
-        if (!key_ok(&c->kv[i]) || key_is_dup(c, i)) return 0;
+        if (!key_ok(&c->kv[i]) || key_is_dup(c, i))
+            return 0;
     for (size_t i = 0; i < c->event_count; i++)
-        if (!event_range_ok(&c->events[i]) || !payload_ok(&c->events[i])) return 0;
+        if (!event_range_ok(&c->events[i]) || !payload_ok(&c->events[i]))
+            return 0;
     return 1;
 }
 
-void fuzz_check_build_refusal(const acepack_content *c, acepack_status st,
-                              const acepack_error *err)
+void fuzz_check_build_refusal(const acepack_content *c, acepack_status st, const acepack_error *err)
 {
     FUZZ_ASSERT_MSG(!fuzz_content_writable(c), "the builder refused writable content");
     FUZZ_ASSERT(st != ACEPACK_OK && err->status == st);
@@ -124,10 +130,9 @@ void fuzz_check_build_refusal(const acepack_content *c, acepack_status st,
     } else {
         /* Not a rule of the bytes: an argument the builder does not take
          * (version, evt_base_id range, a v1 content with events). */
-        const int arg_fault = c->evt_base_id > UINT32_MAX ||
-                              (c->format_version != 1 && c->format_version != 2) ||
-                              (c->format_version == 1 &&
-                               (c->event_count != 0 || c->evt_base_id != 0));
+        const int arg_fault =
+            c->evt_base_id > UINT32_MAX || (c->format_version != 1 && c->format_version != 2) ||
+            (c->format_version == 1 && (c->event_count != 0 || c->evt_base_id != 0));
         FUZZ_ASSERT_MSG(arg_fault, "builder refusal without a writer rule");
     }
 }
@@ -137,20 +142,22 @@ static void same_error(acepack_status a, const acepack_error *ea, acepack_status
 {
     FUZZ_ASSERT(a == b);
     FUZZ_ASSERT((ea->rule == NULL) == (eb->rule == NULL));
-    if (ea->rule) FUZZ_ASSERT(strcmp(ea->rule, eb->rule) == 0 && ea->offset == eb->offset);
+    if (ea->rule)
+        FUZZ_ASSERT(strcmp(ea->rule, eb->rule) == 0 && ea->offset == eb->offset);
 }
 
 static int fail_after_cb(void *ctx, const void *p, size_t n)
 {
     (void)p;
     size_t *left = (size_t *)ctx;
-    if (n > *left) return 1;
+    if (n > *left)
+        return 1;
     *left -= n;
     return 0;
 }
 
-acepack_status fuzz_build(const acepack_content *c, size_t short_cap, uint8_t **out,
-                          size_t *size, acepack_error *err)
+acepack_status fuzz_build(const acepack_content *c, size_t short_cap, uint8_t **out, size_t *size,
+                          acepack_error *err)
 {
     *out = NULL;
     *size = 0;
@@ -224,5 +231,6 @@ void fuzz_check_canonical(const uint8_t *bytes, size_t size, fuzz_buf *dump)
                     "canonical bytes are not idempotent: build(read(build(x))) != build(x)");
     free(again);
     fuzz_content_free(&fc);
-    if (dump) FUZZ_ASSERT(fuzz_run_dump(&r, dump, &err) == ACEPACK_OK);
+    if (dump)
+        FUZZ_ASSERT(fuzz_run_dump(&r, dump, &err) == ACEPACK_OK);
 }

@@ -26,8 +26,8 @@ void fuzz_content_free(fuzz_content *fc);
  * build_write streams the same bytes; a refusal is the same status, rule and
  * offset from every entry point, and build_write then writes nothing.
  * @return the status; on OK *out (malloc'ed, exactly *size bytes). */
-acepack_status fuzz_build(const acepack_content *c, size_t short_cap, uint8_t **out,
-                          size_t *size, acepack_error *err);
+acepack_status fuzz_build(const acepack_content *c, size_t short_cap, uint8_t **out, size_t *size,
+                          acepack_error *err);
 
 /* A builder refusal names a fault the content really has (err->offset is
  * the kv pair or event index, spec of acepack_build). */

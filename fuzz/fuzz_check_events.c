@@ -21,9 +21,10 @@ static int check_payload_text(const uint8_t *p, size_t n, uint64_t *at)
         FUZZ_ASSERT_MSG(ref_utf8 == n, "json_check accepted invalid UTF-8 (R-PAY-1)");
         /* An object: the first non-whitespace byte is '{' and the last '}'. */
         size_t a = 0, b = n;
-        while (a < n && (p[a] == ' ' || p[a] == '\t' || p[a] == '\n' || p[a] == '\r')) a++;
-        while (b > a && (p[b - 1] == ' ' || p[b - 1] == '\t' || p[b - 1] == '\n' ||
-                         p[b - 1] == '\r'))
+        while (a < n && (p[a] == ' ' || p[a] == '\t' || p[a] == '\n' || p[a] == '\r'))
+            a++;
+        while (b > a &&
+               (p[b - 1] == ' ' || p[b - 1] == '\t' || p[b - 1] == '\n' || p[b - 1] == '\r'))
             b--;
         FUZZ_ASSERT_MSG(b - a >= 2 && p[a] == '{' && p[b - 1] == '}',
                         "json_check accepted a text that is not an object (R-PAY-2)");
@@ -68,7 +69,8 @@ static void check_run(const acepack_reader *r, uint64_t sec_off, uint64_t len, u
     const uint32_t pool_length = fuzz_get_be32(pay_len + 4u * (size_t)n);
     acepack_event ev;
     if (strict) {
-        for (uint64_t i = 0; i < pad; i++) FUZZ_ASSERT_MSG(flags[n + i] == 0, "R-EVT-5");
+        for (uint64_t i = 0; i < pad; i++)
+            FUZZ_ASSERT_MSG(flags[n + i] == 0, "R-EVT-5");
         FUZZ_ASSERT_MSG(len == pool + pool_length, "R-EVT-4");
     }
 
@@ -107,7 +109,8 @@ static void check_run(const acepack_reader *r, uint64_t sec_off, uint64_t len, u
         if (!check_payload_text(ev.payload.ptr, ev.payload.len, &at))
             rep->bad_offsets[rep->bad_payloads++] = (uint64_t)(ev.payload.ptr - r->data);
     }
-    if (strict) FUZZ_ASSERT_MSG(packed == pool_length, "R-EVT-6: pool_length is not the sum");
+    if (strict)
+        FUZZ_ASSERT_MSG(packed == pool_length, "R-EVT-6: pool_length is not the sum");
 }
 
 /* A segmented file (flag bit 16): the table decoded here (spec 3.7), the
@@ -163,7 +166,8 @@ void fuzz_check_events(const acepack_reader *r, fuzz_events_report *rep)
         check_segments(r, n, rep);
         return;
     }
-    if (n == 0) return;
+    if (n == 0)
+        return;
 
     FUZZ_ASSERT(r->version == 2);
     rep->bad_offsets = (uint64_t *)fuzz_malloc(sizeof(uint64_t) * n);

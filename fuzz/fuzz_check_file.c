@@ -22,9 +22,11 @@ static int by_chunk_then_pos(const void *a, const void *b)
 static int mark_overlaps(const fuzz_keys *k, uint8_t *later)
 {
     size_t *order = (size_t *)fuzz_malloc(sizeof(size_t) * k->n);
-    for (size_t i = 0; i < k->n; i++) order[i] = i;
+    for (size_t i = 0; i < k->n; i++)
+        order[i] = i;
     g_chunk_keys = k->v;
-    if (k->n > 1) qsort(order, k->n, sizeof(size_t), by_chunk_then_pos);
+    if (k->n > 1)
+        qsort(order, k->n, sizeof(size_t), by_chunk_then_pos);
     g_chunk_keys = NULL;
     int any = 0;
     uint64_t max_end = 0;
@@ -36,7 +38,8 @@ static int mark_overlaps(const fuzz_keys *k, uint8_t *later)
             any = 1;
         }
         uint64_t end = x->e.chunk_offset + 4u + x->e.value_length;
-        if (end > max_end) max_end = end;
+        if (end > max_end)
+            max_end = end;
     }
     free(order);
     return any;
@@ -45,7 +48,8 @@ static int mark_overlaps(const fuzz_keys *k, uint8_t *later)
 static int offset_in(uint64_t off, const uint64_t *list, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (list[i] == off) return 1;
+        if (list[i] == off)
+            return 1;
     return 0;
 }
 
@@ -97,7 +101,8 @@ static void check_validate(const acepack_reader *r, const fuzz_keys *k,
     FUZZ_ASSERT(acepack_validate_workspace_size(r, ACEPACK_CHECK_PAYLOADS, &ws_pay) == ACEPACK_OK);
     FUZZ_ASSERT_MSG(ws_pay == 0, "payload checks need no workspace");
     FUZZ_ASSERT(ws_all >= ws_keys);
-    if (!strict) FUZZ_ASSERT_MSG(ws_all == 0, "compat validation needs no workspace");
+    if (!strict)
+        FUZZ_ASSERT_MSG(ws_all == 0, "compat validation needs no workspace");
 
     uint8_t *later = (uint8_t *)fuzz_malloc(k->n);
     const int overlap = strict && mark_overlaps(k, later);
@@ -125,15 +130,18 @@ static void check_validate(const acepack_reader *r, const fuzz_keys *k,
             FUZZ_ASSERT_MSG(overlap, "R-CHK-4 without overlapping chunks");
             int found = 0;
             for (size_t i = 0; i < k->n; i++)
-                if (later[i] && k->v[i].e.entry_offset == err.offset) found = 1;
+                if (later[i] && k->v[i].e.entry_offset == err.offset)
+                    found = 1;
             FUZZ_ASSERT_MSG(found, "R-CHK-4 offset is not a later-starting overlapping entry");
         } else if (strcmp(err.rule, "R-SEG-9") == 0) {
             int found = 0;
             for (size_t i = 0; i < k->n; i++)
-                if (on_seg[i] && k->v[i].e.entry_offset == err.offset) found = 1;
+                if (on_seg[i] && k->v[i].e.entry_offset == err.offset)
+                    found = 1;
             FUZZ_ASSERT_MSG(segov && found, "R-SEG-9 offset is not an entry overlapping a segment");
         } else {
-            FUZZ_ASSERT_MSG(strncmp(err.rule, "R-PAY-", 6) == 0, "validate cites an unexpected rule");
+            FUZZ_ASSERT_MSG(strncmp(err.rule, "R-PAY-", 6) == 0,
+                            "validate cites an unexpected rule");
             FUZZ_ASSERT_MSG(bad_pay && offset_in(err.offset, ev->bad_offsets, ev->bad_payloads),
                             "R-PAY offset is not the first byte of a payload json_check rejects");
         }
@@ -190,7 +198,8 @@ static void check_dump(const acepack_reader *r, const fuzz_keys *k, fuzz_reader_
         fuzz_buf sink = {0};
         acepack_status s1 = acepack_dump(r, small, ws - 1, append_cb, &sink, &err);
         FUZZ_ASSERT(s1 == ACEPACK_NOMEM || s1 == rep->dump);
-        if (s1 == ACEPACK_OK) FUZZ_ASSERT(fuzz_buf_equal(&sink, &rep->dump_text));
+        if (s1 == ACEPACK_OK)
+            FUZZ_ASSERT(fuzz_buf_equal(&sink, &rep->dump_text));
         fuzz_buf_free(&sink);
         free(small);
     }
@@ -218,10 +227,12 @@ static void check_api_edges(const acepack_reader *r)
     FUZZ_ASSERT(acepack_table_build(&t, NULL, one, 0, &err) == ACEPACK_ARG);
     size_t ws = 0;
     FUZZ_ASSERT(acepack_dump_workspace_size(r, &ws) == ACEPACK_OK);
-    if (ws > 0) FUZZ_ASSERT(acepack_dump(r, one, 0, fail_cb, NULL, &err) == ACEPACK_NOMEM);
+    if (ws > 0)
+        FUZZ_ASSERT(acepack_dump(r, one, 0, fail_cb, NULL, &err) == ACEPACK_NOMEM);
     FUZZ_ASSERT(acepack_dump(r, NULL, 0, NULL, NULL, &err) == ACEPACK_ARG);
     FUZZ_ASSERT(acepack_validate_workspace_size(r, ACEPACK_CHECK_KEYS, &ws) == ACEPACK_OK);
-    if (ws > 0) FUZZ_ASSERT(acepack_validate(r, ACEPACK_CHECK_KEYS, one, 0, &err) == ACEPACK_NOMEM);
+    if (ws > 0)
+        FUZZ_ASSERT(acepack_validate(r, ACEPACK_CHECK_KEYS, one, 0, &err) == ACEPACK_NOMEM);
     FUZZ_ASSERT(acepack_validate(NULL, ACEPACK_CHECK_ALL, NULL, 0, &err) == ACEPACK_ARG);
 }
 

@@ -11,15 +11,16 @@ static const uint8_t kMagic[8] = {0x41, 0x43, 0x45, 0x50, 0x41, 0x43, 0x4B, 0x00
 static int rule_is(const char *rule, const char *const *list)
 {
     for (; *list; list++)
-        if (strcmp(rule, *list) == 0) return 1;
+        if (strcmp(rule, *list) == 0)
+            return 1;
     return 0;
 }
 static const char *const kStrictOnly[] = {
-    "R-HDR-6", "R-LAY-3", "R-LAY-4", "R-LAY-5", "R-CHK-2", "R-CHK-3", "R-CHK-4",
-    "R-EVT-1", "R-EVT-4", "R-EVT-5", "R-EVT-6", "R-EVT-8", "R-EVT-9", "R-PAY-1",
-    "R-PAY-2", "R-PAY-3", "R-IDX-3", "R-IDX-4", "R-IDX-5", "R-IDX-6", "R-IDX-7",
-    "R-V1-1",  "R-V1-2",  "R-CRC-1", "R-CRC-2", "R-CRC-3", "R-CRC-4", "R-CRC-5", NULL};
-static const char *const kCompatOnly[] = {"R-EVT-2", "R-IDX-8",  "R-IDX-9", "R-IDX-10",
+    "R-HDR-6", "R-LAY-3", "R-LAY-4", "R-LAY-5", "R-CHK-2", "R-CHK-3", "R-CHK-4", "R-EVT-1",
+    "R-EVT-4", "R-EVT-5", "R-EVT-6", "R-EVT-8", "R-EVT-9", "R-PAY-1", "R-PAY-2", "R-PAY-3",
+    "R-IDX-3", "R-IDX-4", "R-IDX-5", "R-IDX-6", "R-IDX-7", "R-V1-1",  "R-V1-2",  "R-CRC-1",
+    "R-CRC-2", "R-CRC-3", "R-CRC-4", "R-CRC-5", NULL};
+static const char *const kCompatOnly[] = {"R-EVT-2",  "R-IDX-8",  "R-IDX-9", "R-IDX-10",
                                           "R-IDX-11", "R-IDX-12", NULL};
 
 void fuzz_check_open_error(acepack_status st, const acepack_error *e, size_t size,
@@ -32,7 +33,8 @@ void fuzz_check_open_error(acepack_status st, const acepack_error *e, size_t siz
     FUZZ_ASSERT(strcmp(acepack_status_name(st), "unknown") != 0);
     FUZZ_ASSERT_MSG(e->message != NULL, "error without a message");
     FUZZ_ASSERT_MSG(e->offset <= (uint64_t)size, "error offset past the end of the file");
-    if (st == ACEPACK_UNSUPPORTED) return; /* a limit, not necessarily a rule */
+    if (st == ACEPACK_UNSUPPORTED)
+        return; /* a limit, not necessarily a rule */
     FUZZ_ASSERT_MSG(e->rule != NULL, "rejection without a rule id (spec 7.2)");
     FUZZ_ASSERT_MSG(strncmp(e->rule, "R-", 2) == 0, "reader error cites a non-reader rule");
     if (profile == ACEPACK_STRICT)
@@ -43,14 +45,17 @@ void fuzz_check_open_error(acepack_status st, const acepack_error *e, size_t siz
     FUZZ_ASSERT((st == ACEPACK_BAD_MAGIC) == (strcmp(e->rule, "R-HDR-2") == 0));
     FUZZ_ASSERT((st == ACEPACK_BAD_VERSION) == (strcmp(e->rule, "R-HDR-3") == 0));
     FUZZ_ASSERT((st == ACEPACK_UNSUPPORTED_FEATURE) == (strcmp(e->rule, "R-HDR-4") == 0));
-    if (strcmp(e->rule, "R-HDR-1") == 0) FUZZ_ASSERT(size < 64 && e->offset == size);
-    if (strcmp(e->rule, "R-HDR-5") == 0) FUZZ_ASSERT(size < 128 && e->offset == size);
+    if (strcmp(e->rule, "R-HDR-1") == 0)
+        FUZZ_ASSERT(size < 64 && e->offset == size);
+    if (strcmp(e->rule, "R-HDR-5") == 0)
+        FUZZ_ASSERT(size < 128 && e->offset == size);
 }
 
 static int all_zero(const uint8_t *p, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (p[i]) return 0;
+        if (p[i])
+            return 0;
     return 1;
 }
 
@@ -61,7 +66,8 @@ static uint32_t oracle_crc32c(uint32_t c, const uint8_t *p, size_t n)
     c = ~c;
     for (size_t i = 0; i < n; i++) {
         c ^= p[i];
-        for (int k = 0; k < 8; k++) c = (c & 1u) ? (c >> 1) ^ 0x82F63B78u : c >> 1;
+        for (int k = 0; k < 8; k++)
+            c = (c & 1u) ? (c >> 1) ^ 0x82F63B78u : c >> 1;
     }
     return ~c;
 }
@@ -75,14 +81,16 @@ static void check_checksums(const acepack_reader *r, const uint8_t *data)
     uint32_t h = oracle_crc32c(oracle_crc32c(oracle_crc32c(0, data, 64), zero4, 4), data + 68, 60);
     FUZZ_ASSERT_MSG(fuzz_get_be32(data + 64) == h, "R-CRC-1");
     FUZZ_ASSERT_MSG(fuzz_get_be32(data + 68) ==
-                        oracle_crc32c(0, data + 128, (size_t)(r->chunk_end - 128)), "R-CRC-2");
+                        oracle_crc32c(0, data + 128, (size_t)(r->chunk_end - 128)),
+                    "R-CRC-2");
     FUZZ_ASSERT_MSG(fuzz_get_be32(data + 72) ==
                         oracle_crc32c(0, data + (size_t)r->evt_offset, (size_t)r->evt_length),
                     "R-CRC-3");
     FUZZ_ASSERT_MSG(fuzz_get_be32(data + 76) ==
                         oracle_crc32c(0, data + (size_t)r->index_offset, (size_t)r->index_length),
                     "R-CRC-4");
-    if ((r->flags & 0xFFFEu) == 0) FUZZ_ASSERT_MSG(all_zero(data + 80, 48), "R-CRC-5");
+    if ((r->flags & 0xFFFEu) == 0)
+        FUZZ_ASSERT_MSG(all_zero(data + 80, 48), "R-CRC-5");
 }
 
 void fuzz_check_header(const acepack_reader *r, const uint8_t *data, size_t size)
@@ -107,8 +115,10 @@ void fuzz_check_header(const acepack_reader *r, const uint8_t *data, size_t size
         FUZZ_ASSERT(r->chunk_end == r->index_offset);
         FUZZ_ASSERT(r->evt_offset == 0 && r->evt_length == 0 && r->evt_count_field == 0);
         FUZZ_ASSERT(r->evt_base_id == 0 && r->event_count == 0);
-        if (strict) FUZZ_ASSERT_MSG(r->index_offset >= 64, "R-V1-2");
-        if (reserved_checked) FUZZ_ASSERT_MSG(all_zero(data + 32, 32), "R-V1-1");
+        if (strict)
+            FUZZ_ASSERT_MSG(r->index_offset >= 64, "R-V1-2");
+        if (reserved_checked)
+            FUZZ_ASSERT_MSG(all_zero(data + 32, 32), "R-V1-1");
         return;
     }
 
@@ -119,7 +129,8 @@ void fuzz_check_header(const acepack_reader *r, const uint8_t *data, size_t size
     FUZZ_ASSERT(r->evt_count_field == fuzz_get_be32(data + 56));
     FUZZ_ASSERT(r->evt_base_id == fuzz_get_be32(data + 60));
     FUZZ_ASSERT_MSG(r->evt_offset <= size && r->evt_length <= size - r->evt_offset, "R-LAY-2");
-    if (reserved_checked) FUZZ_ASSERT_MSG(all_zero(data + 64, 64), "R-HDR-6");
+    if (reserved_checked)
+        FUZZ_ASSERT_MSG(all_zero(data + 64, 64), "R-HDR-6");
 
     const uint8_t *sec = data + (size_t)r->evt_offset;
     if (r->flags & 0x00010000u) { /* a segment table (spec 3.7): fuzz_check_events decodes it */
@@ -138,7 +149,8 @@ void fuzz_check_header(const acepack_reader *r, const uint8_t *data, size_t size
         FUZZ_ASSERT_MSG(r->evt_length >= 8, "R-EVT-1");
         FUZZ_ASSERT(r->event_count == fuzz_get_be32(sec));
         FUZZ_ASSERT_MSG(r->evt_count_field == r->event_count, "R-EVT-9");
-        if (r->flags & 1u) check_checksums(r, data);
+        if (r->flags & 1u)
+            check_checksums(r, data);
     } else if (r->evt_length < 4) {
         FUZZ_ASSERT_MSG(r->event_count == 0, "R-EVT-2 short section");
     } else {

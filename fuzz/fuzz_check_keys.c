@@ -88,7 +88,8 @@ static void check_entry(const acepack_reader *r, const acepack_entry *e, fuzz_ke
     /* key_equals: itself, one byte shorter, one longer, last byte changed. */
     FUZZ_ASSERT_MSG(acepack_key_equals(e, dec, needed) == 1, "key_equals(decoded) != 1");
     uint8_t *longer = (uint8_t *)fuzz_malloc(needed + 1);
-    if (needed) memcpy(longer, dec, needed);
+    if (needed)
+        memcpy(longer, dec, needed);
     longer[needed] = 'x';
     FUZZ_ASSERT(acepack_key_equals(e, longer, needed + 1) == 0);
     if (needed > 0) {
@@ -111,7 +112,8 @@ static int by_key_then_pos(const void *a, const void *b)
     const fuzz_key *x = &g_sort_keys[*(const size_t *)a];
     const fuzz_key *y = &g_sort_keys[*(const size_t *)b];
     int c = fuzz_ref_bytes_compare(x->dec, x->dec_len, y->dec, y->dec_len);
-    if (c) return c;
+    if (c)
+        return c;
     return (x->pos > y->pos) - (x->pos < y->pos);
 }
 
@@ -156,18 +158,22 @@ void fuzz_collect_keys(const acepack_reader *r, fuzz_keys *k)
 
     /* Groups of equal keys: the last occurrence counts (R-IDX-12). */
     k->sorted = (size_t *)fuzz_malloc(sizeof(size_t) * k->n);
-    for (size_t i = 0; i < k->n; i++) k->sorted[i] = i;
+    for (size_t i = 0; i < k->n; i++)
+        k->sorted[i] = i;
     g_sort_keys = k->v;
-    if (k->n > 1) qsort(k->sorted, k->n, sizeof(size_t), by_key_then_pos);
+    if (k->n > 1)
+        qsort(k->sorted, k->n, sizeof(size_t), by_key_then_pos);
     g_sort_keys = NULL;
     for (size_t s = 0; s < k->n;) {
         size_t t = s + 1;
         const fuzz_key *first = &k->v[k->sorted[s]];
         while (t < k->n) {
             const fuzz_key *x = &k->v[k->sorted[t]];
-            if (fuzz_ref_bytes_compare(first->dec, first->dec_len, x->dec, x->dec_len) != 0) break;
+            if (fuzz_ref_bytes_compare(first->dec, first->dec_len, x->dec, x->dec_len) != 0)
+                break;
             uint64_t off = x->e.entry_offset; /* a second (or later) occurrence */
-            if (!k->has_dup || off < k->first_dup_offset) k->first_dup_offset = off;
+            if (!k->has_dup || off < k->first_dup_offset)
+                k->first_dup_offset = off;
             k->has_dup = 1;
             t++;
         }
@@ -179,7 +185,8 @@ void fuzz_collect_keys(const acepack_reader *r, fuzz_keys *k)
 
 void fuzz_keys_free(fuzz_keys *k)
 {
-    for (size_t i = 0; i < k->n; i++) free(k->v[i].dec);
+    for (size_t i = 0; i < k->n; i++)
+        free(k->v[i].dec);
     free(k->v);
     free(k->sorted);
     memset(k, 0, sizeof *k);
@@ -189,7 +196,8 @@ const fuzz_key *fuzz_keys_find(const fuzz_keys *k, const uint8_t *needle, size_t
 {
     for (size_t i = 0; i < k->n; i++) {
         const fuzz_key *x = &k->v[i];
-        if (x->current && fuzz_ref_bytes_compare(x->dec, x->dec_len, needle, len) == 0) return x;
+        if (x->current && fuzz_ref_bytes_compare(x->dec, x->dec_len, needle, len) == 0)
+            return x;
     }
     return NULL;
 }
@@ -208,8 +216,7 @@ static void check_lookups(const acepack_table *t, const acepack_reader *r, const
                         "table_is_current disagrees with last-occurrence-wins (R-IDX-12)");
         if (x->current) {
             FUZZ_ASSERT(f.entry_offset == x->e.entry_offset &&
-                        f.chunk_offset == x->e.chunk_offset &&
-                        f.value_length == x->e.value_length);
+                        f.chunk_offset == x->e.chunk_offset && f.value_length == x->e.value_length);
         }
         acepack_span v;
         FUZZ_ASSERT(acepack_table_get(t, x->dec, x->dec_len, &v) == ACEPACK_OK);
@@ -244,7 +251,8 @@ acepack_status fuzz_check_table(const acepack_reader *r, const fuzz_keys *k)
     uint8_t *small = (uint8_t *)fuzz_malloc(need - 1);
     acepack_status ss = acepack_table_build(&t, r, small, need - 1, &err);
     FUZZ_ASSERT(ss == ACEPACK_NOMEM || ss == (dup ? ACEPACK_INVALID : ACEPACK_OK));
-    if (ss == ACEPACK_OK) check_lookups(&t, r, k);
+    if (ss == ACEPACK_OK)
+        check_lookups(&t, r, k);
     free(small);
 
     uint8_t *mem = (uint8_t *)fuzz_malloc(need);

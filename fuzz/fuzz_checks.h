@@ -36,8 +36,8 @@ void fuzz_check_header(const acepack_reader *r, const uint8_t *data, size_t size
 
 typedef struct fuzz_events_report {
     uint32_t count;
-    size_t bad_payloads;       /* payloads acepack_json_check() rejects */
-    uint64_t *bad_offsets;     /* file offsets of their first bytes (where
+    size_t bad_payloads;   /* payloads acepack_json_check() rejects */
+    uint64_t *bad_offsets; /* file offsets of their first bytes (where
                                   acepack_validate reports them, spec 7.2) */
 } fuzz_events_report;
 
@@ -51,19 +51,19 @@ void fuzz_events_report_free(fuzz_events_report *rep);
 
 typedef struct fuzz_key {
     acepack_entry e;
-    uint8_t *dec;     /* decoded key (exactly dec_len bytes) */
+    uint8_t *dec; /* decoded key (exactly dec_len bytes) */
     size_t dec_len;
-    size_t pos;       /* position in index order */
-    int current;      /* the occurrence that counts (last one, R-IDX-12) */
+    size_t pos;  /* position in index order */
+    int current; /* the occurrence that counts (last one, R-IDX-12) */
 } fuzz_key;
 
 typedef struct fuzz_keys {
     fuzz_key *v;
-    size_t n;               /* entries in index order */
-    size_t distinct;        /* distinct decoded keys */
-    int has_dup;            /* some key occurs twice */
+    size_t n;                  /* entries in index order */
+    size_t distinct;           /* distinct decoded keys */
+    int has_dup;               /* some key occurs twice */
     uint64_t first_dup_offset; /* entry_offset of the earliest second occurrence */
-    size_t *sorted;         /* positions sorted by (decoded key, position) */
+    size_t *sorted;            /* positions sorted by (decoded key, position) */
 } fuzz_keys;
 
 /* Iterates the index and checks every entry (spans, chunk bounds, decode in

@@ -45,9 +45,11 @@ static inline uint32_t fuzz_dp_range(fuzz_dp *dp, uint32_t min, uint32_t max)
         v = (v << 8) | dp->data[dp->size - 1];
         dp->size--;
         width += 8;
-        if (width >= 32) break;
+        if (width >= 32)
+            break;
     }
-    if (span == UINT32_MAX) return (uint32_t)v;
+    if (span == UINT32_MAX)
+        return (uint32_t)v;
     return min + (uint32_t)(v % ((uint64_t)span + 1u));
 }
 
@@ -65,7 +67,8 @@ static inline int fuzz_dp_bool(fuzz_dp *dp)
  * original order.  *got receives the count taken. */
 static inline const uint8_t *fuzz_dp_take_tail(fuzz_dp *dp, size_t n, size_t *got)
 {
-    if (n > dp->size) n = dp->size;
+    if (n > dp->size)
+        n = dp->size;
     dp->size -= n;
     *got = n;
     return dp->data + dp->size;

@@ -43,8 +43,10 @@ static acepack_status open_copy(const uint8_t *copy, size_t size, acepack_profil
 static int in_region(const acepack_reader *r, size_t at, size_t len)
 {
     uint64_t a = at, b = (uint64_t)at + len;
-    if (a < r->index_offset + r->index_length && r->index_offset < b) return 1;
-    if (r->version == 2 && a < r->evt_offset + r->evt_length && r->evt_offset < b) return 1;
+    if (a < r->index_offset + r->index_length && r->index_offset < b)
+        return 1;
+    if (r->version == 2 && a < r->evt_offset + r->evt_length && r->evt_offset < b)
+        return 1;
     return 0;
 }
 
@@ -56,9 +58,11 @@ static void expect_reject(const uint8_t *copy, size_t size, acepack_profile p, c
     acepack_error err;
     acepack_status st = open_copy(copy, size, p, &err);
     FUZZ_ASSERT_MSG(st != ACEPACK_OK, rule);
-    if (!exact) return;
+    if (!exact)
+        return;
     FUZZ_ASSERT_MSG(err.rule && strcmp(err.rule, rule) == 0, rule);
-    if (offset != UINT64_MAX) FUZZ_ASSERT_MSG(err.offset == offset, rule);
+    if (offset != UINT64_MAX)
+        FUZZ_ASSERT_MSG(err.offset == offset, rule);
 }
 
 static void mutations(const uint8_t *data, size_t size, const acepack_reader *r, fuzz_dp *dp)
@@ -113,7 +117,8 @@ static void mutations(const uint8_t *data, size_t size, const acepack_reader *r,
                     {r->evt_offset, r->evt_length, "R-CRC-3"},
                     {r->index_offset, r->index_length, "R-CRC-4"}};
         for (int k = 0; k < 3; k++) {
-            if (reg[k].len == 0) continue;
+            if (reg[k].len == 0)
+                continue;
             uint32_t span = reg[k].len - 1 > 0xFFFFFFFEu ? 0xFFFFFFFEu : (uint32_t)(reg[k].len - 1);
             size_t b = (size_t)(reg[k].off + fuzz_dp_range(dp, 0, span));
             c[b] ^= (uint8_t)fuzz_dp_range(dp, 1, 255);
@@ -166,6 +171,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_ASSERT(acepack_open(&tmp, NULL, size, ACEPACK_STRICT, NULL) == ACEPACK_ARG);
     }
     for (int i = 0; i < 2; i++)
-        if (st[i] == ACEPACK_OK) mutations(data, size, &r[i], &dp);
+        if (st[i] == ACEPACK_OK)
+            mutations(data, size, &r[i], &dp);
     return 0;
 }

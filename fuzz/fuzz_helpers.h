@@ -21,13 +21,13 @@
  * driver and fuzz/regression_driver.c call as well). */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FUZZ_ASSERT_MSG(cond, msg)                                                       \
-    do {                                                                                  \
-        if (!(cond)) {                                                                    \
+#define FUZZ_ASSERT_MSG(cond, msg)                                                            \
+    do {                                                                                      \
+        if (!(cond)) {                                                                        \
             fprintf(stderr, "%s:%d: FUZZ_ASSERT(%s) failed: %s\n", __FILE__, __LINE__, #cond, \
-                    (msg));                                                               \
-            abort();                                                                      \
-        }                                                                                 \
+                    (msg));                                                                   \
+            abort();                                                                          \
+        }                                                                                     \
     } while (0)
 
 #define FUZZ_ASSERT(cond) FUZZ_ASSERT_MSG(cond, "invariant broken")
@@ -37,8 +37,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static inline int fuzz_inside(const void *p, size_t n, const void *base, size_t size)
 {
     const uint8_t *q = (const uint8_t *)p, *b = (const uint8_t *)base;
-    if (n == 0 && q == NULL) return 1;
-    if (q < b) return 0;
+    if (n == 0 && q == NULL)
+        return 1;
+    if (q < b)
+        return 0;
     size_t off = (size_t)(q - b);
     return off <= size && n <= size - off;
 }
@@ -50,7 +52,8 @@ static inline int fuzz_inside(const void *p, size_t n, const void *base, size_t 
 static inline void *fuzz_malloc(size_t n)
 {
     void *p = malloc(n);
-    if (p == NULL && n == 0) p = malloc(1);
+    if (p == NULL && n == 0)
+        p = malloc(1);
     FUZZ_ASSERT_MSG(p != NULL, "out of memory");
     return p;
 }
@@ -59,7 +62,8 @@ static inline void *fuzz_malloc(size_t n)
 static inline uint8_t *fuzz_dup(const void *p, size_t n)
 {
     uint8_t *q = (uint8_t *)fuzz_malloc(n);
-    if (n) memcpy(q, p, n);
+    if (n)
+        memcpy(q, p, n);
     return q;
 }
 
@@ -72,7 +76,8 @@ typedef struct fuzz_buf {
 
 static inline void fuzz_buf_append(fuzz_buf *b, const void *p, size_t n)
 {
-    if (n == 0) return;
+    if (n == 0)
+        return;
     if (b->cap - b->len < n) {
         size_t cap = b->cap ? b->cap : 256;
         while (cap - b->len < n) {
@@ -118,13 +123,15 @@ static inline void fuzz_put_be64(uint8_t *p, uint64_t v)
 static inline uint32_t fuzz_get_be32(const uint8_t *p)
 {
     uint32_t v = 0;
-    for (int i = 0; i < 4; i++) v = (v << 8) | p[i];
+    for (int i = 0; i < 4; i++)
+        v = (v << 8) | p[i];
     return v;
 }
 static inline uint64_t fuzz_get_be64(const uint8_t *p)
 {
     uint64_t v = 0;
-    for (int i = 0; i < 8; i++) v = (v << 8) | p[i];
+    for (int i = 0; i < 8; i++)
+        v = (v << 8) | p[i];
     return v;
 }
 

@@ -34,7 +34,8 @@ static void check_needle(const acepack_reader *r, const fuzz_keys *k, const acep
                         "key_equals disagrees with the decoded key");
     }
     const fuzz_key *hit = fuzz_keys_find(k, needle, len);
-    if (t == NULL) return;
+    if (t == NULL)
+        return;
     acepack_entry f;
     acepack_status st = acepack_table_find(t, needle, len, &f);
     if (hit == NULL) {
@@ -67,7 +68,8 @@ static void check_many(const acepack_table *t, const acepack_span *q, size_t n, 
         for (size_t i = 0; i < m; i++) {
             acepack_span g = {mark, 7};
             acepack_status s = acepack_table_get(t, q[at + i].ptr, q[at + i].len, &g);
-            if (s == ACEPACK_NOT_FOUND && want == ACEPACK_OK) want = s;
+            if (s == ACEPACK_NOT_FOUND && want == ACEPACK_OK)
+                want = s;
             FUZZ_ASSERT_MSG(st[at + i] == s, "get_many and get disagree on a key");
             FUZZ_ASSERT_MSG(v[at + i].ptr == g.ptr && v[at + i].len == g.len,
                             "get_many and get give different values");
@@ -85,8 +87,8 @@ static size_t pick(fuzz_dp *dp, size_t n)
     return fuzz_dp_range(dp, 0, (uint32_t)max);
 }
 
-static void run_profile(const uint8_t *file, size_t fsize, acepack_profile p,
-                        const uint8_t *needle, size_t nlen, fuzz_dp *dp)
+static void run_profile(const uint8_t *file, size_t fsize, acepack_profile p, const uint8_t *needle,
+                        size_t nlen, fuzz_dp *dp)
 {
     acepack_reader r;
     acepack_error err;
@@ -130,9 +132,11 @@ static void run_profile(const uint8_t *file, size_t fsize, acepack_profile p,
         const fuzz_key *x = &k.v[pick(dp, k.n)];
         size_t n = x->dec_len;
         uint8_t *var = (uint8_t *)fuzz_malloc(n + 1);
-        if (n) memcpy(var, x->dec, n);
+        if (n)
+            memcpy(var, x->dec, n);
         check_needle(&r, &k, tp, var, n);
-        if (n > 0) check_needle(&r, &k, tp, var, n - 1);
+        if (n > 0)
+            check_needle(&r, &k, tp, var, n - 1);
         var[n] = nlen ? needle[0] : (uint8_t)fuzz_dp_range(dp, 0, 255);
         check_needle(&r, &k, tp, var, n + 1);
         if (n > 0) {
@@ -148,10 +152,12 @@ static void run_profile(const uint8_t *file, size_t fsize, acepack_profile p,
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size < 2) return 0;
+    if (size < 2)
+        return 0;
     size_t nlen = ((size_t)data[size - 2] << 8) | data[size - 1];
     size_t rest = size - 2;
-    if (nlen > rest) nlen = rest;
+    if (nlen > rest)
+        nlen = rest;
     const uint8_t *needle_src = data + rest - nlen;
     size_t fsize = rest - nlen;
     /* Exact-size copies, so that ASan sees any read past either part. */

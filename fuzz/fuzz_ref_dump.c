@@ -23,8 +23,8 @@ static void put_u64(fuzz_buf *out, uint64_t v)
 }
 
 /* D-4 hex, then D-2's optional utf8 member with the D-5 escaping. */
-static void put_bytes(fuzz_buf *out, const char *hex_name, const char *utf8_name,
-                      const uint8_t *p, size_t n)
+static void put_bytes(fuzz_buf *out, const char *hex_name, const char *utf8_name, const uint8_t *p,
+                      size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     put(out, ",\"");
@@ -58,7 +58,8 @@ void fuzz_ref_dump(const acepack_reader *r, const fuzz_keys *k, fuzz_buf *out)
     int first = 1;
     for (size_t s = 0; s < k->n; s++) {
         const fuzz_key *x = &k->v[k->sorted[s]];
-        if (!x->current) continue;
+        if (!x->current)
+            continue;
         put(out, first ? "\n" : ",\n");
         first = 0;
         put(out, "{\"key\":\"");

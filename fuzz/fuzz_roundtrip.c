@@ -22,14 +22,16 @@ static void roundtrip(const uint8_t *data, size_t size, acepack_profile p)
 {
     acepack_reader r;
     acepack_error err;
-    if (acepack_open(&r, data, size, p, &err) != ACEPACK_OK) return;
+    if (acepack_open(&r, data, size, p, &err) != ACEPACK_OK)
+        return;
     if (p == ACEPACK_STRICT) {
         size_t ws = 0;
         FUZZ_ASSERT(acepack_validate_workspace_size(&r, ACEPACK_CHECK_ALL, &ws) == ACEPACK_OK);
         void *mem = fuzz_malloc(ws);
         acepack_status v = acepack_validate(&r, ACEPACK_CHECK_ALL, mem, ws, &err);
         free(mem);
-        if (v != ACEPACK_OK) return;
+        if (v != ACEPACK_OK)
+            return;
     }
 
     /* The input's dump as the output must show it: flags word 0.  (The dump

@@ -62,7 +62,8 @@ static void check_log_entry(const uint8_t *key, size_t klen, const uint8_t *valu
         FUZZ_ASSERT(out.id == ref_id);
         FUZZ_ASSERT_MSG(out.ts <= FUZZ_MAX53, "M-4: ts beyond 2^53-1");
         FUZZ_ASSERT(out.has_flags == 0 || out.has_flags == 1);
-        if (!out.has_flags) FUZZ_ASSERT_MSG(out.flags == 0, "M-5: flags 0 when absent or null");
+        if (!out.has_flags)
+            FUZZ_ASSERT_MSG(out.flags == 0, "M-5: flags 0 when absent or null");
         acepack_error je;
         FUZZ_ASSERT_MSG(acepack_json_check(value, vlen, &je) == ACEPACK_OK,
                         "M-4.1: a well-formed entry must satisfy R-PAY-1..3");
@@ -118,7 +119,8 @@ static void check_migration(const acepack_reader *r, const fuzz_keys *k, int inp
     for (size_t i = 0; i < k->n; i++) {
         const fuzz_key *x = &k->v[i];
         kept[i] = 0;
-        if (!x->current) continue;
+        if (!x->current)
+            continue;
         kept[i] = 1;
         acepack_span v = acepack_entry_value(r, &x->e);
         acepack_v1_entry e;
@@ -138,7 +140,8 @@ static void check_migration(const acepack_reader *r, const fuzz_keys *k, int inp
             has_seq = acepack_v1_log_seq(v.ptr, v.len, &seq) == ACEPACK_OK;
         }
     }
-    if (nwf > 1) qsort(wf, nwf, sizeof *wf, by_id);
+    if (nwf > 1)
+        qsort(wf, nwf, sizeof *wf, by_id);
     /* M-6 */
     const uint64_t hi_id = nwf ? wf[nwf - 1].id : 0;
     const int s_defined = has_seq && seq >= hi_id;
@@ -150,15 +153,19 @@ static void check_migration(const acepack_reader *r, const fuzz_keys *k, int inp
         n_events = top - lo + 1; /* top < 2^64 - 1: ids come from <= 20 digits */
         uint64_t gaps = n_events - nwf;
         uint64_t limit = (uint64_t)ACEPACK_GAP_LIMIT_FACTOR * nwf;
-        if (limit < ACEPACK_GAP_LIMIT_MIN) limit = ACEPACK_GAP_LIMIT_MIN;
+        if (limit < ACEPACK_GAP_LIMIT_MIN)
+            limit = ACEPACK_GAP_LIMIT_MIN;
         if (hi_id == UINT64_MAX || base > UINT32_MAX || n_events > UINT32_MAX || gaps > limit)
             refuse = 1; /* M-8 */
     } else if (s_defined) {
         base = seq;
-        if (base > UINT32_MAX) refuse = 1;
+        if (base > UINT32_MAX)
+            refuse = 1;
     }
-    if (s_defined && seq_at != SIZE_MAX) kept[seq_at] = 0; /* M-7 */
-    if (!refuse && n_events > FUZZ_MIGRATE_MAX_EVENTS) goto done;
+    if (s_defined && seq_at != SIZE_MAX)
+        kept[seq_at] = 0; /* M-7 */
+    if (!refuse && n_events > FUZZ_MIGRATE_MAX_EVENTS)
+        goto done;
 
     acepack_migrate_options opts;
     memset(&opts, 0, sizeof opts);
@@ -170,7 +177,8 @@ static void check_migration(const acepack_reader *r, const fuzz_keys *k, int inp
     memset(&err, 0, sizeof err);
     acepack_status st = acepack_migrate_bytes(r->data, r->size, &opts, append_cb, &out, &rep, &err);
     if (!input_valid) {
-        FUZZ_ASSERT_MSG(st != ACEPACK_OK && out.len == 0, "M-1: migrated a file that does not validate");
+        FUZZ_ASSERT_MSG(st != ACEPACK_OK && out.len == 0,
+                        "M-1: migrated a file that does not validate");
         goto done_out;
     }
     if (refuse) {
@@ -185,7 +193,8 @@ static void check_migration(const acepack_reader *r, const fuzz_keys *k, int inp
     }
     FUZZ_ASSERT_MSG(st == ACEPACK_OK, "migration refused a valid, representable v1 file");
     size_t kept_n = 0;
-    for (size_t i = 0; i < k->n; i++) kept_n += kept[i];
+    for (size_t i = 0; i < k->n; i++)
+        kept_n += kept[i];
     FUZZ_ASSERT_MSG(rep.events_from_entries == nwf && rep.gap_events == n_events - nwf &&
                         rep.malformed_entries == malformed &&
                         rep.log_entry_seq_consumed == s_defined && rep.evt_base_id == base &&
@@ -203,7 +212,8 @@ static void check_migration(const acepack_reader *r, const fuzz_keys *k, int inp
     acepack_table t;
     FUZZ_ASSERT(acepack_table_build(&t, &o, mem, tn, &err) == ACEPACK_OK);
     for (size_t i = 0; i < k->n; i++) {
-        if (!kept[i]) continue;
+        if (!kept[i])
+            continue;
         acepack_span want = acepack_entry_value(r, &k->v[i].e), got;
         FUZZ_ASSERT_MSG(acepack_table_get(&t, k->v[i].dec, k->v[i].dec_len, &got) == ACEPACK_OK &&
                             got.len == want.len &&
@@ -240,14 +250,16 @@ done:
 static void file_mode(const uint8_t *data, size_t size)
 {
     uint8_t *file = fuzz_dup(data, size);
-    if (size >= 12) fuzz_put_be32(file + 8, 1);
+    if (size >= 12)
+        fuzz_put_be32(file + 8, 1);
     (void)fuzz_check_file(file, size);
 
     for (int i = 0; i < 2; i++) {
         acepack_profile p = i == 0 ? ACEPACK_STRICT : ACEPACK_COMPAT;
         acepack_reader r;
         acepack_error err;
-        if (acepack_open(&r, file, size, p, &err) != ACEPACK_OK) continue;
+        if (acepack_open(&r, file, size, p, &err) != ACEPACK_OK)
+            continue;
         FUZZ_ASSERT(r.version == 1 && acepack_event_count(&r) == 0);
         fuzz_keys k;
         fuzz_collect_keys(&r, &k);
@@ -287,7 +299,8 @@ static void entry_mode(const uint8_t *data, size_t size)
          * around 2^64 leave 64 bits (the last two digits picked here). */
         uint64_t id = fuzz_dp_u32(&dp);
         uint32_t where = fuzz_dp_range(&dp, 0, 3);
-        if (where == 1) id += UINT64_C(999999999990);
+        if (where == 1)
+            id += UINT64_C(999999999990);
         if (where == 2)
             klen = (size_t)snprintf(key, sizeof key, "core/log/184467440737095516%02u",
                                     (unsigned)(id % 100u));

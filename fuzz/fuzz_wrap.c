@@ -34,11 +34,14 @@ uint8_t *fuzz_wrap_v2(const fuzz_wrap_parts *parts, size_t *size)
     fuzz_put_be32(f + 56, parts->evt_count);
     fuzz_put_be32(f + 60, parts->evt_base_id);
     size_t at = 128;
-    if (parts->chunks_len) memcpy(f + at, parts->chunks, parts->chunks_len);
+    if (parts->chunks_len)
+        memcpy(f + at, parts->chunks, parts->chunks_len);
     at += parts->chunks_len;
-    if (parts->events_len) memcpy(f + at, parts->events, parts->events_len);
+    if (parts->events_len)
+        memcpy(f + at, parts->events, parts->events_len);
     at += parts->events_len;
-    if (parts->index_len) memcpy(f + at, parts->index, parts->index_len);
+    if (parts->index_len)
+        memcpy(f + at, parts->index, parts->index_len);
     *size = total;
     return f;
 }

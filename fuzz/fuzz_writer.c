@@ -75,7 +75,8 @@ static void dump_mode(const uint8_t *text, size_t n, fuzz_dp *dp)
 /* Cuts up to max bytes from the front of the remaining input. */
 static const uint8_t *cut(const uint8_t **front, size_t *left, size_t want, size_t *got)
 {
-    if (want > *left) want = *left;
+    if (want > *left)
+        want = *left;
     const uint8_t *p = *front;
     *front += want;
     *left -= want;
@@ -103,7 +104,8 @@ static void content_mode(fuzz_dp *dp)
     c.format_version = (shape & 0x7u) == 0 ? 1u : 2u;
     c.flags = (shape & 0x18u) == 0x18u ? fuzz_dp_u32(dp) : ((shape & 0x8u) ? 1u : 0u);
     c.evt_base_id = (shape & 0x20u) ? fuzz_dp_u32(dp) : 0u;
-    if ((shape & 0xC0u) == 0xC0u) c.evt_base_id += UINT64_C(0x100000000);
+    if ((shape & 0xC0u) == 0xC0u)
+        c.evt_base_id += UINT64_C(0x100000000);
     c.kv_count = fuzz_dp_range(dp, 0, 8);
     c.event_count = c.format_version == 1 && fuzz_dp_bool(dp) ? 0 : fuzz_dp_range(dp, 0, 6);
 
@@ -142,8 +144,10 @@ static void content_mode(fuzz_dp *dp)
             ev[i].payload = p;
             ev[i].payload_len = got;
         } else {
-            fuzz_buf_append(&wrapped[i], pay_mode[i] == 1 ? "{" : "{\"p\":", pay_mode[i] == 1 ? 1 : 5);
-            if (pay_mode[i] == 2) fuzz_buf_append(&wrapped[i], p, got);
+            fuzz_buf_append(&wrapped[i],
+                            pay_mode[i] == 1 ? "{" : "{\"p\":", pay_mode[i] == 1 ? 1 : 5);
+            if (pay_mode[i] == 2)
+                fuzz_buf_append(&wrapped[i], p, got);
             fuzz_buf_append(&wrapped[i], "}", 1);
             ev[i].payload = wrapped[i].ptr;
             ev[i].payload_len = wrapped[i].len;
@@ -191,7 +195,8 @@ static void content_mode(fuzz_dp *dp)
         }
         free(out);
     }
-    for (int i = 0; i < 6; i++) fuzz_buf_free(&wrapped[i]);
+    for (int i = 0; i < 6; i++)
+        fuzz_buf_free(&wrapped[i]);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -76,7 +76,8 @@ static int run_file(const char *path, off_t size_hint)
         free(buf);
         buf = (uint8_t *)malloc(0);
     }
-    if (g_verbose) fprintf(stderr, "Running: %s (%zu bytes)\n", path, size);
+    if (g_verbose)
+        fprintf(stderr, "Running: %s (%zu bytes)\n", path, size);
     g_current = path;
     (void)LLVMFuzzerTestOneInput(buf, size);
     g_current = NULL;
@@ -103,7 +104,8 @@ static int run_dir(const char *path)
     size_t n = 0, cap = 0;
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {
-        if (de->d_name[0] == '.') continue;
+        if (de->d_name[0] == '.')
+            continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 64;
             names = (char **)realloc(names, cap * sizeof *names);
@@ -116,7 +118,8 @@ static int run_dir(const char *path)
         n++;
     }
     closedir(d);
-    if (n > 1) qsort(names, n, sizeof *names, cmp_names);
+    if (n > 1)
+        qsort(names, n, sizeof *names, cmp_names);
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
         rc |= run_path(names[i]);
@@ -133,8 +136,10 @@ static int run_path(const char *path)
         fprintf(stderr, "regression_driver: no such file or directory: %s\n", path);
         return 1;
     }
-    if (S_ISDIR(st.st_mode)) return run_dir(path);
-    if (S_ISREG(st.st_mode)) return run_file(path, st.st_size);
+    if (S_ISDIR(st.st_mode))
+        return run_dir(path);
+    if (S_ISREG(st.st_mode))
+        return run_file(path, st.st_size);
     return 0; /* sockets, fifos: not inputs */
 }
 
@@ -149,13 +154,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s [-v] FILE_OR_DIR...\n", argv[0]);
         return 2;
     }
-    if (__sanitizer_set_death_callback) __sanitizer_set_death_callback(say_current);
+    if (__sanitizer_set_death_callback)
+        __sanitizer_set_death_callback(say_current);
     signal(SIGABRT, on_signal);
     signal(SIGSEGV, on_signal);
     signal(SIGBUS, on_signal);
 
     int rc = 0;
-    for (int i = first; i < argc; i++) rc |= run_path(argv[i]);
+    for (int i = first; i < argc; i++)
+        rc |= run_path(argv[i]);
     fprintf(stderr, "regression_driver: %lu inputs ran\n", g_count);
     if (g_count == 0) {
         fprintf(stderr, "regression_driver: FAILED: no input found\n");

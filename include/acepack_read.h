@@ -82,17 +82,17 @@ extern "C" {
 
 /* ACEPACK_API marks the exported symbols of the shared library. */
 #if defined(ACEPACK_STATIC_DEFINE)
-#  define ACEPACK_API
+#define ACEPACK_API
 #elif defined(_WIN32)
-#  if defined(ACEPACK_BUILDING_LIBRARY)
-#    define ACEPACK_API __declspec(dllexport)
-#  else
-#    define ACEPACK_API __declspec(dllimport)
-#  endif
-#elif defined(__GNUC__) && __GNUC__ >= 4
-#  define ACEPACK_API __attribute__((visibility("default")))
+#if defined(ACEPACK_BUILDING_LIBRARY)
+#define ACEPACK_API __declspec(dllexport)
 #else
-#  define ACEPACK_API
+#define ACEPACK_API __declspec(dllimport)
+#endif
+#elif defined(__GNUC__) && __GNUC__ >= 4
+#define ACEPACK_API __attribute__((visibility("default")))
+#else
+#define ACEPACK_API
 #endif
 
 /* ------------------------------------------------------------------------
@@ -201,30 +201,30 @@ typedef struct acepack__columns {
  *  read-only for the caller; `priv` is private to the library.
  *  For a version 1 file the event fields are 0 and chunk_end = index_offset. */
 typedef struct acepack_reader {
-    const uint8_t *data;       /* the file bytes given to acepack_open() */
-    size_t size;               /* file size */
+    const uint8_t *data; /* the file bytes given to acepack_open() */
+    size_t size;         /* file size */
     acepack_profile profile;
-    uint32_t version;          /* 1 or 2 (R-HDR-3) */
-    uint32_t flags;            /* header flags word (R-HDR-4) */
-    uint64_t index_offset;     /* kv_index_offset (v2) / index_offset (v1) */
-    uint64_t index_length;     /* kv_index_length / index_length */
-    uint64_t chunk_end;        /* kv_chunk_end (v2) / index_offset (v1) */
-    uint64_t evt_offset;       /* v2 header fields (0 for v1) */
+    uint32_t version;      /* 1 or 2 (R-HDR-3) */
+    uint32_t flags;        /* header flags word (R-HDR-4) */
+    uint64_t index_offset; /* kv_index_offset (v2) / index_offset (v1) */
+    uint64_t index_length; /* kv_index_length / index_length */
+    uint64_t chunk_end;    /* kv_chunk_end (v2) / index_offset (v1) */
+    uint64_t evt_offset;   /* v2 header fields (0 for v1) */
     uint64_t evt_length;
-    uint32_t evt_count_field;  /* the header's evt_count (R-EVT-9) */
-    uint32_t evt_base_id;      /* R-EVT-10 */
-    uint32_t event_count;      /* N, the events the file has (R-EVT-2: 0 in compat for a
+    uint32_t evt_count_field; /* the header's evt_count (R-EVT-9) */
+    uint32_t evt_base_id;     /* R-EVT-10 */
+    uint32_t event_count;     /* N, the events the file has (R-EVT-2: 0 in compat for a
                                   short or empty section) */
-    uint64_t entry_count;      /* members of the index, in file order.  In compat this
+    uint64_t entry_count;     /* members of the index, in file order.  In compat this
                                   counts duplicate keys once per occurrence (R-IDX-12), so
                                   the number of distinct keys may be smaller. */
-    struct {                   /* private: precomputed positions */
-        acepack__columns col;  /* the event section's columns (unsegmented files, views) */
-        const uint8_t *segs;   /* segmented (bit 16): entry 0 of the segment table */
-        uint32_t seg_count;    /* S when segmented, else 0 */
-        uint64_t id_base;      /* id of event 0 minus 1 (evt_base_id; a view adds its first) */
-        size_t index_begin;    /* first byte of the index JSON value (after BOM/ws) */
-        size_t index_end;      /* index_offset + index_length */
+    struct {                  /* private: precomputed positions */
+        acepack__columns col; /* the event section's columns (unsegmented files, views) */
+        const uint8_t *segs;  /* segmented (bit 16): entry 0 of the segment table */
+        uint32_t seg_count;   /* S when segmented, else 0 */
+        uint64_t id_base;     /* id of event 0 minus 1 (evt_base_id; a view adds its first) */
+        size_t index_begin;   /* first byte of the index JSON value (after BOM/ws) */
+        size_t index_end;     /* index_offset + index_length */
     } priv;
 } acepack_reader;
 
@@ -273,8 +273,8 @@ ACEPACK_API uint32_t acepack_crc32c(uint32_t crc, const void *data, size_t size)
 
 /* Bits of the `what` argument of acepack_validate(). */
 #define ACEPACK_CHECK_PAYLOADS 0x1u /* R-PAY-1..3 on every payload (strict only) */
-#define ACEPACK_CHECK_KEYS     0x2u /* R-IDX-7 duplicate keys, R-CHK-4 overlap (strict only) */
-#define ACEPACK_CHECK_ALL      (ACEPACK_CHECK_PAYLOADS | ACEPACK_CHECK_KEYS)
+#define ACEPACK_CHECK_KEYS 0x2u     /* R-IDX-7 duplicate keys, R-CHK-4 overlap (strict only) */
+#define ACEPACK_CHECK_ALL (ACEPACK_CHECK_PAYLOADS | ACEPACK_CHECK_KEYS)
 
 /*! acepack_validate_workspace_size() :
  *  @param size  receives the number of workspace bytes acepack_validate()
@@ -304,8 +304,8 @@ ACEPACK_API acepack_status acepack_validate_workspace_size(const acepack_reader 
  *          the caller MAY then skip the check but MUST say so, spec 7.2),
  *          ACEPACK_ARG.
  *  Complexity: payloads O(total payload bytes); keys O(n log n) worst case. */
-ACEPACK_API acepack_status acepack_validate(const acepack_reader *r, unsigned what,
-                                            void *workspace, size_t ws_size, acepack_error *err);
+ACEPACK_API acepack_status acepack_validate(const acepack_reader *r, unsigned what, void *workspace,
+                                            size_t ws_size, acepack_error *err);
 
 /* ------------------------------------------------------------------------
  * Events (format v2; a v1 file has none)
@@ -313,8 +313,8 @@ ACEPACK_API acepack_status acepack_validate(const acepack_reader *r, unsigned wh
 
 /*! acepack_event : one event, read straight from the columns. */
 typedef struct acepack_event {
-    uint64_t id;          /* evt_base_id + i + 1 (R-EVT-10) */
-    uint64_t ts;          /* <= 2^53-1 in strict; any u64 in compat */
+    uint64_t id; /* evt_base_id + i + 1 (R-EVT-10) */
+    uint64_t ts; /* <= 2^53-1 in strict; any u64 in compat */
     uint8_t kind;
     uint8_t source;
     uint8_t flags;        /* bit 0: deleted */
@@ -359,9 +359,9 @@ ACEPACK_API uint32_t acepack__event_locate(const acepack_reader *r, uint32_t i,
  * of a view (acepack_event_segment) in registers for the whole loop instead
  * of reloading them per event. */
 #if defined(__GNUC__)
-#  define ACEPACK__PURE __attribute__((pure))
+#define ACEPACK__PURE __attribute__((pure))
 #else
-#  define ACEPACK__PURE
+#define ACEPACK__PURE
 #endif
 ACEPACK_API uint32_t acepack__event_segment_of(const acepack_reader *r, uint32_t i) ACEPACK__PURE;
 
@@ -482,9 +482,9 @@ typedef struct acepack_entry {
 /*! acepack_index_iter : iteration state, caller-owned, no resources; every
  *  field is private (`priv`). */
 typedef struct acepack_index_iter {
-    struct {            /* private */
+    struct { /* private */
         const acepack_reader *r;
-        size_t pos;     /* next byte of the index to read */
+        size_t pos; /* next byte of the index to read */
     } priv;
 } acepack_index_iter;
 
@@ -549,7 +549,7 @@ typedef struct acepack_table {
     struct {            /* private */
         const acepack_reader *r;
         void *slots;
-        uint64_t mask;  /* capacity - 1 */
+        uint64_t mask; /* capacity - 1 */
         uint64_t seed;
     } priv;
 } acepack_table;
@@ -586,8 +586,8 @@ ACEPACK_API acepack_status acepack_table_size(const acepack_reader *r, size_t *s
  *          ACEPACK_ARG.
  *  Complexity: O(index length) expected; one random access into the table
  *  per entry (overlapped with the walk of the next entries). */
-ACEPACK_API acepack_status acepack_table_build(acepack_table *t, const acepack_reader *r,
-                                               void *mem, size_t size, acepack_error *err);
+ACEPACK_API acepack_status acepack_table_build(acepack_table *t, const acepack_reader *r, void *mem,
+                                               size_t size, acepack_error *err);
 ACEPACK_API acepack_status acepack_table_build_seeded(acepack_table *t, const acepack_reader *r,
                                                       void *mem, size_t size, uint64_t seed,
                                                       acepack_error *err);
@@ -715,13 +715,13 @@ ACEPACK_API acepack_status acepack_v1_log_key(const void *key, size_t len, uint6
 
 /*! acepack_v1_entry : the fields of a well-formed v1 log entry (M-4, M-5). */
 typedef struct acepack_v1_entry {
-    uint64_t id;      /* the key's id, UINT64_MAX when it exceeds 2^64-1 (such a
+    uint64_t id; /* the key's id, UINT64_MAX when it exceeds 2^64-1 (such a
                          file cannot be migrated: M-8) */
-    uint64_t ts;      /* [0, 2^53-1] */
+    uint64_t ts; /* [0, 2^53-1] */
     uint8_t kind;
-    uint8_t source;   /* content_source */
-    uint8_t flags;    /* 0 when absent or null */
-    uint8_t has_flags;/* 1 when a numeric flags member is present */
+    uint8_t source;    /* content_source */
+    uint8_t flags;     /* 0 when absent or null */
+    uint8_t has_flags; /* 1 when a numeric flags member is present */
 } acepack_v1_entry;
 
 /*! acepack_v1_log_entry() :
@@ -731,9 +731,9 @@ typedef struct acepack_v1_entry {
  *          ACEPACK_INVALID: a malformed log entry (it stays in the KV map,
  *          M-7); err->rule = "M-4", err->offset relative to the value.
  *  No allocation; O(value length). */
-ACEPACK_API acepack_status acepack_v1_log_entry(const void *key, size_t key_len,
-                                                const void *value, size_t value_len,
-                                                acepack_v1_entry *out, acepack_error *err);
+ACEPACK_API acepack_status acepack_v1_log_entry(const void *key, size_t key_len, const void *value,
+                                                size_t value_len, acepack_v1_entry *out,
+                                                acepack_error *err);
 
 /*! acepack_v1_log_seq() :
  *  Is the value of `meta/log_entry_seq` exactly a `uint` (spec 4.1: "0" or a
@@ -750,7 +750,7 @@ ACEPACK_API acepack_status acepack_v1_log_seq(const void *value, size_t len, uin
 typedef struct acepack_mapping {
     const uint8_t *data; /* NULL for an empty file */
     size_t size;
-    struct {             /* private */
+    struct { /* private */
         void *base;
         size_t map_len;
     } priv;

@@ -42,22 +42,22 @@ typedef struct acepack_allocator {
 } acepack_allocator;
 
 /* Flags of acepack_io.open. */
-#define ACEPACK_IO_RDONLY      0x1u /* read only */
-#define ACEPACK_IO_RDWR        0x2u /* read and write */
+#define ACEPACK_IO_RDONLY 0x1u      /* read only */
+#define ACEPACK_IO_RDWR 0x2u        /* read and write */
 #define ACEPACK_IO_CREATE_EXCL 0x4u /* with RDWR: create, fail with EEXIST if it exists */
-#define ACEPACK_IO_DIRECTORY   0x8u /* with RDONLY: a directory (opened to fsync it) */
+#define ACEPACK_IO_DIRECTORY 0x8u   /* with RDONLY: a directory (opened to fsync it) */
 
 /* Operations of acepack_io.flock. */
 #define ACEPACK_IO_LOCK_EX_NB 1 /* exclusive, non-blocking: EWOULDBLOCK when held */
-#define ACEPACK_IO_UNLOCK     2
+#define ACEPACK_IO_UNLOCK 2
 
 /*! acepack_file_info : what the writer needs from fstat/stat. */
 typedef struct acepack_file_info {
     uint64_t dev;
     uint64_t ino;
     uint64_t size;
-    uint32_t mode;      /* permission bits (st_mode & 07777) */
-    int is_regular;     /* 1 for a regular file */
+    uint32_t mode;  /* permission bits (st_mode & 07777) */
+    int is_regular; /* 1 for a regular file */
 } acepack_file_info;
 
 /*! acepack_io :
@@ -88,20 +88,20 @@ typedef struct acepack_file_info {
  *  less.  Its result is ignored; durability never depends on it. */
 #define ACEPACK_IO_VERSION 2u
 typedef struct acepack_io {
-    unsigned version;                    /* ACEPACK_IO_VERSION, see above */
+    unsigned version; /* ACEPACK_IO_VERSION, see above */
     int (*open)(void *ctx, const char *path, unsigned flags, uint32_t mode, int *fd);
     int (*close)(void *ctx, int fd);
     int (*pread)(void *ctx, int fd, void *buf, size_t n, uint64_t off, size_t *done);
     int (*pwrite)(void *ctx, int fd, const void *buf, size_t n, uint64_t off, size_t *done);
     int (*write)(void *ctx, int fd, const void *buf, size_t n, size_t *done);
-    int (*fsync)(void *ctx, int fd);     /* data and metadata; also used on directories */
+    int (*fsync)(void *ctx, int fd); /* data and metadata; also used on directories */
     int (*fdatasync)(void *ctx, int fd);
     int (*ftruncate)(void *ctx, int fd, uint64_t size);
     int (*flock)(void *ctx, int fd, int op);
     int (*fstat)(void *ctx, int fd, acepack_file_info *out);
     int (*stat)(void *ctx, const char *path, acepack_file_info *out); /* ENOENT if absent */
-    int (*rename)(void *ctx, const char *from, const char *to);      /* replaces `to` */
-    int (*link)(void *ctx, const char *from, const char *to);        /* EEXIST if `to` exists */
+    int (*rename)(void *ctx, const char *from, const char *to);       /* replaces `to` */
+    int (*link)(void *ctx, const char *from, const char *to);         /* EEXIST if `to` exists */
     int (*unlink)(void *ctx, const char *path);
     int (*map)(void *ctx, int fd, uint64_t size, const void **addr);
     void (*unmap)(void *ctx, const void *addr, uint64_t size);
@@ -222,8 +222,8 @@ ACEPACK_API acepack_status acepack_build_write_opts(const acepack_content *c,
  *  descriptor `fd` with io->write (io NULL: POSIX) at its current position.
  *  Does not fsync.  ACEPACK_IO on a write error (err->sys_errno). */
 ACEPACK_API acepack_status acepack_build_fd(const acepack_content *c,
-                                            const acepack_allocator *alloc,
-                                            const acepack_io *io, int fd, acepack_error *err);
+                                            const acepack_allocator *alloc, const acepack_io *io,
+                                            int fd, acepack_error *err);
 
 /*! acepack_build_path() : the canonical file of c installed at `path` as a
  *  store's commit installs a file (W-COMMIT-9): a symbolic link at path is
@@ -236,9 +236,8 @@ ACEPACK_API acepack_status acepack_build_fd(const acepack_content *c,
  *  @return ACEPACK_OK, the builder's refusals, ACEPACK_LOCKED, ACEPACK_IO,
  *          ACEPACK_NOMEM, ACEPACK_ARG. */
 ACEPACK_API acepack_status acepack_build_path(const acepack_content *c, const char *path,
-                                              const acepack_allocator *alloc,
-                                              const acepack_io *io, uint32_t file_mode,
-                                              acepack_error *err);
+                                              const acepack_allocator *alloc, const acepack_io *io,
+                                              uint32_t file_mode, acepack_error *err);
 
 /*! acepack_build_path_opts() : acepack_build_path() with options. */
 ACEPACK_API acepack_status acepack_build_path_opts(const acepack_content *c, const char *path,
@@ -256,10 +255,10 @@ ACEPACK_API acepack_status acepack_build_path_opts(const acepack_content *c, con
  *  content is read-only for the caller; `priv` is private to the library. */
 typedef struct acepack_parsed_dump {
     acepack_content content;
-    struct {                   /* private */
-        void *mem;             /* the arena: decoded keys, values, payloads */
+    struct {       /* private */
+        void *mem; /* the arena: decoded keys, values, payloads */
         size_t size;
-        void *arrays;          /* the kv and event arrays */
+        void *arrays; /* the kv and event arrays */
         size_t arrays_size;
         acepack_allocator alloc;
     } priv;
@@ -313,13 +312,13 @@ typedef void (*acepack_key_fn)(void *ctx, const uint8_t *key, size_t len);
 
 /*! acepack_migrate_options : zero-initialise, then set what you need. */
 typedef struct acepack_migrate_options {
-    acepack_profile profile;           /* M-1: profile the input must validate under */
-    const acepack_allocator *alloc;    /* NULL: malloc */
-    const acepack_io *io;              /* NULL: POSIX (acepack_migrate_path only) */
-    acepack_key_fn malformed_key;      /* NULL, or called once per malformed entry kept in
+    acepack_profile profile;        /* M-1: profile the input must validate under */
+    const acepack_allocator *alloc; /* NULL: malloc */
+    const acepack_io *io;           /* NULL: POSIX (acepack_migrate_path only) */
+    acepack_key_fn malformed_key;   /* NULL, or called once per malformed entry kept in
                                           the KV map, in key byte order (M-10) */
     void *malformed_ctx;
-    uint32_t file_mode;                /* mode of a created file; 0: 0644 (before umask) */
+    uint32_t file_mode; /* mode of a created file; 0: 0644 (before umask) */
 } acepack_migrate_options;
 
 /*! acepack_migrate_bytes() :
@@ -353,8 +352,7 @@ ACEPACK_API acepack_status acepack_migrate_bytes(const void *v1, size_t n,
  *  @return as acepack_migrate_bytes(), plus ACEPACK_IO. */
 ACEPACK_API acepack_status acepack_migrate_path(const char *in, const char *out,
                                                 const acepack_migrate_options *opts,
-                                                acepack_migrate_report *report,
-                                                acepack_error *err);
+                                                acepack_migrate_report *report, acepack_error *err);
 
 /* ------------------------------------------------------------------------
  * The in-place store (spec 9)
@@ -372,17 +370,17 @@ typedef struct acepack_store acepack_store;
 
 /*! acepack_store_options : zero-initialise, then set what you need. */
 typedef struct acepack_store_options {
-    const acepack_allocator *alloc;   /* NULL: malloc */
-    const acepack_io *io;             /* NULL: acepack_io_posix() */
-    double compact_ratio;             /* W-COMPACT-2 R; 0: ACEPACK_COMPACT_RATIO_DEFAULT;
+    const acepack_allocator *alloc;         /* NULL: malloc */
+    const acepack_io *io;                   /* NULL: acepack_io_posix() */
+    double compact_ratio;                   /* W-COMPACT-2 R; 0: ACEPACK_COMPACT_RATIO_DEFAULT;
                                          below ACEPACK_COMPACT_RATIO_MIN: ACEPACK_ARG */
-    uint32_t file_mode;               /* mode of a created store; 0: 0644 (before umask) */
+    uint32_t file_mode;                     /* mode of a created store; 0: 0644 (before umask) */
     acepack_migrate_report *migrate_report; /* NULL, or filled when a v1 file was migrated
                                                at open (else zeroed) */
-    int checksums;                    /* nonzero: set flag bit 0 and write the CRC32C fields
+    int checksums;                          /* nonzero: set flag bit 0 and write the CRC32C fields
                                          (spec 3.8) on every commit and compaction; a store
                                          whose file has the bit keeps it either way (W-CRC-1) */
-    int segmented;                    /* 1: every commit with new events appends one segment
+    int segmented;                          /* 1: every commit with new events appends one segment
                                          (spec 3.7, W-SEG-1..3; flag bit 16, which readers
                                          of spec 1.0 reject); compacts to a plain file before
                                          S would exceed 64.  0: a segmented store becomes
@@ -441,13 +439,13 @@ typedef int (*acepack_read_fn)(void *ctx, void *buf, size_t cap, size_t *got);
  *          than 2^32-1 bytes), ACEPACK_CALLBACK (read failed), ACEPACK_IO,
  *          ACEPACK_NOMEM, ACEPACK_ARG. */
 ACEPACK_API acepack_status acepack_store_put_stream(acepack_store *s, const void *key,
-                                                    size_t key_len, acepack_read_fn read,
-                                                    void *ctx, acepack_error *err);
+                                                    size_t key_len, acepack_read_fn read, void *ctx,
+                                                    acepack_error *err);
 
 /*! acepack_store_delete() : removes key, pending until the next commit.
  *  @return ACEPACK_OK, ACEPACK_NOT_FOUND, ACEPACK_NOMEM, ACEPACK_ARG. */
-ACEPACK_API acepack_status acepack_store_delete(acepack_store *s, const void *key,
-                                                size_t key_len, acepack_error *err);
+ACEPACK_API acepack_status acepack_store_delete(acepack_store *s, const void *key, size_t key_len,
+                                                acepack_error *err);
 
 /*! acepack_store_get() : the current value of key (pending changes
  *  included), copied to buf.  Count mode (as acepack_key_decode): buf NULL
@@ -507,15 +505,15 @@ ACEPACK_API void acepack_store_rollback(acepack_store *s);
 
 /*! acepack_store_info : counters of an open store. */
 typedef struct acepack_store_info {
-    uint64_t key_count;       /* keys, pending changes included */
-    uint64_t event_count;     /* events, pending ones included */
+    uint64_t key_count;   /* keys, pending changes included */
+    uint64_t event_count; /* events, pending ones included */
     uint64_t pending_events;
-    uint64_t pending_kv;      /* pending put/delete operations */
+    uint64_t pending_kv; /* pending put/delete operations */
     uint32_t evt_base_id;
-    uint64_t file_size;       /* committed extent (the file size after a commit) */
-    uint64_t live_size;       /* W-COMPACT-2 live size of the committed content */
-    uint64_t commits;         /* successful commits since open (compacting ones included) */
-    uint64_t compactions;     /* compactions since open (automatic or explicit) */
+    uint64_t file_size;   /* committed extent (the file size after a commit) */
+    uint64_t live_size;   /* W-COMPACT-2 live size of the committed content */
+    uint64_t commits;     /* successful commits since open (compacting ones included) */
+    uint64_t compactions; /* compactions since open (automatic or explicit) */
 } acepack_store_info;
 
 /*! acepack_store_get_info() : fills *out.  O(1). */

@@ -9,6 +9,8 @@ if [ "${1:-all}" = all ]; then
   # g++-multilib: 32-bit libstdc++ for the i386 libFuzzer build (tools/fuzz.sh i386);
   # valgrind: memcheck runs; afl++: the AFL++ harness builds; llvm: llvm-cov/llvm-profdata.
   want+=(clang libclang-rt-14-dev llvm lld gcc-multilib valgrind afl++)
+  # clang-format: the source style check (tools/check_format.sh, pinned to version 14).
+  want+=(clang-format)
   # bindings/js: clang-14 + wasi-libc + the wasm32 builtins + lld build the WebAssembly
   # reader; nodejs (its npm too) runs its tests; chromium runs the inspector page test.
   want+=(clang-14 wasi-libc libclang-rt-14-dev-wasm32 nodejs chromium)

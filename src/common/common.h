@@ -12,7 +12,7 @@
 /* ---- status.c ---- */
 
 /* Stores the error (when err is not NULL) and returns status. */
-acepack_status ap_fail(acepack_error *err, acepack_status status, const char *rule,
-                       uint64_t offset, const char *message);
+acepack_status ap_fail(acepack_error *err, acepack_status status, const char *rule, uint64_t offset,
+                       const char *message);
 
 #endif /* ACEPACK_COMMON_H */

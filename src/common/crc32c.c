@@ -39,8 +39,8 @@ static uint32_t portable_reg(uint32_t c, const uint8_t *p, size_t n)
         /* bytes composed little-endian by shifts: the same on every host */
         uint32_t lo = c ^ ((uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
                            (uint32_t)p[3] << 24);
-        uint32_t hi = (uint32_t)p[4] | (uint32_t)p[5] << 8 | (uint32_t)p[6] << 16 |
-                      (uint32_t)p[7] << 24;
+        uint32_t hi =
+            (uint32_t)p[4] | (uint32_t)p[5] << 8 | (uint32_t)p[6] << 16 | (uint32_t)p[7] << 24;
         c = T[7][lo & 0xFF] ^ T[6][(lo >> 8) & 0xFF] ^ T[5][(lo >> 16) & 0xFF] ^ T[4][lo >> 24] ^
             T[3][hi & 0xFF] ^ T[2][(hi >> 8) & 0xFF] ^ T[1][(hi >> 16) & 0xFF] ^ T[0][hi >> 24];
         p += 8;
@@ -131,19 +131,19 @@ static inline uint32_t shift_by(const uint32_t z[4][256], uint32_t c)
 
 /* Three chains over three consecutive blocks of `len` bytes (a multiple of 8),
  * joined: reg(c, A B C) = shift(shift(reg(c, A)) ^ reg(0, B)) ^ reg(0, C). */
-#define AP_CRC_THREE_WAY(len, ztab)                                                                \
-    while (n >= 3 * (size_t)(len)) {                                                               \
-        uint32_t c1 = 0, c2 = 0;                                                                   \
-        const uint8_t *end = p + (len);                                                            \
-        do {                                                                                       \
-            c = AP_CRC8(c, load8(p));                                                              \
-            c1 = AP_CRC8(c1, load8(p + (len)));                                                    \
-            c2 = AP_CRC8(c2, load8(p + 2 * (len)));                                                \
-            p += 8;                                                                                \
-        } while (p < end);                                                                         \
-        c = shift_by(ztab, shift_by(ztab, c) ^ c1) ^ c2;                                           \
-        p += 2 * (size_t)(len);                                                                    \
-        n -= 3 * (size_t)(len);                                                                    \
+#define AP_CRC_THREE_WAY(len, ztab)                      \
+    while (n >= 3 * (size_t)(len)) {                     \
+        uint32_t c1 = 0, c2 = 0;                         \
+        const uint8_t *end = p + (len);                  \
+        do {                                             \
+            c = AP_CRC8(c, load8(p));                    \
+            c1 = AP_CRC8(c1, load8(p + (len)));          \
+            c2 = AP_CRC8(c2, load8(p + 2 * (len)));      \
+            p += 8;                                      \
+        } while (p < end);                               \
+        c = shift_by(ztab, shift_by(ztab, c) ^ c1) ^ c2; \
+        p += 2 * (size_t)(len);                          \
+        n -= 3 * (size_t)(len);                          \
     }
 
 AP_TARGET static uint32_t hw_reg(uint32_t c, const uint8_t *p, size_t n)

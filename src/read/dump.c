@@ -95,13 +95,27 @@ static void put_escaped(out *o, const uint8_t *p, size_t n)
         run = i + 1;
         e[0] = '\\';
         switch (c) {
-        case '"': e[1] = '"'; break;
-        case '\\': e[1] = '\\'; break;
-        case 0x08: e[1] = 'b'; break;
-        case 0x0C: e[1] = 'f'; break;
-        case 0x0A: e[1] = 'n'; break;
-        case 0x0D: e[1] = 'r'; break;
-        case 0x09: e[1] = 't'; break;
+        case '"':
+            e[1] = '"';
+            break;
+        case '\\':
+            e[1] = '\\';
+            break;
+        case 0x08:
+            e[1] = 'b';
+            break;
+        case 0x0C:
+            e[1] = 'f';
+            break;
+        case 0x0A:
+            e[1] = 'n';
+            break;
+        case 0x0D:
+            e[1] = 'r';
+            break;
+        case 0x09:
+            e[1] = 't';
+            break;
         default:
             e[1] = 'u';
             e[2] = '0';
@@ -212,8 +226,8 @@ acepack_status acepack_dump(const acepack_reader *r, void *workspace, size_t ws_
     if (strict) { /* R-IDX-7, before any output: the earliest second occurrence */
         uint64_t dup = UINT64_MAX;
         for (i = 1; i < n; i++)
-            if (same_key(r->data, &v[i - 1], &v[i]) && (i < 2 || !same_key(r->data, &v[i - 2], &v[i])) &&
-                v[i].a - 1u < dup)
+            if (same_key(r->data, &v[i - 1], &v[i]) &&
+                (i < 2 || !same_key(r->data, &v[i - 2], &v[i])) && v[i].a - 1u < dup)
                 dup = v[i].a - 1u;
         if (dup != UINT64_MAX)
             return ap_fail(err, ACEPACK_INVALID, "R-IDX-7", dup, "duplicate key in the index");
@@ -240,8 +254,8 @@ acepack_status acepack_dump(const acepack_reader *r, void *workspace, size_t ws_
         puts_(&o, "{\"key\":");
         put_key(&o, r->data + (size_t)v[i].a, (size_t)(v[i].b & ~KEY_ESC), (v[i].b & KEY_ESC) != 0,
                 strict);
-        put_bytes(&o, ",\"value_hex\":", ",\"value_utf8\":",
-                  r->data + (size_t)v[i].c + 4, (size_t)v[i].d);
+        put_bytes(&o, ",\"value_hex\":", ",\"value_utf8\":", r->data + (size_t)v[i].c + 4,
+                  (size_t)v[i].d);
         put(&o, "}", 1);
     }
     puts_(&o, first ? "],\"events\":[" : "\n],\"events\":[");

@@ -20,7 +20,8 @@ static acepack_status open_v1(acepack_reader *r, acepack_error *err)
         return ap_fail(err, ACEPACK_INVALID, "R-V1-1", 32 + ap_first_nonzero(d + 32, 32),
                        "reserved header bytes 32..63 are not zero");
     if (!ap_range_ok(r->index_offset, r->index_length, r->size))
-        return ap_fail(err, ACEPACK_TRUNCATED, "R-LAY-1", 16, "index extends past the end of the file");
+        return ap_fail(err, ACEPACK_TRUNCATED, "R-LAY-1", 16,
+                       "index extends past the end of the file");
     if (strict && r->index_offset < 64)
         return ap_fail(err, ACEPACK_INVALID, "R-V1-2", 16, "index_offset is below 64");
     return ACEPACK_OK;
@@ -51,7 +52,8 @@ static acepack_status open_v2(acepack_reader *r, acepack_error *err)
         return ap_fail(err, ACEPACK_INVALID, "R-HDR-6", 64 + ap_first_nonzero(d + 64, 64),
                        "reserved header bytes 64..127 are not zero");
     if (!ap_range_ok(r->index_offset, r->index_length, r->size))
-        return ap_fail(err, ACEPACK_TRUNCATED, "R-LAY-1", 16, "index extends past the end of the file");
+        return ap_fail(err, ACEPACK_TRUNCATED, "R-LAY-1", 16,
+                       "index extends past the end of the file");
     if (!ap_range_ok(r->evt_offset, r->evt_length, r->size))
         return ap_fail(err, ACEPACK_TRUNCATED, "R-LAY-2", 40,
                        "event section extends past the end of the file");
@@ -59,7 +61,8 @@ static acepack_status open_v2(acepack_reader *r, acepack_error *err)
         if (r->chunk_end < 128)
             return ap_fail(err, ACEPACK_INVALID, "R-LAY-3", 32, "kv_chunk_end is below 128");
         if (r->evt_offset != r->chunk_end)
-            return ap_fail(err, ACEPACK_INVALID, "R-LAY-4", 40, "evt_offset differs from kv_chunk_end");
+            return ap_fail(err, ACEPACK_INVALID, "R-LAY-4", 40,
+                           "evt_offset differs from kv_chunk_end");
         /* no overflow: both are inside the file (R-LAY-2) */
         if (r->index_offset != r->evt_offset + r->evt_length)
             return ap_fail(err, ACEPACK_INVALID, "R-LAY-5", 16,
@@ -106,7 +109,8 @@ acepack_status acepack_open(acepack_reader *r, const void *data, size_t size,
     }
     st = ap_open_header(r, err);
     if (st == ACEPACK_OK) /* bit 16: a segment table instead of a section (spec 3.7) */
-        st = (r->flags & ACEPACK_FLAG_SEGMENTED) ? ap_open_segments(r, err) : ap_open_events(r, err);
+        st =
+            (r->flags & ACEPACK_FLAG_SEGMENTED) ? ap_open_segments(r, err) : ap_open_events(r, err);
     if (st == ACEPACK_OK)
         st = ap_scan_index(r, err);
     return st;

@@ -49,7 +49,8 @@ static acepack_status check_chunk(scan *s, size_t member, uint64_t off, uint64_t
         if (off < h || off + 4u + len > r->chunk_end)
             return fail_at(s, "R-CHK-2", member, "chunk is outside the chunk region");
         if (ap_be32(r->data + (size_t)off) != len)
-            return fail_at(s, "R-CHK-3", member, "chunk length field differs from the index length");
+            return fail_at(s, "R-CHK-3", member,
+                           "chunk length field differs from the index length");
     }
     return ACEPACK_OK;
 }
@@ -93,7 +94,13 @@ static acepack_status strict_key(scan *s, size_t *pi, size_t quote)
         if (i + 1 >= end)
             return fail_at(s, "R-IDX-2", end, "index ends inside a key");
         switch (d[i + 1]) {
-        case '"': case '\\': case 'b': case 'f': case 'n': case 'r': case 't':
+        case '"':
+        case '\\':
+        case 'b':
+        case 'f':
+        case 'n':
+        case 'r':
+        case 't':
             i += 2;
             continue;
         case '/':
@@ -349,7 +356,8 @@ acepack_status ap_scan_index(acepack_reader *r, acepack_error *err)
      * compares with, so that `i < s.end` visibly keeps d[i] inside the file
      * (for a reviewer, and for a non-relational analyser: tools/prove). */
     if (s.end > r->size || s.end < begin)
-        return ap_fail(err, ACEPACK_TRUNCATED, "R-LAY-1", 16, "index extends past the end of the file");
+        return ap_fail(err, ACEPACK_TRUNCATED, "R-LAY-1", 16,
+                       "index extends past the end of the file");
     r->priv.index_end = s.end;
     bad = acepack_utf8_check(s.d + begin, s.end - begin);
     if (bad != s.end - begin)

@@ -67,9 +67,9 @@ size_t ap_utf8_seq(const uint8_t *p, size_t avail);
 
 typedef enum ap_json_fault {
     AP_JSON_OK = 0,
-    AP_JSON_SYNTAX, /* not a JSON text */
-    AP_JSON_DEPTH,  /* more than 512 levels */
-    AP_JSON_UTF8,   /* invalid UTF-8 */
+    AP_JSON_SYNTAX,   /* not a JSON text */
+    AP_JSON_DEPTH,    /* more than 512 levels */
+    AP_JSON_UTF8,     /* invalid UTF-8 */
     AP_JSON_SURROGATE /* an unpaired surrogate escape where one is forbidden */
 } ap_json_fault;
 

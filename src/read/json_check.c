@@ -9,19 +9,18 @@
 #include "internal.h"
 
 #define BIT_SET(s, n) ((s)[(n) >> 3] |= (uint8_t)(1u << ((n)&7u)))
-#define BIT_CLR(s, n) ((s)[(n) >> 3] &= (uint8_t)~(1u << ((n)&7u)))
+#define BIT_CLR(s, n) ((s)[(n) >> 3] &= (uint8_t) ~(1u << ((n)&7u)))
 #define BIT_GET(s, n) (((s)[(n) >> 3] >> ((n)&7u)) & 1u)
 
 /* 1 for a byte that a string body can hold as itself and that needs no
  * further look: 0x20..0x7F except '"' and '\\'. */
 static const uint8_t PLAIN[256] = {
 #define R16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
-    R16(0), R16(0),
-    1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x20..0x2F: '"' */
-    R16(1), R16(1),
-    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, /* 0x50..0x5F: '\\' */
-    R16(1), R16(1),
-    R16(0), R16(0), R16(0), R16(0), R16(0), R16(0), R16(0), R16(0)
+    R16(0), R16(0), 1,      1,      0,      1,      1,      1,      1,      1,     1,
+    1,      1,      1,      1,      1,      1,      1, /* 0x20..0x2F: '"' */
+    R16(1), R16(1), 1,      1,      1,      1,      1,      1,      1,      1,     1,
+    1,      1,      1,      0,      1,      1,      1, /* 0x50..0x5F: '\\' */
+    R16(1), R16(1), R16(0), R16(0), R16(0), R16(0), R16(0), R16(0), R16(0), R16(0)
 #undef R16
 };
 
@@ -31,8 +30,8 @@ static inline size_t plain_run(const uint8_t *d, size_t i, size_t end)
 {
     while (end - i >= 8) {
         uint64_t w = ap_load64(d + i);
-        uint64_t m = ap_has_less(w, 0x20) | ap_has_byte(w, '"') | ap_has_byte(w, '\\') |
-                     (w & AP_HIGHS);
+        uint64_t m =
+            ap_has_less(w, 0x20) | ap_has_byte(w, '"') | ap_has_byte(w, '\\') | (w & AP_HIGHS);
         if (m != 0) {
             i += ap_clean_prefix(m);
             break;
@@ -129,7 +128,15 @@ value:
             return f;
         }
         goto after;
-    case '1': case '2': case '3': case '4': case '5': case '6': case '7': case '8': case '9': {
+    case '1':
+    case '2':
+    case '3':
+    case '4':
+    case '5':
+    case '6':
+    case '7':
+    case '8':
+    case '9': {
         /* fast path: a plain integer */
         size_t j = i + 1;
         while (j < end && ap_is_digit(d[j]))
@@ -140,7 +147,8 @@ value:
         }
     }
         /* fall through */
-    case '-': case '0':
+    case '-':
+    case '0':
         if (ap_json_number(d, i, end, &i) != AP_JSON_OK)
             goto syntax;
         goto after;

@@ -84,7 +84,14 @@ ap_json_fault ap_json_string(const uint8_t *d, size_t i, size_t end, int no_lone
             return AP_JSON_SYNTAX;
         }
         switch (d[i + 1]) {
-        case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+        case '"':
+        case '\\':
+        case '/':
+        case 'b':
+        case 'f':
+        case 'n':
+        case 'r':
+        case 't':
             i += 2;
             break;
         case 'u': {

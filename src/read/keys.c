@@ -67,11 +67,21 @@ size_t ap_strdec_next(ap_strdec *s, const uint8_t **piece)
         return 0;
     }
     switch (p[1]) {
-    case 'b': cp = 0x08; break;
-    case 'f': cp = 0x0C; break;
-    case 'n': cp = 0x0A; break;
-    case 'r': cp = 0x0D; break;
-    case 't': cp = 0x09; break;
+    case 'b':
+        cp = 0x08;
+        break;
+    case 'f':
+        cp = 0x0C;
+        break;
+    case 'n':
+        cp = 0x0A;
+        break;
+    case 'r':
+        cp = 0x0D;
+        break;
+    case 't':
+        cp = 0x09;
+        break;
     case 'u':
         if (end - p < 6) {
             s->p = end;

@@ -48,9 +48,9 @@ bad:
 typedef struct decnum {
     int negative;
     const uint8_t *ip, *fp; /* integer and fraction digits */
-    int64_t in, fn;          /* their counts */
-    int64_t exp;             /* exponent, saturated to +-2^60 */
-    int64_t first, last;     /* positions of the first/last nonzero digit; -1: all zero */
+    int64_t in, fn;         /* their counts */
+    int64_t exp;            /* exponent, saturated to +-2^60 */
+    int64_t first, last;    /* positions of the first/last nonzero digit; -1: all zero */
 } decnum;
 
 #define EXP_SAT ((int64_t)1 << 60)
@@ -129,7 +129,7 @@ int ap_number_exact_uint(const uint8_t *p, size_t len, uint64_t max, uint64_t *v
         return 0;
     scale = n.in - 1 - n.last + n.exp; /* power of ten of the last nonzero digit */
     top = n.in - 1 - n.first + n.exp;  /* power of ten of the first nonzero digit */
-    if (scale < 0 || top > 15) /* a fraction, or at least 10^16 > 2^53-1 */
+    if (scale < 0 || top > 15)         /* a fraction, or at least 10^16 > 2^53-1 */
         return 0;
     for (k = n.first; k <= n.last; k++)
         v = v * 10u + (uint64_t)(digit_at(&n, k) - '0');

@@ -74,7 +74,8 @@ acepack_status ap_open_segments(acepack_reader *r, acepack_error *err)
     if (r->evt_length != 8u + 32u * s)
         return ap_fail(err, ACEPACK_INVALID, "R-SEG-1", 48, "evt_length differs from 8 + 32 S");
     if (r->profile == ACEPACK_STRICT && ap_first_nonzero(tab + 4, 4) < 4)
-        return ap_fail(err, ACEPACK_INVALID, "R-SEG-2", r->evt_offset + 4 + ap_first_nonzero(tab + 4, 4),
+        return ap_fail(err, ACEPACK_INVALID, "R-SEG-2",
+                       r->evt_offset + 4 + ap_first_nonzero(tab + 4, 4),
                        "segment table reserved bytes are not zero");
     r->priv.segs = tab + 8;
     for (k = 0; k < s; k++)

@@ -95,7 +95,8 @@ static acepack_status strict_uint(entry_scan *s, size_t *pi, size_t entry, uint6
 }
 
 /* Literal member name `lit` (with quotes) followed by ':'. */
-static acepack_status strict_name(entry_scan *s, size_t *pi, const char *lit, size_t n, size_t entry)
+static acepack_status strict_name(entry_scan *s, size_t *pi, const char *lit, size_t n,
+                                  size_t entry)
 {
     size_t i = *pi;
     if (s->end - i >= n && memcmp(s->d + i, lit, n) == 0) {

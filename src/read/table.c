@@ -148,8 +148,8 @@ static acepack_span value_of(const acepack_table *t, uint64_t s, size_t after)
     uint64_t off, len;
     if (r->profile == ACEPACK_STRICT) {
         size_t i = after + 1u; /* ':' */
-        if (ap_strict_entry(r->data, r->priv.index_end, &i, body_of(t, s) - 1u, &off, &len,
-                            NULL) != ACEPACK_OK)
+        if (ap_strict_entry(r->data, r->priv.index_end, &i, body_of(t, s) - 1u, &off, &len, NULL) !=
+            ACEPACK_OK)
             off = len = 0; /* not an index acepack_open accepted: an empty value */
     } else {
         acepack_index_iter it;

@@ -112,12 +112,12 @@ static unsigned field_of(const uint8_t *p, size_t n, int esc)
  * takes up to and including the quote, 0 for any other name. */
 static size_t known_name(const uint8_t *p, size_t avail, unsigned *f)
 {
-#define AP_NAME(lit, field)                                                                        \
-    do {                                                                                           \
-        if (avail >= sizeof lit - 1 && memcmp(p, lit, sizeof lit - 1) == 0) {                      \
-            *f = (field);                                                                          \
-            return sizeof lit - 1;                                                                 \
-        }                                                                                          \
+#define AP_NAME(lit, field)                                                   \
+    do {                                                                      \
+        if (avail >= sizeof lit - 1 && memcmp(p, lit, sizeof lit - 1) == 0) { \
+            *f = (field);                                                     \
+            return sizeof lit - 1;                                            \
+        }                                                                     \
     } while (0)
     if (avail == 0)
         return 0;

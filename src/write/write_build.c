@@ -9,9 +9,9 @@
 
 /* What validation computes once: key order and every size. */
 typedef struct build_plan {
-    size_t *order;    /* kv indices in W-CAN-1 order */
+    size_t *order; /* kv indices in W-CAN-1 order */
     size_t order_bytes;
-    uint64_t header;  /* 128 (v2) or 64 (v1) */
+    uint64_t header; /* 128 (v2) or 64 (v1) */
     uint64_t chunk_end;
     uint64_t pool;    /* total payload bytes */
     uint64_t evt_len; /* 0 for v1 */
@@ -341,8 +341,8 @@ static acepack_status build_stream(const acepack_content *c, const acepack_alloc
     return st;
 }
 
-acepack_status aw_build_stream(const acepack_content *c, const acepack_allocator *a,
-                               int checksums, aw_out *o, acepack_error *err)
+acepack_status aw_build_stream(const acepack_content *c, const acepack_allocator *a, int checksums,
+                               aw_out *o, acepack_error *err)
 {
     return build_stream(c, a, 0, checksums, o, err);
 }
@@ -440,16 +440,15 @@ static acepack_status build_to_sink(const acepack_content *c, const acepack_allo
     return st;
 }
 
-acepack_status acepack_build_write_opts(const acepack_content *c,
-                                        const acepack_build_options *opts,
+acepack_status acepack_build_write_opts(const acepack_content *c, const acepack_build_options *opts,
                                         const acepack_allocator *alloc, acepack_write_fn write,
                                         void *ctx, acepack_error *err)
 {
     if (!write || !aw_alloc_valid(alloc))
         return aw_fail(err, ACEPACK_ARG, NULL, 0, "invalid argument");
     aw_cb_sink cb = {write, ctx};
-    return build_to_sink(c, aw_alloc_or_default(alloc), opts && opts->checksums,
-                         aw_sink_callback, &cb, err);
+    return build_to_sink(c, aw_alloc_or_default(alloc), opts && opts->checksums, aw_sink_callback,
+                         &cb, err);
 }
 
 acepack_status acepack_build_write(const acepack_content *c, const acepack_allocator *alloc,

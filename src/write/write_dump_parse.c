@@ -150,13 +150,27 @@ static int json_string(dparse *p, const uint8_t **out, size_t *len)
         uint8_t d = p->t[p->i + 1];
         uint8_t v;
         switch (d) {
-        case '"': v = '"'; break;
-        case '\\': v = '\\'; break;
-        case 'b': v = 0x08; break;
-        case 'f': v = 0x0c; break;
-        case 'n': v = 0x0a; break;
-        case 'r': v = 0x0d; break;
-        case 't': v = 0x09; break;
+        case '"':
+            v = '"';
+            break;
+        case '\\':
+            v = '\\';
+            break;
+        case 'b':
+            v = 0x08;
+            break;
+        case 'f':
+            v = 0x0c;
+            break;
+        case 'n':
+            v = 0x0a;
+            break;
+        case 'r':
+            v = 0x0d;
+            break;
+        case 't':
+            v = 0x09;
+            break;
         case 'u': {
             /* only \u00XX for controls without a short form, lowercase hex */
             if (p->n - p->i < 6 || p->t[p->i + 2] != '0' || p->t[p->i + 3] != '0' ||

@@ -97,9 +97,8 @@ char *aw_dirname(const acepack_allocator *a, const char *path);
  * (W-LOCK-4: a temporary file is locked by its writer from creation until it
  * is renamed or removed).  On success *fd is open read-write and *tmp_path
  * holds its name (free with aw_strfree). */
-acepack_status aw_create_temp(const acepack_allocator *a, const acepack_io *io,
-                              const char *path, uint32_t mode, int *fd, char **tmp_path,
-                              acepack_error *err);
+acepack_status aw_create_temp(const acepack_allocator *a, const acepack_io *io, const char *path,
+                              uint32_t mode, int *fd, char **tmp_path, acepack_error *err);
 
 /* The name of a temporary file: "<path>" AW_TEMP_SUFFIX "<16 hex digits>". */
 #define AW_TEMP_SUFFIX ".acepack-tmp-"
@@ -141,9 +140,8 @@ void aw_output_end(aw_output *o);
  * `dir`.  *renamed is set to 1 once the rename succeeded.  On a failure
  * before the rename the temporary file is unlinked (fd stays open: the
  * caller closes it). */
-acepack_status aw_install_temp(const acepack_io *io, int fd, const char *tmp,
-                               const char *target, const char *dir, int *renamed,
-                               acepack_error *err);
+acepack_status aw_install_temp(const acepack_io *io, int fd, const char *tmp, const char *target,
+                               const char *dir, int *renamed, acepack_error *err);
 
 /* ---- output with a staging buffer (write_out.c) ---- */
 
@@ -191,8 +189,8 @@ acepack_status aw_out_flush(aw_out *o);
 typedef struct aw_fd_sink {
     const acepack_io *io;
     int fd;
-    uint64_t off;       /* next offset (pwrite sink) */
-    uint64_t unhinted;  /* bytes written since the last writeback hint */
+    uint64_t off;      /* next offset (pwrite sink) */
+    uint64_t unhinted; /* bytes written since the last writeback hint */
 } aw_fd_sink;
 acepack_status aw_sink_pwrite(void *ctx, const void *p, size_t n, acepack_error *err);
 acepack_status aw_sink_write(void *ctx, const void *p, size_t n, acepack_error *err);
@@ -259,20 +257,19 @@ void aw_header_v2(uint8_t out[128], uint64_t index_offset, uint64_t index_length
 /* Checks one event for W-EVT-2, W-EVT-3 and W-EVT-4.  `which` is the offset
  * reported.  aw_check_event_fields() leaves out W-EVT-4 (the payload's JSON),
  * for payloads the caller has already checked against R-PAY-1..3. */
-acepack_status aw_check_event_fields(uint64_t ts, uint32_t kind, uint32_t source,
-                                     uint32_t flags, const void *payload, size_t len,
-                                     uint64_t which, acepack_error *err);
+acepack_status aw_check_event_fields(uint64_t ts, uint32_t kind, uint32_t source, uint32_t flags,
+                                     const void *payload, size_t len, uint64_t which,
+                                     acepack_error *err);
 acepack_status aw_check_event(uint64_t ts, uint32_t kind, uint32_t source, uint32_t flags,
-                              const void *payload, size_t len, uint64_t which,
-                              acepack_error *err);
+                              const void *payload, size_t len, uint64_t which, acepack_error *err);
 
 /* ---- the canonical builder core (write_build.c) ---- */
 
 /* Streams the canonical file of c to o (validation included); checksums:
  * the checksummed canonical file of a v2 content (W-CRC-1).  Used by the
  * builder API. */
-acepack_status aw_build_stream(const acepack_content *c, const acepack_allocator *a,
-                               int checksums, aw_out *o, acepack_error *err);
+acepack_status aw_build_stream(const acepack_content *c, const acepack_allocator *a, int checksums,
+                               aw_out *o, acepack_error *err);
 
 /* As aw_build_stream, for content whose event payloads the caller (the
  * migrator, M-4) has already checked against R-PAY-1..3: W-EVT-4 is not

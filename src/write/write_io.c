@@ -25,9 +25,9 @@
 
 /* A signal that arrives before anything happened fails the call with EINTR;
  * that is no error, the call is made again. */
-#define RETRY_ON_EINTR(r, call)                                                                    \
-    do {                                                                                           \
-        (r) = (call);                                                                              \
+#define RETRY_ON_EINTR(r, call) \
+    do {                        \
+        (r) = (call);           \
     } while ((r) < 0 && errno == EINTR)
 
 static size_t one_call(size_t n)
@@ -222,11 +222,10 @@ static int px_writeback(void *ctx, int fd, uint64_t off, uint64_t len)
 #endif
 }
 
-static const acepack_io posix_io = {ACEPACK_IO_VERSION,
-                                    px_open,   px_close, px_pread, px_pwrite, px_write,
-                                    px_fsync,  px_fdatasync, px_ftruncate, px_flock, px_fstat,
-                                    px_stat,   px_rename, px_link, px_unlink, px_map,
-                                    px_unmap,  NULL,   px_writeback};
+static const acepack_io posix_io = {
+    ACEPACK_IO_VERSION, px_open,      px_close, px_pread, px_pwrite,   px_write,  px_fsync,
+    px_fdatasync,       px_ftruncate, px_flock, px_fstat, px_stat,     px_rename, px_link,
+    px_unlink,          px_map,       px_unmap, NULL,     px_writeback};
 
 const acepack_io *acepack_io_posix(void)
 {
@@ -357,9 +356,8 @@ static uint64_t temp_name_bits(uint64_t salt)
     return x;
 }
 
-acepack_status aw_create_temp(const acepack_allocator *a, const acepack_io *io,
-                              const char *path, uint32_t mode, int *fd, char **tmp_path,
-                              acepack_error *err)
+acepack_status aw_create_temp(const acepack_allocator *a, const acepack_io *io, const char *path,
+                              uint32_t mode, int *fd, char **tmp_path, acepack_error *err)
 {
     /* "<path>.acepack-tmp-" + 16 hex digits.  It lives only while a compaction,
      * migration or creation runs (W-LOCK-3 forbids lasting sidecar files). */
@@ -416,9 +414,8 @@ acepack_status aw_create_temp(const acepack_allocator *a, const acepack_io *io,
     return aw_fail_io(err, EEXIST, "cannot find a free temporary file name");
 }
 
-acepack_status aw_install_temp(const acepack_io *io, int fd, const char *tmp,
-                               const char *target, const char *dir, int *renamed,
-                               acepack_error *err)
+acepack_status aw_install_temp(const acepack_io *io, int fd, const char *tmp, const char *target,
+                               const char *dir, int *renamed, acepack_error *err)
 {
     *renamed = 0;
     int e = io->fsync(io->ctx, fd);

@@ -15,23 +15,23 @@ static const uint8_t GAP_PAYLOAD[] = "{\"acepack\":\"gap\"}"; /* M-6 */
 typedef struct mig {
     const acepack_allocator *a;
     size_t cap;
-    uint8_t *keys;           /* decoded keys that have escapes */
+    uint8_t *keys; /* decoded keys that have escapes */
     size_t keys_size;
-    aw_buf kv_buf;           /* the current keys that are not well-formed entries, */
-    acepack_kv *kv;          /* as an array once collected */
+    aw_buf kv_buf;  /* the current keys that are not well-formed entries, */
+    acepack_kv *kv; /* as an array once collected */
     size_t n_kv;
     acepack_event_in *logs;     /* the events of the well-formed entries (M-5) */
     acepack_event_in *logs_own; /* logs when allocated for them; NULL when in ws */
     uint64_t *ids;              /* their ids, in index order; NULL while they */
     uint64_t first_id;          /* run first_id, first_id + 1, ... */
     size_t n_logs;
-    size_t *idx;                /* logs in id order, when index order is not */
-    acepack_event_in *events;   /* the event list with gaps (M-6), when logs is not */
+    size_t *idx;              /* logs in id order, when index order is not */
+    acepack_event_in *events; /* the event list with gaps (M-6), when logs is not */
     size_t n_events;
-    acepack_kv *out_kv;         /* the KV map of the output (M-7), n_kv entries */
-    size_t *malformed;          /* M-10: malformed entries (kv indexes) in key order */
+    acepack_kv *out_kv; /* the KV map of the output (M-7), n_kv entries */
+    size_t *malformed;  /* M-10: malformed entries (kv indexes) in key order */
     size_t n_malformed;
-    void *ws;                   /* validation (strict) or table (compat) memory */
+    void *ws; /* validation (strict) or table (compat) memory */
     size_t ws_size;
 } mig;
 
@@ -276,8 +276,7 @@ static acepack_status malformed_list(mig *m, int sorted, acepack_error *err)
 }
 
 static acepack_status migrate_core(const void *v1, size_t n, const acepack_migrate_options *o,
-                                   aw_out *out, acepack_migrate_report *report,
-                                   acepack_error *err)
+                                   aw_out *out, acepack_migrate_report *report, acepack_error *err)
 {
     acepack_profile profile = o ? o->profile : ACEPACK_STRICT;
     if (profile != ACEPACK_STRICT && profile != ACEPACK_COMPAT)

@@ -109,13 +109,27 @@ void aw_out_json_string(aw_out *o, const uint8_t *p, size_t n)
         char e[6] = {'\\', 0, 0, 0, 0, 0};
         size_t k = 2;
         switch (c) {
-        case '"': e[1] = '"'; break;
-        case '\\': e[1] = '\\'; break;
-        case 0x08: e[1] = 'b'; break;
-        case 0x0c: e[1] = 'f'; break;
-        case 0x0a: e[1] = 'n'; break;
-        case 0x0d: e[1] = 'r'; break;
-        case 0x09: e[1] = 't'; break;
+        case '"':
+            e[1] = '"';
+            break;
+        case '\\':
+            e[1] = '\\';
+            break;
+        case 0x08:
+            e[1] = 'b';
+            break;
+        case 0x0c:
+            e[1] = 'f';
+            break;
+        case 0x0a:
+            e[1] = 'n';
+            break;
+        case 0x0d:
+            e[1] = 'r';
+            break;
+        case 0x09:
+            e[1] = 't';
+            break;
         default: /* other controls: \u00 + two lowercase hex digits (spec 4.1) */
             e[1] = 'u';
             e[2] = '0';

@@ -74,8 +74,8 @@ acepack_status aw_resolve_path(const acepack_allocator *a, const char *path, cha
             return aw_fail_io(err, ELOOP, "too many symbolic links in a chain");
         }
         /* st_size of a link is its target's length, 0 for some /proc links. */
-        size_t cap = st.st_size > 0 && (uint64_t)st.st_size < 65536u ? (size_t)st.st_size + 1
-                                                                      : 4096u;
+        size_t cap =
+            st.st_size > 0 && (uint64_t)st.st_size < 65536u ? (size_t)st.st_size + 1 : 4096u;
         char *t = aw_malloc(a, cap);
         if (!t) {
             aw_strfree(a, cur);

@@ -33,9 +33,9 @@ void aw_header_v2(uint8_t out[128], uint64_t index_offset, uint64_t index_length
     aw_put32(out + 60, evt_base_id);
 }
 
-acepack_status aw_check_event_fields(uint64_t ts, uint32_t kind, uint32_t source,
-                                     uint32_t flags, const void *payload, size_t len,
-                                     uint64_t which, acepack_error *err)
+acepack_status aw_check_event_fields(uint64_t ts, uint32_t kind, uint32_t source, uint32_t flags,
+                                     const void *payload, size_t len, uint64_t which,
+                                     acepack_error *err)
 {
     if (ts > AW_MAX_SAFE)
         return aw_fail(err, ACEPACK_INVALID, "W-EVT-2", which,
@@ -52,8 +52,7 @@ acepack_status aw_check_event_fields(uint64_t ts, uint32_t kind, uint32_t source
 }
 
 acepack_status aw_check_event(uint64_t ts, uint32_t kind, uint32_t source, uint32_t flags,
-                              const void *payload, size_t len, uint64_t which,
-                              acepack_error *err)
+                              const void *payload, size_t len, uint64_t which, acepack_error *err)
 {
     acepack_status st = aw_check_event_fields(ts, kind, source, flags, payload, len, which, err);
     if (st != ACEPACK_OK)

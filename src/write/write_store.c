@@ -123,8 +123,8 @@ static acepack_status validate_all(acepack_store *s, acepack_reader *r, const vo
 static void store_free(acepack_store *s)
 {
     aw_keys_free(s);
-    aw_buf *bufs[] = {&s->pend, &s->ts, &s->kind, &s->src, &s->flg, &s->poff,
-                      &s->plen, &s->pool, &s->index};
+    aw_buf *bufs[] = {&s->pend, &s->ts,   &s->kind, &s->src,  &s->flg,
+                      &s->poff, &s->plen, &s->pool, &s->index};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
         aw_buf_free(&s->a, bufs[i]);
     aw_strfree(&s->a, s->path);
@@ -203,8 +203,8 @@ acepack_status acepack_store_open(const char *path, unsigned flags,
     *out = NULL;
     if (!path || !*path || (flags & ~ACEPACK_STORE_CREATE))
         return aw_fail(err, ACEPACK_ARG, NULL, 0, "invalid path or flags");
-    double ratio = opts && opts->compact_ratio != 0.0 ? opts->compact_ratio
-                                                     : ACEPACK_COMPACT_RATIO_DEFAULT;
+    double ratio =
+        opts && opts->compact_ratio != 0.0 ? opts->compact_ratio : ACEPACK_COMPACT_RATIO_DEFAULT;
     if (!(ratio >= ACEPACK_COMPACT_RATIO_MIN))
         return aw_fail(err, ACEPACK_ARG, "W-COMPACT-2", 0, "compact_ratio below 1.25");
     if (opts && !aw_alloc_valid(opts->alloc))
@@ -225,7 +225,7 @@ acepack_status acepack_store_open(const char *path, unsigned flags,
     s->fd = -1;
     s->ratio = ratio;
     s->mode = opts && opts->file_mode ? opts->file_mode : 0644u;
-    s->crc = opts && opts->checksums; /* load sets it too when the file has bit 0 */
+    s->crc = opts && opts->checksums;     /* load sets it too when the file has bit 0 */
     s->seg_opt = opts && opts->segmented; /* W-SEG-1 */
     s->seed = (uint32_t)((uintptr_t)s >> 4) * 2654435761u;
     /* W-COMMIT-6: a symbolic link names the store it points to; the store
@@ -340,14 +340,14 @@ acepack_status acepack_store_get(acepack_store *s, const void *key, size_t key_l
     return r ? aw_fail_io(err, r, "cannot read the value") : ACEPACK_OK;
 }
 
-acepack_status acepack_store_append(acepack_store *s, uint64_t ts, uint32_t kind,
-                                    uint32_t source, uint32_t flags, const void *payload,
-                                    size_t payload_len, uint64_t *id, acepack_error *err)
+acepack_status acepack_store_append(acepack_store *s, uint64_t ts, uint32_t kind, uint32_t source,
+                                    uint32_t flags, const void *payload, size_t payload_len,
+                                    uint64_t *id, acepack_error *err)
 {
     if (!s)
         return aw_fail(err, ACEPACK_ARG, NULL, 0, "store is NULL");
-    acepack_status st = aw_check_event(ts, kind, source, flags, payload, payload_len, s->n_evt,
-                                       err);
+    acepack_status st =
+        aw_check_event(ts, kind, source, flags, payload, payload_len, s->n_evt, err);
     if (st != ACEPACK_OK)
         return st;
     if (s->n_evt >= AW_U32_MAX)

@@ -26,7 +26,7 @@
 typedef struct commit_plan {
     size_t *order; /* keys after the commit, W-CAN-1 order */
     size_t n_order, cap_order;
-    aw_buf index;  /* new index text (empty when reusing s->index) */
+    aw_buf index; /* new index text (empty when reusing s->index) */
     int reuse_index;
     uint64_t live_kv_bytes;
     uint64_t live_keys;
@@ -66,9 +66,10 @@ static acepack_status make_index(acepack_store *s, commit_plan *p, uint64_t pend
         const aw_entry *e = &s->ent[p->order[k]];
         uint32_t len = 0;
         aw_entry_after(e, &len);
-        uint64_t off = offsets ? offsets[k] : e->pend != AW_PEND_PUT ? e->chunk_off
-                                            : e->pend_file             ? e->pend_off
-                                                                       : pend_base + e->pend_off;
+        uint64_t off = offsets                  ? offsets[k]
+                       : e->pend != AW_PEND_PUT ? e->chunk_off
+                       : e->pend_file           ? e->pend_off
+                                                : pend_base + e->pend_off;
         if (k > 0)
             aw_out_put(&o, ",", 1);
         aw_out_json_string(&o, aw_key_bytes(s, e), e->key_len);
@@ -536,7 +537,7 @@ static acepack_status commit_segment(acepack_store *s, commit_plan *p, uint64_t 
     uint32_t chunks_crc = 0, tab_crc = 0, idx_crc = 0;
     aw_header_v2(h, idx_off, index->len, tab_off, tab_len, (uint32_t)s->n_evt, s->base);
     aw_put32(h + 12, ACEPACK_FLAG_SEGMENTED); /* W-SEG-1 */
-    if (s->crc) { /* after the flags: the signature covers them */
+    if (s->crc) {                             /* after the flags: the signature covers them */
         chunks_crc = k > 0 ? ap_crc32c_combine(pre_chunks, crc[n - 1], len[n - 1]) : pre_chunks;
         tab_crc = ap_crc32c(0, tab, (size_t)tab_len);
         idx_crc = ap_crc32c(0, index->p, index->len);

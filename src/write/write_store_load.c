@@ -24,8 +24,7 @@ static acepack_status load_rest(acepack_store *s, const acepack_reader *r, acepa
 /* A segmented file (spec 3.7): the columns of every segment appended in
  * order; pay_off becomes relative to the whole pool (the model's columns are
  * those of one section), and the table is remembered for the next commit. */
-static acepack_status load_segments(acepack_store *s, const acepack_reader *r,
-                                    acepack_error *err)
+static acepack_status load_segments(acepack_store *s, const acepack_reader *r, acepack_error *err)
 {
     uint32_t ns = acepack_event_segment_count(r);
     for (uint32_t g = 0; g < ns; g++) {
@@ -37,9 +36,8 @@ static acepack_status load_segments(acepack_store *s, const acepack_reader *r,
         uint64_t pool_at = s->pool.len;
         uint32_t pool_len = aw_get32(c->pool - 4);
         if (copy_col(s, &s->ts, c->ts, 8 * n) || copy_col(s, &s->kind, c->kind, n) ||
-            copy_col(s, &s->src, c->source, n) ||
-            copy_col(s, &s->flg, c->flags, n) || copy_col(s, &s->plen, c->pay_len, 4 * n) ||
-            copy_col(s, &s->pool, c->pool, pool_len) ||
+            copy_col(s, &s->src, c->source, n) || copy_col(s, &s->flg, c->flags, n) ||
+            copy_col(s, &s->plen, c->pay_len, 4 * n) || copy_col(s, &s->pool, c->pool, pool_len) ||
             aw_buf_reserve(&s->a, &s->poff, 4 * n) != 0)
             return aw_fail(err, ACEPACK_NOMEM, NULL, 0, "out of memory");
         for (size_t i = 0; i < n; i++) /* < 2^32: the pool total fits u32 (W-EVT-3) */

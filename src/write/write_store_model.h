@@ -28,14 +28,14 @@ typedef struct aw_entry {
     uint64_t pend_off;  /* pending chunk in s->pend, when pend == AW_PEND_PUT; in the
                            file at this offset when pend_file (staged by put_stream) */
     uint32_t key_len;
-    uint32_t val_len;   /* committed value length, when live */
-    uint32_t pend_len;  /* pending value length */
+    uint32_t val_len;  /* committed value length, when live */
+    uint32_t pend_len; /* pending value length */
     uint32_t hash;
-    uint8_t live;       /* present in the committed content */
-    uint8_t pend;       /* AW_PEND_* */
-    uint8_t listed;     /* in pend_list */
-    uint8_t ordered;    /* in order[] (live, or was live at the last commit) */
-    uint8_t pend_file;  /* the pending chunk is staged in the store file */
+    uint8_t live;      /* present in the committed content */
+    uint8_t pend;      /* AW_PEND_* */
+    uint8_t listed;    /* in pend_list */
+    uint8_t ordered;   /* in order[] (live, or was live at the last commit) */
+    uint8_t pend_file; /* the pending chunk is staged in the store file */
 } aw_entry;
 
 struct acepack_store {
@@ -44,15 +44,15 @@ struct acepack_store {
     char *path;
     char *dir;
     int fd;
-    double ratio;   /* W-COMPACT-2 R */
-    uint32_t mode;  /* for temporary files */
+    double ratio;  /* W-COMPACT-2 R */
+    uint32_t mode; /* for temporary files */
 
     /* The committed header (W-LAY-1: kv_chunk_end = evt_off). */
     uint64_t index_off, index_len, evt_off, evt_len;
     uint32_t base;
-    uint64_t extent;   /* committed extent: index_off + index_len */
-    uint64_t floor;    /* a commit writes at or after this (see commit_failed) */
-    uint64_t file_end; /* bytes at or beyond this were never written */
+    uint64_t extent;    /* committed extent: index_off + index_len */
+    uint64_t floor;     /* a commit writes at or after this (see commit_failed) */
+    uint64_t file_end;  /* bytes at or beyond this were never written */
     uint64_t stage_end; /* end of chunks staged by put_stream (0: none); a commit
                            writes at or after max(floor, stage_end) */
     /* Flag bit 0 (spec 3.8): write checksums, and the CRC32C of the committed
@@ -64,11 +64,11 @@ struct acepack_store {
     /* Keys. */
     aw_entry *ent;
     size_t n_ent, cap_ent;
-    uint32_t *slots;   /* open addressing: entry number + 1, 0 = empty */
-    size_t slot_cap;   /* power of two */
-    aw_buf keys;       /* key arena */
+    uint32_t *slots; /* open addressing: entry number + 1, 0 = empty */
+    size_t slot_cap; /* power of two */
+    aw_buf keys;     /* key arena */
     uint32_t seed;
-    size_t *order;     /* committed live keys in W-CAN-1 order */
+    size_t *order; /* committed live keys in W-CAN-1 order */
     size_t n_order, cap_order;
     uint64_t live_keys;
     uint64_t live_kv_bytes; /* sum over committed keys of 4 + length */
@@ -82,16 +82,16 @@ struct acepack_store {
     aw_buf ts, kind, src, flg, poff, plen, pool;
     uint64_t n_evt, n_committed, pool_committed;
 
-    aw_buf index;      /* the committed index text, reused while no key changes */
+    aw_buf index; /* the committed index text, reused while no key changes */
 
     /* The segmented event log (spec 3.7).  n_seg is S of the committed file
      * (0: a plain event section at evt_off); the arrays hold the entries
      * while S <= AW_MAX_SEGMENTS (a file of another writer may have more: the
      * next commit then compacts, W-SEG-3). */
-    int seg_opt;        /* configured to append segments (W-SEG-1) */
+    int seg_opt; /* configured to append segments (W-SEG-1) */
     uint32_t n_seg;
     uint64_t seg_off[AW_MAX_SEGMENTS], seg_len[AW_MAX_SEGMENTS], seg_first[AW_MAX_SEGMENTS];
-    uint64_t seg_bytes; /* sum of the segments' lengths: live data (W-COMPACT-2) */
+    uint64_t seg_bytes;                /* sum of the segments' lengths: live data (W-COMPACT-2) */
     uint32_t seg_crc[AW_MAX_SEGMENTS]; /* each segment's CRC32C while crc (W-SEG-5) */
 
     uint64_t commits, compactions;

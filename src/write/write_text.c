@@ -29,8 +29,7 @@ uint64_t aw_json_string_len(const uint8_t *p, size_t n)
     uint64_t len = 2;
     for (size_t i = 0; i < n; i++) {
         uint8_t c = p[i];
-        if (c == '"' || c == '\\' || c == 0x08 || c == 0x0c || c == 0x0a || c == 0x0d ||
-            c == 0x09)
+        if (c == '"' || c == '\\' || c == 0x08 || c == 0x0c || c == 0x0a || c == 0x0d || c == 0x09)
             len += 2;
         else if (c < 0x20)
             len += 6;

@@ -37,11 +37,13 @@ static int expect(int got, int want, const char *what)
 
 int main(void)
 {
-    static const t_test table[] = {T_TEST("passes", passes), T_TEST("fails", fails),
-                                   {"profiled", NULL, profiled, ACEPACK_COMPAT}, T_END};
+    static const t_test table[] = {T_TEST("passes", passes),
+                                   T_TEST("fails", fails),
+                                   {"profiled", NULL, profiled, ACEPACK_COMPAT},
+                                   T_END};
     static const t_test *const tables[] = {table, NULL};
-    char prog[] = "selftest", a_passes[] = "passes", a_fails[] = "fails",
-         a_profiled[] = "profiled", a_none[] = "nosuch", a_list[] = "--list";
+    char prog[] = "selftest", a_passes[] = "passes", a_fails[] = "fails", a_profiled[] = "profiled",
+         a_none[] = "nosuch", a_list[] = "--list";
     char *run_passes[] = {prog, a_passes, NULL}, *run_fails[] = {prog, a_fails, NULL},
          *run_profiled[] = {prog, a_profiled, NULL}, *run_none[] = {prog, a_none, NULL},
          *run_list[] = {prog, a_list, NULL}, *run_all[] = {prog, NULL};

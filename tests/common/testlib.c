@@ -19,8 +19,8 @@ void t_fail(const char *file, int line, const char *fmt, ...)
 void check_mem(const char *file, int line, const void *p, size_t n, const char *lit, size_t ln)
 {
     if (n != ln || (n && memcmp(p, lit, n) != 0))
-        t_fail(file, line, "bytes \"%.*s\" (%zu), expected \"%s\" (%zu)", (int)n,
-               (const char *)p, n, lit, ln);
+        t_fail(file, line, "bytes \"%.*s\" (%zu), expected \"%s\" (%zu)", (int)n, (const char *)p,
+               n, lit, ln);
 }
 
 /* 1 when t is selected by the command line (every test without names). */

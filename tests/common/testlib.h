@@ -23,39 +23,40 @@ void t_fail(const char *file, int line, const char *fmt, ...)
 #endif
     ;
 
-#define CHECK(c)                                                                                   \
-    do {                                                                                           \
-        if (!(c))                                                                                  \
-            t_fail(__FILE__, __LINE__, "CHECK(%s)", #c);                                           \
+#define CHECK(c)                                         \
+    do {                                                 \
+        if (!(c))                                        \
+            t_fail(__FILE__, __LINE__, "CHECK(%s)", #c); \
     } while (0)
-#define CHECK_U64(a, b)                                                                            \
-    do {                                                                                           \
-        unsigned long long a_ = (unsigned long long)(a), b_ = (unsigned long long)(b);             \
-        if (a_ != b_)                                                                              \
-            t_fail(__FILE__, __LINE__, "%s == %llu, expected %s == %llu", #a, a_, #b, b_);         \
+#define CHECK_U64(a, b)                                                                    \
+    do {                                                                                   \
+        unsigned long long a_ = (unsigned long long)(a), b_ = (unsigned long long)(b);     \
+        if (a_ != b_)                                                                      \
+            t_fail(__FILE__, __LINE__, "%s == %llu, expected %s == %llu", #a, a_, #b, b_); \
     } while (0)
-#define CHECK_STR(a, b)                                                                            \
-    do {                                                                                           \
-        const char *a_ = (a), *b_ = (b);                                                           \
-        if (a_ == NULL || b_ == NULL || strcmp(a_, b_) != 0)                                       \
-            t_fail(__FILE__, __LINE__, "%s == \"%s\", expected \"%s\"", #a, a_ ? a_ : "(null)",    \
-                   b_ ? b_ : "(null)");                                                            \
+#define CHECK_STR(a, b)                                                                         \
+    do {                                                                                        \
+        const char *a_ = (a), *b_ = (b);                                                        \
+        if (a_ == NULL || b_ == NULL || strcmp(a_, b_) != 0)                                    \
+            t_fail(__FILE__, __LINE__, "%s == \"%s\", expected \"%s\"", #a, a_ ? a_ : "(null)", \
+                   b_ ? b_ : "(null)");                                                         \
     } while (0)
 /* The n bytes at p are the string literal lit (without its NUL). */
-#define CHECK_MEM(p, n, lit) check_mem(__FILE__, __LINE__, (const void *)(p), (n), (lit), sizeof(lit) - 1)
+#define CHECK_MEM(p, n, lit) \
+    check_mem(__FILE__, __LINE__, (const void *)(p), (n), (lit), sizeof(lit) - 1)
 void check_mem(const char *file, int line, const void *p, size_t n, const char *lit, size_t ln);
-#define CHECK_ST(call, want)                                                                       \
-    do {                                                                                           \
-        acepack_status s_ = (call);                                                                \
-        if (s_ != (want))                                                                          \
-            t_fail(__FILE__, __LINE__, "%s returned %s, expected %s", #call,                       \
-                   acepack_status_name(s_), acepack_status_name(want));                            \
+#define CHECK_ST(call, want)                                                 \
+    do {                                                                     \
+        acepack_status s_ = (call);                                          \
+        if (s_ != (want))                                                    \
+            t_fail(__FILE__, __LINE__, "%s returned %s, expected %s", #call, \
+                   acepack_status_name(s_), acepack_status_name(want));      \
     } while (0)
-#define CHECK_RULE(e, r)                                                                           \
-    do {                                                                                           \
-        const char *r_ = (e).rule;                                                                 \
-        if (r_ == NULL || strcmp(r_, (r)) != 0)                                                    \
-            t_fail(__FILE__, __LINE__, "rule %s, expected %s", r_ ? r_ : "(null)", (r));           \
+#define CHECK_RULE(e, r)                                                                 \
+    do {                                                                                 \
+        const char *r_ = (e).rule;                                                       \
+        if (r_ == NULL || strcmp(r_, (r)) != 0)                                          \
+            t_fail(__FILE__, __LINE__, "rule %s, expected %s", r_ ? r_ : "(null)", (r)); \
     } while (0)
 
 /* One test: a function without parameter (fn), or one run under a profile
@@ -68,8 +69,14 @@ typedef struct t_test {
 } t_test;
 
 /* Table entries: a test without parameter, and the end of a table. */
-#define T_TEST(name, fn) {name, fn, NULL, ACEPACK_STRICT}
-#define T_END {NULL, NULL, NULL, ACEPACK_STRICT}
+#define T_TEST(name, fn)               \
+    {                                  \
+        name, fn, NULL, ACEPACK_STRICT \
+    }
+#define T_END                            \
+    {                                    \
+        NULL, NULL, NULL, ACEPACK_STRICT \
+    }
 
 /* The runner of a test program:
  *   PROG --list        the test names, one a line

@@ -69,7 +69,10 @@ void *valloc(size_t n);
 void *pvalloc(size_t n);
 void *reallocarray(void *p, size_t a, size_t b);
 
-void *malloc(size_t n) { return bump(n, 16); }
+void *malloc(size_t n)
+{
+    return bump(n, 16);
+}
 void *calloc(size_t a, size_t b)
 {
     if (b && a > (size_t)-1 / b)
@@ -117,10 +120,22 @@ int posix_memalign(void **out, size_t align, size_t n)
     *out = bump(n, align);
     return *out ? 0 : 12;
 }
-void *aligned_alloc(size_t align, size_t n) { return bump(n, align); }
-void *memalign(size_t align, size_t n) { return bump(n, align); }
-void *valloc(size_t n) { return bump(n, 4096); }
-void *pvalloc(size_t n) { return bump((n + 4095) & ~(size_t)4095, 4096); }
+void *aligned_alloc(size_t align, size_t n)
+{
+    return bump(n, align);
+}
+void *memalign(size_t align, size_t n)
+{
+    return bump(n, align);
+}
+void *valloc(size_t n)
+{
+    return bump(n, 4096);
+}
+void *pvalloc(size_t n)
+{
+    return bump((n + 4095) & ~(size_t)4095, 4096);
+}
 void *reallocarray(void *p, size_t a, size_t b)
 {
     if (b && a > (size_t)-1 / b)
@@ -183,12 +198,12 @@ static int count_sink(void *ctx, const void *p, size_t n)
 
 static unsigned long files, accepted, rejected, failures;
 
-#define FAILX(msg)                                                                                 \
-    do {                                                                                           \
-        armed = 0;                                                                                 \
-        fprintf(stderr, "%s (%s): %s\n", path, prof ? "compat" : "strict", msg);                  \
-        failures++;                                                                                \
-        return;                                                                                    \
+#define FAILX(msg)                                                               \
+    do {                                                                         \
+        armed = 0;                                                               \
+        fprintf(stderr, "%s (%s): %s\n", path, prof ? "compat" : "strict", msg); \
+        failures++;                                                              \
+        return;                                                                  \
     } while (0)
 
 static void exercise(const char *path, acepack_profile prof)

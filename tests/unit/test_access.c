@@ -122,9 +122,10 @@ static void key_compare_decoded(acepack_profile p)
     acepack_reader r;
     acepack_index_iter it;
     acepack_entry e1, e2, e3, e4;
-    tf_v2(&F, chunks, 6, sec, 8,
-          "{\"\\u00e9\":{\"offset\":128,\"length\":2},\"z\":{\"offset\":128,\"length\":2},"
-          "\"\\u0041b\":{\"offset\":128,\"length\":2},\"Ab\\ud83d\\ude00\":{\"offset\":128,\"length\":2}}");
+    tf_v2(
+        &F, chunks, 6, sec, 8,
+        "{\"\\u00e9\":{\"offset\":128,\"length\":2},\"z\":{\"offset\":128,\"length\":2},"
+        "\"\\u0041b\":{\"offset\":128,\"length\":2},\"Ab\\ud83d\\ude00\":{\"offset\":128,\"length\":2}}");
     (void)p;
     CHECK(acepack_open(&r, F.d, F.n, ACEPACK_COMPAT, NULL) == ACEPACK_OK);
     acepack_index_iter_init(&it, &r);

@@ -98,7 +98,8 @@ static void chunks_overlap(acepack_profile p)
     overlap_file(text);
     EXPECT_OK(p); /* structural validation has no memory for R-CHK-4 */
     if (p == ACEPACK_STRICT)
-        EXPECT_FULL(p, ACEPACK_INVALID, "R-CHK-4", 146 + (uint64_t)(strstr(text, ",\"b\"") + 1 - text));
+        EXPECT_FULL(p, ACEPACK_INVALID, "R-CHK-4",
+                    146 + (uint64_t)(strstr(text, ",\"b\"") + 1 - text));
     else
         EXPECT_FULL(p, ACEPACK_OK, NULL, 0);
     /* reversed index order: still the chunk that starts later is reported */
@@ -110,7 +111,8 @@ static void chunks_overlap(acepack_profile p)
     text = "{\"a\":{\"offset\":132,\"length\":2},\"b\":{\"offset\":132,\"length\":2}}";
     overlap_file(text);
     if (p == ACEPACK_STRICT)
-        EXPECT_FULL(p, ACEPACK_INVALID, "R-CHK-4", 146 + (uint64_t)(strstr(text, ",\"b\"") + 1 - text));
+        EXPECT_FULL(p, ACEPACK_INVALID, "R-CHK-4",
+                    146 + (uint64_t)(strstr(text, ",\"b\"") + 1 - text));
     else
         EXPECT_FULL(p, ACEPACK_OK, NULL, 0);
 }
@@ -151,11 +153,10 @@ static void workspace_too_small(acepack_profile p)
     }
 }
 
-const t_test TESTS_CHUNKS[] = {
-    T_BOTH("R-CHK-1.value_past_file_end", value_past_file_end),
-    T_BOTH("R-CHK-2.chunk_outside_region", chunk_outside_region),
-    T_BOTH("R-CHK-3.length_field_differs", length_field_differs),
-    T_BOTH("R-CHK-4.chunks_overlap", chunks_overlap),
-    T_BOTH("R-CHK-4.chunks_adjacent", chunks_adjacent),
-    T_BOTH("R-CHK-4.workspace_too_small", workspace_too_small),
-    T_END};
+const t_test TESTS_CHUNKS[] = {T_BOTH("R-CHK-1.value_past_file_end", value_past_file_end),
+                               T_BOTH("R-CHK-2.chunk_outside_region", chunk_outside_region),
+                               T_BOTH("R-CHK-3.length_field_differs", length_field_differs),
+                               T_BOTH("R-CHK-4.chunks_overlap", chunks_overlap),
+                               T_BOTH("R-CHK-4.chunks_adjacent", chunks_adjacent),
+                               T_BOTH("R-CHK-4.workspace_too_small", workspace_too_small),
+                               T_END};

@@ -13,14 +13,14 @@
 
 static int failures;
 
-#define CHECK_X(got, want)                                                                         \
-    do {                                                                                           \
-        unsigned long g_ = (unsigned long)(got), w_ = (unsigned long)(want);                       \
-        if (g_ != w_) {                                                                            \
-            failures++;                                                                            \
-            fprintf(stderr, "%s:%d: %s == 0x%08lx, expected 0x%08lx\n", __FILE__, __LINE__, #got,  \
-                    g_, w_);                                                                       \
-        }                                                                                          \
+#define CHECK_X(got, want)                                                                        \
+    do {                                                                                          \
+        unsigned long g_ = (unsigned long)(got), w_ = (unsigned long)(want);                      \
+        if (g_ != w_) {                                                                           \
+            failures++;                                                                           \
+            fprintf(stderr, "%s:%d: %s == 0x%08lx, expected 0x%08lx\n", __FILE__, __LINE__, #got, \
+                    g_, w_);                                                                      \
+        }                                                                                         \
     } while (0)
 
 typedef uint32_t (*crc_fn)(uint32_t, const void *, size_t);
@@ -70,11 +70,11 @@ static void known_values(crc_fn f)
         b[i] = (uint8_t)(31 - i);
     CHECK_X(f(0, b, 32), 0x113FDB5Cu);
     {
-        static const uint8_t pdu[48] = {
-            0x01, 0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-            0x00, 0x00, 0x00, 0x00, 0x14, 0x00, 0x00, 0x00, 0x00, 0x00, 0x04, 0x00,
-            0x00, 0x00, 0x00, 0x14, 0x00, 0x00, 0x00, 0x18, 0x28, 0x00, 0x00, 0x00,
-            0x00, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
+        static const uint8_t pdu[48] = {0x01, 0xc0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                                        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x14, 0x00, 0x00, 0x00,
+                                        0x00, 0x00, 0x04, 0x00, 0x00, 0x00, 0x00, 0x14, 0x00, 0x00,
+                                        0x00, 0x18, 0x28, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                                        0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
         CHECK_X(f(0, pdu, 48), 0xD9963A56u);
     }
 }

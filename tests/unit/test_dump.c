@@ -9,19 +9,19 @@ static void empty_store(acepack_profile p)
     static const uint8_t sec[8] = {0};
     tf_v2(&F, NULL, 0, sec, 8, "{}");
     CHECK_U64(F.n, 138);
-    EXPECT_DUMP(p, "{\"format_version\":2,\"flags\":0,\"evt_base_id\":\"0\",\"kv\":[],\"events\":[]}\n");
+    EXPECT_DUMP(
+        p, "{\"format_version\":2,\"flags\":0,\"evt_base_id\":\"0\",\"kv\":[],\"events\":[]}\n");
 }
 
 static void s1(acepack_profile p)
 {
     tf_s1();
-    EXPECT_DUMP(p,
-        "{\"format_version\":2,\"flags\":0,\"evt_base_id\":\"0\",\"kv\":[\n"
-        "{\"key\":\"a\",\"value_hex\":\"6869\",\"value_utf8\":\"hi\"}\n"
-        "],\"events\":[\n"
-        "{\"id\":\"1\",\"ts\":\"1000\",\"kind\":1,\"source\":2,\"flags\":0,"
-        "\"payload_hex\":\"7b7d\",\"payload_utf8\":\"{}\"}\n"
-        "]}\n");
+    EXPECT_DUMP(p, "{\"format_version\":2,\"flags\":0,\"evt_base_id\":\"0\",\"kv\":[\n"
+                   "{\"key\":\"a\",\"value_hex\":\"6869\",\"value_utf8\":\"hi\"}\n"
+                   "],\"events\":[\n"
+                   "{\"id\":\"1\",\"ts\":\"1000\",\"kind\":1,\"source\":2,\"flags\":0,"
+                   "\"payload_hex\":\"7b7d\",\"payload_utf8\":\"{}\"}\n"
+                   "]}\n");
 }
 
 static void sorted_and_escaped(acepack_profile p)
@@ -40,23 +40,23 @@ static void sorted_and_escaped(acepack_profile p)
     tf_store(&F, kv, 7, ev, 2);
     be32_at(F.d + 60, 41); /* evt_base_id */
     EXPECT_DUMP(p,
-        "{\"format_version\":2,\"flags\":0,\"evt_base_id\":\"41\",\"kv\":[\n"
-        "{\"key\":\"\\u0001\",\"value_hex\":\"0102\",\"value_utf8\":\"\\u0001\\u0002\"},\n"
-        "{\"key\":\"Z\",\"value_hex\":\"ff\"},\n"
-        "{\"key\":\"a\",\"value_hex\":\"6c696e650a627265616b092271225c207f\","
-        "\"value_utf8\":\"line\\nbreak\\t\\\"q\\\"\\\\ \x7f\"},\n"
-        "{\"key\":\"ab\",\"value_hex\":\"\",\"value_utf8\":\"\"},\n"
-        "{\"key\":\"b\",\"value_hex\":\"1f080c0d\",\"value_utf8\":\"\\u001f\\b\\f\\r\"},\n"
-        "{\"key\":\"q\\\"\\\\\",\"value_hex\":\"c3a9e282acf09f9880\","
-        "\"value_utf8\":\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"},\n"
-        "{\"key\":\"\xc3\xa9\",\"value_hex\":\"c3\"}\n"
-        "],\"events\":[\n"
-        "{\"id\":\"42\",\"ts\":\"0\",\"kind\":255,\"source\":0,\"flags\":1,"
-        "\"payload_hex\":\"7b2261223a225c7530306539227d\","
-        "\"payload_utf8\":\"{\\\"a\\\":\\\"\\\\u00e9\\\"}\"},\n"
-        "{\"id\":\"43\",\"ts\":\"9007199254740991\",\"kind\":7,\"source\":8,\"flags\":9,"
-        "\"payload_hex\":\"7b7d\",\"payload_utf8\":\"{}\"}\n"
-        "]}\n");
+                "{\"format_version\":2,\"flags\":0,\"evt_base_id\":\"41\",\"kv\":[\n"
+                "{\"key\":\"\\u0001\",\"value_hex\":\"0102\",\"value_utf8\":\"\\u0001\\u0002\"},\n"
+                "{\"key\":\"Z\",\"value_hex\":\"ff\"},\n"
+                "{\"key\":\"a\",\"value_hex\":\"6c696e650a627265616b092271225c207f\","
+                "\"value_utf8\":\"line\\nbreak\\t\\\"q\\\"\\\\ \x7f\"},\n"
+                "{\"key\":\"ab\",\"value_hex\":\"\",\"value_utf8\":\"\"},\n"
+                "{\"key\":\"b\",\"value_hex\":\"1f080c0d\",\"value_utf8\":\"\\u001f\\b\\f\\r\"},\n"
+                "{\"key\":\"q\\\"\\\\\",\"value_hex\":\"c3a9e282acf09f9880\","
+                "\"value_utf8\":\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"},\n"
+                "{\"key\":\"\xc3\xa9\",\"value_hex\":\"c3\"}\n"
+                "],\"events\":[\n"
+                "{\"id\":\"42\",\"ts\":\"0\",\"kind\":255,\"source\":0,\"flags\":1,"
+                "\"payload_hex\":\"7b2261223a225c7530306539227d\","
+                "\"payload_utf8\":\"{\\\"a\\\":\\\"\\\\u00e9\\\"}\"},\n"
+                "{\"id\":\"43\",\"ts\":\"9007199254740991\",\"kind\":7,\"source\":8,\"flags\":9,"
+                "\"payload_hex\":\"7b7d\",\"payload_utf8\":\"{}\"}\n"
+                "]}\n");
 }
 
 static void compat_duplicates_and_escapes(acepack_profile p)
@@ -68,7 +68,8 @@ static void compat_duplicates_and_escapes(acepack_profile p)
           "{\"k\":{\"offset\":128,\"length\":2},"
           "\"\\/\\u0041\\ud83d\\ude00\\u000A\\u001F\\u007f\":{\"offset\":128,\"length\":1},"
           "\"\\u006b\":{\"offset\":134,\"length\":2}}");
-    EXPECT_DUMP(ACEPACK_COMPAT,
+    EXPECT_DUMP(
+        ACEPACK_COMPAT,
         "{\"format_version\":2,\"flags\":0,\"evt_base_id\":\"0\",\"kv\":[\n"
         "{\"key\":\"/A\xf0\x9f\x98\x80\\n\\u001f\x7f\",\"value_hex\":\"68\",\"value_utf8\":\"h\"},\n"
         "{\"key\":\"k\",\"value_hex\":\"796f\",\"value_utf8\":\"yo\"}\n"
@@ -82,7 +83,8 @@ static void compat_garbage_payload(acepack_profile p)
     size_t elen = tf_events(sec, ev, 2);
     tf_v2(&F, NULL, 0, sec, elen, "{}");
     be32_at(F.d + 12, 0x00000003); /* compatible flag bits are dumped */
-    EXPECT_DUMP(p,
+    EXPECT_DUMP(
+        p,
         "{\"format_version\":2,\"flags\":3,\"evt_base_id\":\"0\",\"kv\":[],\"events\":[\n"
         "{\"id\":\"1\",\"ts\":\"5\",\"kind\":1,\"source\":1,\"flags\":0,\"payload_hex\":\"fffe\"},\n"
         "{\"id\":\"2\",\"ts\":\"6\",\"kind\":1,\"source\":1,\"flags\":0,\"payload_hex\":\"\","
@@ -104,11 +106,10 @@ static void strict_duplicate(acepack_profile p)
         CHECK_U64(e.offset, 157 + 2 * 30);
         CHECK_U64(len, 0); /* nothing written before the error */
     } else {
-        EXPECT_DUMP(p,
-            "{\"format_version\":2,\"flags\":0,\"evt_base_id\":\"0\",\"kv\":[\n"
-            "{\"key\":\"x\",\"value_hex\":\"34\",\"value_utf8\":\"4\"},\n"
-            "{\"key\":\"y\",\"value_hex\":\"33\",\"value_utf8\":\"3\"}\n"
-            "],\"events\":[]}\n");
+        EXPECT_DUMP(p, "{\"format_version\":2,\"flags\":0,\"evt_base_id\":\"0\",\"kv\":[\n"
+                       "{\"key\":\"x\",\"value_hex\":\"34\",\"value_utf8\":\"4\"},\n"
+                       "{\"key\":\"y\",\"value_hex\":\"33\",\"value_utf8\":\"3\"}\n"
+                       "],\"events\":[]}\n");
     }
 }
 
@@ -136,8 +137,9 @@ static void large_value_and_callback_failure(acepack_profile p)
     kv[0].key_json = "big";
     kv[0].value = big;
     tf_store(&F, kv, 1, NULL, 0);
-    n += (size_t)sprintf(expect, "{\"format_version\":2,\"flags\":0,\"evt_base_id\":\"0\",\"kv\":[\n"
-                                 "{\"key\":\"big\",\"value_hex\":\"");
+    n +=
+        (size_t)sprintf(expect, "{\"format_version\":2,\"flags\":0,\"evt_base_id\":\"0\",\"kv\":[\n"
+                                "{\"key\":\"big\",\"value_hex\":\"");
     for (i = 0; i < 10000; i++) {
         expect[n++] = hex[(uint8_t)big[i] >> 4];
         expect[n++] = hex[(uint8_t)big[i] & 15];

@@ -196,8 +196,10 @@ static void event_ids(acepack_profile p)
 static void unaligned_columns(acepack_profile p)
 {
     /* spec 3.3.2: pay_off starts at 18, 28, 38, 48, 62 for N = 1..5 */
-    static const tev ev[5] = {{1, 11, 21, 31, "{\"n\":0}"}, {2, 12, 22, 32, "{\"n\":1}"},
-                              {3, 13, 23, 33, "{\"n\":22}"}, {4, 14, 24, 34, "{}"},
+    static const tev ev[5] = {{1, 11, 21, 31, "{\"n\":0}"},
+                              {2, 12, 22, 32, "{\"n\":1}"},
+                              {3, 13, 23, 33, "{\"n\":22}"},
+                              {4, 14, 24, 34, "{}"},
                               {5, 15, 25, 35, "{\"n\":4444}"}};
     static const size_t pay_off_pos[5] = {18, 28, 38, 48, 62};
     uint32_t n, i;

@@ -26,11 +26,12 @@ static void s1_is_valid(acepack_profile p)
 static void empty_store(acepack_profile p)
 {
     static const uint8_t bytes[138] = {
-        0x41, 0x43, 0x45, 0x50, 0x41, 0x43, 0x4b, 0x00, 0, 0, 0, 2, 0, 0, 0, 0,
-        0, 0, 0, 0, 0, 0, 0, 0x88, 0, 0, 0, 0, 0, 0, 0, 2,
-        0, 0, 0, 0, 0, 0, 0, 0x80, 0, 0, 0, 0, 0, 0, 0, 0x80,
-        0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0,
-        [136] = 0x7b, [137] = 0x7d};
+        0x41,        0x43, 0x45, 0x50, 0x41, 0x43, 0x4b, 0x00, 0,    0, 0,    2, 0,
+        0,           0,    0,    0,    0,    0,    0,    0,    0,    0, 0x88, 0, 0,
+        0,           0,    0,    0,    0,    2,    0,    0,    0,    0, 0,    0, 0,
+        0x80,        0,    0,    0,    0,    0,    0,    0,    0x80, 0, 0,    0, 0,
+        0,           0,    0,    8,    0,    0,    0,    0,    0,    0, 0,    0, [136] = 0x7b,
+        [137] = 0x7d};
     acepack_reader r;
     expect_open_at(__FILE__, __LINE__, bytes, sizeof bytes, p, ACEPACK_OK, NULL, 0);
     CHECK(acepack_open(&r, bytes, sizeof bytes, p, NULL) == ACEPACK_OK);

@@ -156,7 +156,8 @@ static void whitespace(acepack_profile p)
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         idx(cases[i][0]);
         if (p == ACEPACK_STRICT)
-            EXPECT_OPEN(p, ACEPACK_INVALID, "R-IDX-3", cases[i][1][0] == '{' ? IDX + 1 : at(cases[i][1]));
+            EXPECT_OPEN(p, ACEPACK_INVALID, "R-IDX-3",
+                        cases[i][1][0] == '{' ? IDX + 1 : at(cases[i][1]));
         else
             EXPECT_OK(p);
     }
@@ -277,7 +278,7 @@ static void number_forms(acepack_profile p)
             const char *off = strstr(cur, "\"offset\":") + 9;
             /* the non-uint number is the offset unless the offset is 128, */
             uint64_t pos = strncmp(off, "128,", 4) == 0 ? IDX + (uint64_t)(num + 9 - cur)
-                                                          : IDX + (uint64_t)(off - cur);
+                                                        : IDX + (uint64_t)(off - cur);
             EXPECT_OPEN(p, ACEPACK_INVALID, "R-IDX-5", pos);
         } else {
             EXPECT_OK(p);
@@ -307,8 +308,7 @@ static void number_forms(acepack_profile p)
     idx("{\"a\":{\"offset\":9007199254740991,\"length\":9007199254740991}}");
     EXPECT_OPEN(p, ACEPACK_TRUNCATED, "R-CHK-1", IDX + 1);
     idx("{\"a\":{\"offset\":128,\"length\":99999999999999999999999999}}");
-    EXPECT_OPEN(p, ACEPACK_INVALID, p == ACEPACK_STRICT ? "R-IDX-5" : "R-IDX-10",
-                at("9999"));
+    EXPECT_OPEN(p, ACEPACK_INVALID, p == ACEPACK_STRICT ? "R-IDX-5" : "R-IDX-10", at("9999"));
 }
 
 static void key_escapes(acepack_profile p)
@@ -349,8 +349,8 @@ static void key_escapes(acepack_profile p)
 
 static void lone_surrogates(acepack_profile p)
 {
-    static const char *const keys[] = {"\\ud800", "a\\udbff", "\\udc00", "\\ud800\\u0041",
-                                       "\\ud800\\ud800", "\\ude00\\ud83d"};
+    static const char *const keys[] = {"\\ud800",        "a\\udbff",       "\\udc00",
+                                       "\\ud800\\u0041", "\\ud800\\ud800", "\\ude00\\ud83d"};
     size_t i;
     for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         static char text[256];
@@ -448,7 +448,8 @@ static void every_occurrence_checked(acepack_profile p)
             acepack_reader r;
             CHECK(acepack_open(&r, F.d, F.n, p, NULL) != ACEPACK_OK);
         } else {
-            EXPECT_OPEN(p, strcmp(cases[i].rule, "R-CHK-1") == 0 ? ACEPACK_TRUNCATED : ACEPACK_INVALID,
+            EXPECT_OPEN(p,
+                        strcmp(cases[i].rule, "R-CHK-1") == 0 ? ACEPACK_TRUNCATED : ACEPACK_INVALID,
                         cases[i].rule, at(cases[i].at) + (uint64_t)cases[i].plus);
         }
     }
@@ -480,20 +481,19 @@ static void member_names_any_depth(acepack_profile p)
         EXPECT_OK(p);
 }
 
-const t_test TESTS_INDEX[] = {
-    T_BOTH("R-IDX-12.every_occurrence_checked", every_occurrence_checked),
-    T_BOTH("R-IDX-11.member_names_any_depth", member_names_any_depth),
-    T_BOTH("R-IDX-1.invalid_utf8", invalid_utf8),
-    T_BOTH("R-IDX-1.utf8_keys", utf8_keys),
-    T_BOTH("R-IDX-2.not_a_json_object", not_json_object),
-    T_BOTH("R-IDX-2.depth_limit_512", depth_limit),
-    T_BOTH("R-IDX-3.whitespace", whitespace),
-    T_BOTH("R-IDX-3.R-IDX-8.byte_order_mark", bom),
-    T_BOTH("R-IDX-4.R-IDX-9.entry_shape", entry_shape),
-    T_BOTH("R-IDX-9.repeated_entry_members", repeated_entry_members),
-    T_BOTH("R-IDX-5.R-IDX-10.number_forms", number_forms),
-    T_BOTH("R-IDX-6.R-IDX-11.key_escapes", key_escapes),
-    T_BOTH("R-IDX-6.R-IDX-11.lone_surrogates", lone_surrogates),
-    T_BOTH("R-IDX-7.R-IDX-12.duplicate_keys", duplicate_keys),
-    T_BOTH("R-IDX-12.duplicate_keys_by_escape", duplicate_keys_by_escape),
-    T_END};
+const t_test TESTS_INDEX[] = {T_BOTH("R-IDX-12.every_occurrence_checked", every_occurrence_checked),
+                              T_BOTH("R-IDX-11.member_names_any_depth", member_names_any_depth),
+                              T_BOTH("R-IDX-1.invalid_utf8", invalid_utf8),
+                              T_BOTH("R-IDX-1.utf8_keys", utf8_keys),
+                              T_BOTH("R-IDX-2.not_a_json_object", not_json_object),
+                              T_BOTH("R-IDX-2.depth_limit_512", depth_limit),
+                              T_BOTH("R-IDX-3.whitespace", whitespace),
+                              T_BOTH("R-IDX-3.R-IDX-8.byte_order_mark", bom),
+                              T_BOTH("R-IDX-4.R-IDX-9.entry_shape", entry_shape),
+                              T_BOTH("R-IDX-9.repeated_entry_members", repeated_entry_members),
+                              T_BOTH("R-IDX-5.R-IDX-10.number_forms", number_forms),
+                              T_BOTH("R-IDX-6.R-IDX-11.key_escapes", key_escapes),
+                              T_BOTH("R-IDX-6.R-IDX-11.lone_surrogates", lone_surrogates),
+                              T_BOTH("R-IDX-7.R-IDX-12.duplicate_keys", duplicate_keys),
+                              T_BOTH("R-IDX-12.duplicate_keys_by_escape", duplicate_keys_by_escape),
+                              T_END};

@@ -7,14 +7,13 @@
  */
 #include "tfile.h"
 
-extern const t_test TESTS_HEADER[], TESTS_EVENTS[], TESTS_INDEX[], TESTS_CHUNKS[],
-    TESTS_PAYLOAD[], TESTS_ACCESS[], TESTS_TABLE[], TESTS_DUMP[], TESTS_V1[], TESTS_TEXT[];
+extern const t_test TESTS_HEADER[], TESTS_EVENTS[], TESTS_INDEX[], TESTS_CHUNKS[], TESTS_PAYLOAD[],
+    TESTS_ACCESS[], TESTS_TABLE[], TESTS_DUMP[], TESTS_V1[], TESTS_TEXT[];
 
 int main(int argc, char **argv)
 {
-    static const t_test *const tables[] = {TESTS_HEADER, TESTS_EVENTS, TESTS_INDEX,
-                                           TESTS_CHUNKS, TESTS_PAYLOAD, TESTS_ACCESS,
-                                           TESTS_TABLE,  TESTS_DUMP,    TESTS_V1,
-                                           TESTS_TEXT,   NULL};
+    static const t_test *const tables[] = {TESTS_HEADER,  TESTS_EVENTS, TESTS_INDEX, TESTS_CHUNKS,
+                                           TESTS_PAYLOAD, TESTS_ACCESS, TESTS_TABLE, TESTS_DUMP,
+                                           TESTS_V1,      TESTS_TEXT,   NULL};
     return t_main_tables(tables, argc, argv);
 }

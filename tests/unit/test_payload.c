@@ -34,8 +34,8 @@ static void expect_json(const char *file, int line, const char *p, size_t n, con
     }
     if (st != ACEPACK_INVALID || e.rule == NULL || strcmp(e.rule, rule) != 0 || e.offset != off)
         t_fail(file, line, "json_check(%.*s): %s %s at %llu, expected %s at %llu", (int)n, p,
-               acepack_status_name(st), e.rule ? e.rule : "-", (unsigned long long)e.offset,
-               rule, (unsigned long long)off);
+               acepack_status_name(st), e.rule ? e.rule : "-", (unsigned long long)e.offset, rule,
+               (unsigned long long)off);
 }
 #define JSON_OK(lit) expect_json(__FILE__, __LINE__, lit, sizeof(lit) - 1, NULL, 0)
 #define JSON_BAD(lit, rule, off) expect_json(__FILE__, __LINE__, lit, sizeof(lit) - 1, rule, off)
@@ -74,14 +74,38 @@ static void not_json_object(acepack_profile p)
         const char *text;
         uint64_t off;
     } bad[] = {
-        {"", 0}, {"   ", 3}, {"[]", 0}, {"\"a\"", 0}, {"1", 0}, {"{", 1},
-        {"{\"a\":1", 6}, {"{\"a\":1}x", 7}, {"{}{}", 2}, {"{\"a\":01}", 6},
-        {"{'a':1}", 1}, {"{\"a\":1,}", 7}, {"{\"a\" 1}", 5}, {"{\"\x01\":1}", 2},
-        {"{\"a\":tru}", 8}, {"{\"a\":\"\\x\"}", 7}, {"{\"a\":\"\\u12G4\"}", 10},
-        {"{\"a\":1.}", 7}, {"{\"a\":.5}", 5}, {"{\"a\":-}", 6}, {"{\"a\":1e}", 7},
-        {"{\"a\":[1,]}", 8}, {"{\"a\":NaN}", 5}, {"{\"a\":+1}", 5}, {"{\"a\":[1}", 7},
-        {"{\"a\":{]}", 6}, {"{1:2}", 1}, {"{\"a\":\"x}", 8}, {"{\"a\":nul}", 8},
-        {"{\"a\"::1}", 5}, {"{,}", 1}, {"{\"a\":1 2}", 7},
+        {"", 0},
+        {"   ", 3},
+        {"[]", 0},
+        {"\"a\"", 0},
+        {"1", 0},
+        {"{", 1},
+        {"{\"a\":1", 6},
+        {"{\"a\":1}x", 7},
+        {"{}{}", 2},
+        {"{\"a\":01}", 6},
+        {"{'a':1}", 1},
+        {"{\"a\":1,}", 7},
+        {"{\"a\" 1}", 5},
+        {"{\"\x01\":1}", 2},
+        {"{\"a\":tru}", 8},
+        {"{\"a\":\"\\x\"}", 7},
+        {"{\"a\":\"\\u12G4\"}", 10},
+        {"{\"a\":1.}", 7},
+        {"{\"a\":.5}", 5},
+        {"{\"a\":-}", 6},
+        {"{\"a\":1e}", 7},
+        {"{\"a\":[1,]}", 8},
+        {"{\"a\":NaN}", 5},
+        {"{\"a\":+1}", 5},
+        {"{\"a\":[1}", 7},
+        {"{\"a\":{]}", 6},
+        {"{1:2}", 1},
+        {"{\"a\":\"x}", 8},
+        {"{\"a\":nul}", 8},
+        {"{\"a\"::1}", 5},
+        {"{,}", 1},
+        {"{\"a\":1 2}", 7},
     };
     size_t i;
     for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
@@ -147,10 +171,9 @@ static void second_event_reported(acepack_profile p)
         EXPECT_FULL(p, ACEPACK_OK, NULL, 0);
 }
 
-const t_test TESTS_PAYLOAD[] = {
-    T_BOTH("R-PAY-2.valid_payloads", valid_payloads),
-    T_BOTH("R-PAY-1.invalid_utf8", invalid_utf8),
-    T_BOTH("R-PAY-2.not_a_json_object", not_json_object),
-    T_BOTH("R-PAY-3.depth_limit_512", depth_limit),
-    T_BOTH("R-PAY-2.offset_of_second_payload", second_event_reported),
-    T_END};
+const t_test TESTS_PAYLOAD[] = {T_BOTH("R-PAY-2.valid_payloads", valid_payloads),
+                                T_BOTH("R-PAY-1.invalid_utf8", invalid_utf8),
+                                T_BOTH("R-PAY-2.not_a_json_object", not_json_object),
+                                T_BOTH("R-PAY-3.depth_limit_512", depth_limit),
+                                T_BOTH("R-PAY-2.offset_of_second_payload", second_event_reported),
+                                T_END};

@@ -47,8 +47,11 @@ static void hit(const char *file, int line, const char *key, size_t kn, const ch
 
 static void hits_and_misses(acepack_profile p)
 {
-    static const tkv kv[] = {{"b", "v1"}, {"q\\\"\\n\\u0001", ""}, {"a", "xyz"},
-                             {"\xc3\xa9", "e-acute"}, {"", "empty key"},
+    static const tkv kv[] = {{"b", "v1"},
+                             {"q\\\"\\n\\u0001", ""},
+                             {"a", "xyz"},
+                             {"\xc3\xa9", "e-acute"},
+                             {"", "empty key"},
                              {"a much longer key that spans several words", "long"},
                              {"escaped\\tand long: 0123456789abcdef\\u0001", "esc-long"}};
     acepack_entry e;
@@ -135,9 +138,14 @@ static void collisions(acepack_profile p)
     /* 8 keys in the minimum 16 slots: whatever the hash, several share a
      * home slot, and keys that differ only late or only by escapes must
      * still be told apart. */
-    static const tkv kv[] = {
-        {"aaaaaaaaaaaaaaaa1", "1"}, {"aaaaaaaaaaaaaaaa2", "2"}, {"aaaaaaaaaaaaaaaa", "3"},
-        {"aaaaaaaa", "4"}, {"\\u0000", "5"}, {"\\u0000\\u0000", "6"}, {"\\t", "7"}, {"\\\\", "8"}};
+    static const tkv kv[] = {{"aaaaaaaaaaaaaaaa1", "1"},
+                             {"aaaaaaaaaaaaaaaa2", "2"},
+                             {"aaaaaaaaaaaaaaaa", "3"},
+                             {"aaaaaaaa", "4"},
+                             {"\\u0000", "5"},
+                             {"\\u0000\\u0000", "6"},
+                             {"\\t", "7"},
+                             {"\\\\", "8"}};
     tf_store(&F, kv, 8, NULL, 0);
     CHECK(build(p, 0, 0) == ACEPACK_OK);
     CHECK_U64(T.priv.mask + 1, 16);
@@ -395,14 +403,23 @@ static void check_find(const char *file, int line)
 
 static void get_many_equals_get(acepack_profile p)
 {
-    static const tkv mixed[] = {{"b", "v1"}, {"q\\\"\\n\\u0001", ""}, {"a", "xyz"},
-                                {"\xc3\xa9", "e-acute"}, {"", "empty key"},
+    static const tkv mixed[] = {{"b", "v1"},
+                                {"q\\\"\\n\\u0001", ""},
+                                {"a", "xyz"},
+                                {"\xc3\xa9", "e-acute"},
+                                {"", "empty key"},
                                 {"a much longer key that spans several words", "long"},
                                 {"escaped\\tand long: 0123456789abcdef\\u0001", "esc-long"},
-                                {"\\\\", "backslash"}, {"\\u001f\\\"", "ctl quote"}};
-    static const tkv close[] = {
-        {"aaaaaaaaaaaaaaaa1", "1"}, {"aaaaaaaaaaaaaaaa2", "2"}, {"aaaaaaaaaaaaaaaa", "3"},
-        {"aaaaaaaa", "4"}, {"\\u0000", "5"}, {"\\u0000\\u0000", "6"}, {"\\t", "7"}, {"\\\\", "8"}};
+                                {"\\\\", "backslash"},
+                                {"\\u001f\\\"", "ctl quote"}};
+    static const tkv close[] = {{"aaaaaaaaaaaaaaaa1", "1"},
+                                {"aaaaaaaaaaaaaaaa2", "2"},
+                                {"aaaaaaaaaaaaaaaa", "3"},
+                                {"aaaaaaaa", "4"},
+                                {"\\u0000", "5"},
+                                {"\\u0000\\u0000", "6"},
+                                {"\\t", "7"},
+                                {"\\\\", "8"}};
     static tkv kv[2000];
     static char keys[2000][48], vals[2000][4];
     size_t i;

@@ -15,24 +15,24 @@ static void utf8_boundaries(acepack_profile p)
     (void)p;
     VALID("");
     VALID("\x00\x7f");
-    VALID("\xc2\x80\xdf\xbf");                  /* U+0080, U+07FF */
+    VALID("\xc2\x80\xdf\xbf");                                 /* U+0080, U+07FF */
     VALID("\xe0\xa0\x80\xed\x9f\xbf\xee\x80\x80\xef\xbf\xbf"); /* U+0800, U+D7FF, U+E000, U+FFFF */
-    VALID("\xf0\x90\x80\x80\xf4\x8f\xbf\xbf");  /* U+10000, U+10FFFF */
-    BAD("\x80", 0);                             /* lone continuation */
+    VALID("\xf0\x90\x80\x80\xf4\x8f\xbf\xbf");                 /* U+10000, U+10FFFF */
+    BAD("\x80", 0);                                            /* lone continuation */
     BAD("a\xbf", 1);
-    BAD("\xc0\x80", 0);                         /* overlong NUL */
-    BAD("\xc1\xbf", 0);                         /* overlong U+007F */
-    BAD("\xe0\x9f\xbf", 0);                     /* overlong U+07FF */
-    BAD("\xed\xa0\x80", 0);                     /* U+D800 */
-    BAD("\xed\xbf\xbf", 0);                     /* U+DFFF */
-    BAD("\xf0\x8f\xbf\xbf", 0);                 /* overlong U+FFFF */
-    BAD("\xf4\x90\x80\x80", 0);                 /* U+110000 */
+    BAD("\xc0\x80", 0);         /* overlong NUL */
+    BAD("\xc1\xbf", 0);         /* overlong U+007F */
+    BAD("\xe0\x9f\xbf", 0);     /* overlong U+07FF */
+    BAD("\xed\xa0\x80", 0);     /* U+D800 */
+    BAD("\xed\xbf\xbf", 0);     /* U+DFFF */
+    BAD("\xf0\x8f\xbf\xbf", 0); /* overlong U+FFFF */
+    BAD("\xf4\x90\x80\x80", 0); /* U+110000 */
     BAD("\xf5\x80\x80\x80", 0);
     BAD("\xff", 0);
-    BAD("ab\xc2", 2);                           /* truncated at the end */
+    BAD("ab\xc2", 2); /* truncated at the end */
     BAD("ab\xe2\x82", 2);
     BAD("ab\xf0\x9f\x98", 2);
-    BAD("\xe2\x82z", 0);                        /* bad continuation */
+    BAD("\xe2\x82z", 0); /* bad continuation */
     BAD("\xc3\xa9\xc3", 2);
     /* the 16-byte fast path: an error after long ASCII runs, at each lane */
     {

@@ -39,15 +39,19 @@ static void log_entries_are_kv(acepack_profile p)
     memcpy(chunks + 4, v, vl);
     be32_at(chunks + 4 + vl, 1);
     chunks[8 + vl] = '1';
-    sprintf(index, "{\"meta/log_entry_seq\":{\"offset\":%zu,\"length\":1},"
-                   "\"core/log/000000000001\":{\"offset\":64,\"length\":%zu}}", 68 + vl, vl);
+    sprintf(index,
+            "{\"meta/log_entry_seq\":{\"offset\":%zu,\"length\":1},"
+            "\"core/log/000000000001\":{\"offset\":64,\"length\":%zu}}",
+            68 + vl, vl);
     tf_v1(&F, chunks, 9 + vl, index);
-    EXPECT_DUMP(p, "{\"format_version\":1,\"flags\":0,\"evt_base_id\":\"0\",\"kv\":[\n"
-                   "{\"key\":\"core/log/000000000001\",\"value_hex\":"
-                   "\"7b226b696e64223a312c22636f6e74656e745f736f75726365223a322c226964223a312c227473223a357d\","
-                   "\"value_utf8\":\"{\\\"kind\\\":1,\\\"content_source\\\":2,\\\"id\\\":1,\\\"ts\\\":5}\"},\n"
-                   "{\"key\":\"meta/log_entry_seq\",\"value_hex\":\"31\",\"value_utf8\":\"1\"}\n"
-                   "],\"events\":[]}\n");
+    EXPECT_DUMP(
+        p,
+        "{\"format_version\":1,\"flags\":0,\"evt_base_id\":\"0\",\"kv\":[\n"
+        "{\"key\":\"core/log/000000000001\",\"value_hex\":"
+        "\"7b226b696e64223a312c22636f6e74656e745f736f75726365223a322c226964223a312c227473223a357d\","
+        "\"value_utf8\":\"{\\\"kind\\\":1,\\\"content_source\\\":2,\\\"id\\\":1,\\\"ts\\\":5}\"},\n"
+        "{\"key\":\"meta/log_entry_seq\",\"value_hex\":\"31\",\"value_utf8\":\"1\"}\n"
+        "],\"events\":[]}\n");
 }
 
 static void reserved_nonzero(acepack_profile p)
@@ -95,7 +99,8 @@ static void v1_layout(acepack_profile p)
     tf_v1(&F, NULL, 0, "{}");
     CHECK_U64(F.n, 66);
     EXPECT_OK(p);
-    EXPECT_DUMP(p, "{\"format_version\":1,\"flags\":0,\"evt_base_id\":\"0\",\"kv\":[],\"events\":[]}\n");
+    EXPECT_DUMP(
+        p, "{\"format_version\":1,\"flags\":0,\"evt_base_id\":\"0\",\"kv\":[],\"events\":[]}\n");
     /* an empty index is no JSON text */
     tf_v1(&F, NULL, 0, "");
     EXPECT_OPEN(p, ACEPACK_INVALID, "R-IDX-2", 64);
@@ -226,22 +231,26 @@ static void well_formed(acepack_profile p)
     acepack_error e;
     (void)p;
     /* the byte sequence of spec 6.1 */
-    CHECK(entry(K1, "{\"kind\":1,\"content_source\":2,\"key\":\"k\",\"payload\":{\"x\":1},"
-                    "\"id\":1,\"ts\":1700000000000}", &o, &e) == ACEPACK_OK);
+    CHECK(entry(K1,
+                "{\"kind\":1,\"content_source\":2,\"key\":\"k\",\"payload\":{\"x\":1},"
+                "\"id\":1,\"ts\":1700000000000}",
+                &o, &e) == ACEPACK_OK);
     CHECK_U64(o.id, 1);
     CHECK_U64(o.ts, 1700000000000ull);
     CHECK_U64(o.kind, 1);
     CHECK_U64(o.source, 2);
     CHECK_U64(o.flags, 0);
     CHECK_U64(o.has_flags, 0);
-    CHECK(entry(K1, " { \"flags\" : 5 , \"id\":1.0,\"ts\":1.7e12,\"kind\":2.55e2,"
-                    "\"content_source\":0 , \"payload\":{\"id\":9,\"ts\":\"x\"}} ", &o, &e) == ACEPACK_OK);
+    CHECK(entry(K1,
+                " { \"flags\" : 5 , \"id\":1.0,\"ts\":1.7e12,\"kind\":2.55e2,"
+                "\"content_source\":0 , \"payload\":{\"id\":9,\"ts\":\"x\"}} ",
+                &o, &e) == ACEPACK_OK);
     CHECK_U64(o.flags, 5);
     CHECK_U64(o.has_flags, 1);
     CHECK_U64(o.ts, 1700000000000ull);
     CHECK_U64(o.kind, 255);
-    CHECK(entry(K1, "{\"flags\":null,\"id\":0.1e1,\"ts\":-0,\"kind\":0,\"content_source\":255}",
-                &o, &e) == ACEPACK_OK);
+    CHECK(entry(K1, "{\"flags\":null,\"id\":0.1e1,\"ts\":-0,\"kind\":0,\"content_source\":255}", &o,
+                &e) == ACEPACK_OK);
     CHECK_U64(o.flags, 0);
     CHECK_U64(o.has_flags, 0);
     CHECK_U64(o.ts, 0);
@@ -251,8 +260,8 @@ static void well_formed(acepack_profile p)
           ACEPACK_OK);
     CHECK_U64(o.ts, 2);
     /* a 13-digit id and one beyond 2^64-1 */
-    CHECK(entry("core/log/1000000000000",
-                "{\"id\":1e12,\"ts\":1,\"kind\":1,\"content_source\":1}", &o, &e) == ACEPACK_OK);
+    CHECK(entry("core/log/1000000000000", "{\"id\":1e12,\"ts\":1,\"kind\":1,\"content_source\":1}",
+                &o, &e) == ACEPACK_OK);
     CHECK_U64(o.id, 1000000000000ull);
     CHECK(entry("core/log/100000000000000000000000",
                 "{\"id\":100000000000000000000000,\"ts\":1,\"kind\":1,\"content_source\":1}", &o,
@@ -260,8 +269,8 @@ static void well_formed(acepack_profile p)
     CHECK_U64(o.id, UINT64_MAX);
     CHECK(entry("core/log/100000000000000000000000",
                 "{\"id\":1e23,\"ts\":1,\"kind\":1,\"content_source\":1}", &o, &e) == ACEPACK_OK);
-    CHECK(entry("core/log/000000000120",
-                "{\"id\":12e1,\"ts\":1,\"kind\":1,\"content_source\":1}", &o, &e) == ACEPACK_OK);
+    CHECK(entry("core/log/000000000120", "{\"id\":12e1,\"ts\":1,\"kind\":1,\"content_source\":1}",
+                &o, &e) == ACEPACK_OK);
     CHECK_U64(o.id, 120);
 }
 
@@ -385,8 +394,12 @@ static size_t ref_name(const char *d, size_t i, char *out, size_t cap)
                 c = (unsigned)strtoul(hex, NULL, 16);
                 i += 4;
             } else {
-                c = (unsigned char)(e == 'b' ? '\b' : e == 'f' ? '\f' : e == 'n' ? '\n'
-                                  : e == 'r' ? '\r' : e == 't' ? '\t' : e);
+                c = (unsigned char)(e == 'b'   ? '\b'
+                                    : e == 'f' ? '\f'
+                                    : e == 'n' ? '\n'
+                                    : e == 'r' ? '\r'
+                                    : e == 't' ? '\t'
+                                               : e);
             }
         }
         if (c >= 0x80)
@@ -484,13 +497,13 @@ static acepack_status ref_entry(const char *key, size_t kn, const char *d, size_
         ;
     memcpy(id_digits, key + i, kn - i);
     id_digits[kn - i] = 0;
-#define REF_BAD(at, msg)                                                                           \
-    do {                                                                                           \
-        err->status = ACEPACK_INVALID;                                                             \
-        err->rule = "M-4";                                                                         \
-        err->offset = (at);                                                                        \
-        err->message = (msg);                                                                      \
-        return ACEPACK_INVALID;                                                                    \
+#define REF_BAD(at, msg)               \
+    do {                               \
+        err->status = ACEPACK_INVALID; \
+        err->rule = "M-4";             \
+        err->offset = (at);            \
+        err->message = (msg);          \
+        return ACEPACK_INVALID;        \
     } while (0)
     if (acepack_json_check(n ? d : "", n, &e) != ACEPACK_OK)
         REF_BAD(e.offset, e.message);
@@ -503,8 +516,7 @@ static acepack_status ref_entry(const char *key, size_t kn, const char *d, size_
         vs = ref_ws(d, i, n);
         i = ref_value_end(d, vs, n);
         for (f = 0; f < 5; f++) {
-            if (name_len == strlen(REF_FIELDS[f]) &&
-                memcmp(name, REF_FIELDS[f], name_len) == 0) {
+            if (name_len == strlen(REF_FIELDS[f]) && memcmp(name, REF_FIELDS[f], name_len) == 0) {
                 m[f].count++;
                 if (m[f].count <= 2)
                     m[f].name = nb;
@@ -562,9 +574,8 @@ static int same_as_ref(const char *key, const char *value, size_t vn, int line)
     sa = acepack_v1_log_entry(key, kn, vn ? value : NULL, vn, &a, &ea);
     sb = ref_entry(key, kn, value, vn, &b, &eb);
     if (sa != sb ||
-        (sa == ACEPACK_INVALID &&
-         (ea.offset != eb.offset || strcmp(ea.rule, eb.rule) != 0 ||
-          strcmp(ea.message, eb.message) != 0)) ||
+        (sa == ACEPACK_INVALID && (ea.offset != eb.offset || strcmp(ea.rule, eb.rule) != 0 ||
+                                   strcmp(ea.message, eb.message) != 0)) ||
         (sa != ACEPACK_NOT_FOUND && a.id != b.id) ||
         (sa == ACEPACK_OK && (a.ts != b.ts || a.kind != b.kind || a.source != b.source ||
                               a.flags != b.flags || a.has_flags != b.has_flags))) {
@@ -638,19 +649,42 @@ static void classifier_tricky(acepack_profile p)
         "{\"p\":{\"id\":2,\"ts\":-1,\"a\":[{\"kind\":999}]},\"id\":1,\"ts\":1,\"kind\":1,"
         "\"content_source\":1}",
         /* not an object text */
-        "", " ", "{", "}", "[]", "1", "\"x\"", "null", "{}", "{} {}", "{,}", "{\"id\"}",
-        "{\"id\":}", "{\"id\":1,}", "{\"id\":1 \"ts\":1}", "{\"id\" 1}", "{\"id\":1]",
+        "",
+        " ",
+        "{",
+        "}",
+        "[]",
+        "1",
+        "\"x\"",
+        "null",
+        "{}",
+        "{} {}",
+        "{,}",
+        "{\"id\"}",
+        "{\"id\":}",
+        "{\"id\":1,}",
+        "{\"id\":1 \"ts\":1}",
+        "{\"id\" 1}",
+        "{\"id\":1]",
         "[{\"id\":1,\"ts\":1,\"kind\":1,\"content_source\":1}]",
         "{\"id\":1,\"ts\":1,\"kind\":1,\"content_source\":1}x",
         "{\"id\":1,\"ts\":1,\"kind\":1,\"content_source\":1,\"s\":\"\xff\"}",
         "{\"id\":1,\"ts\":1,\"kind\":1,\"content_source\":1,\"\xc3\xa9\":1}",
-        "{\"\xc3\":1}", "{\"a\x01\":1}", "{\"a\":\"\x01\"}", "{\"\\x\":1}", "{\"\\u12\":1}",
+        "{\"\xc3\":1}",
+        "{\"a\x01\":1}",
+        "{\"a\":\"\x01\"}",
+        "{\"\\x\":1}",
+        "{\"\\u12\":1}",
         "{\"id",
         "\xef\xbb\xbf{\"id\":1,\"ts\":1,\"kind\":1,\"content_source\":1}",
     };
     static const char *const keys[] = {
-        "core/log/000000000001", "core/log/000000000010", "core/log/1000000000000",
-        "core/log/100000000000000000000000", "core/log/7", "k",
+        "core/log/000000000001",
+        "core/log/000000000010",
+        "core/log/1000000000000",
+        "core/log/100000000000000000000000",
+        "core/log/7",
+        "k",
     };
     size_t i, k;
     (void)p;
@@ -687,15 +721,47 @@ static unsigned rnd(uint64_t *x, unsigned n)
 static void classifier_generated(acepack_profile p)
 {
     static const char *const names[] = {
-        "\"id\"", "\"ts\"", "\"kind\"", "\"content_source\"", "\"flags\"", "\"key\"",
-        "\"payload\"", "\"parent_id\"", "\"\\u0069d\"", "\"t\\u0073\"", "\"fl\\u0061gs\"",
-        "\"i\"", "\"idx\"", "\"\"", "\"\\\"id\"", "\"id\\u0000\"", "\"\\ud800\"", "\"\xc3\xa9\"",
-        "\"kindx\"", "\"content_sourc\""};
-    static const char *const vals[] = {
-        "0", "1", "7", "12", "255", "256", "1700000000000", "9007199254740991",
-        "9007199254740992", "12345678901234567", "1.0", "1e0", "10e-1", "0.1e1", "-0", "-1",
-        "1.5", "1e3", "2.55e2", "1e400", "1e-400", "00", "01", "1.", "-", "1e", "null", "true",
-        "false", "\"s\"", "{}", "[]", "{\"a\":[1,{\"b\":null}]}", "\"\\ud800\"", "[1,]", "nul"};
+        "\"id\"",       "\"ts\"",       "\"kind\"",        "\"content_source\"",
+        "\"flags\"",    "\"key\"",      "\"payload\"",     "\"parent_id\"",
+        "\"\\u0069d\"", "\"t\\u0073\"", "\"fl\\u0061gs\"", "\"i\"",
+        "\"idx\"",      "\"\"",         "\"\\\"id\"",      "\"id\\u0000\"",
+        "\"\\ud800\"",  "\"\xc3\xa9\"", "\"kindx\"",       "\"content_sourc\""};
+    static const char *const vals[] = {"0",
+                                       "1",
+                                       "7",
+                                       "12",
+                                       "255",
+                                       "256",
+                                       "1700000000000",
+                                       "9007199254740991",
+                                       "9007199254740992",
+                                       "12345678901234567",
+                                       "1.0",
+                                       "1e0",
+                                       "10e-1",
+                                       "0.1e1",
+                                       "-0",
+                                       "-1",
+                                       "1.5",
+                                       "1e3",
+                                       "2.55e2",
+                                       "1e400",
+                                       "1e-400",
+                                       "00",
+                                       "01",
+                                       "1.",
+                                       "-",
+                                       "1e",
+                                       "null",
+                                       "true",
+                                       "false",
+                                       "\"s\"",
+                                       "{}",
+                                       "[]",
+                                       "{\"a\":[1,{\"b\":null}]}",
+                                       "\"\\ud800\"",
+                                       "[1,]",
+                                       "nul"};
     static const char *const ws[] = {"", "", "", "", " ", "\n", "\t\r"};
     static const char *const keys[] = {"core/log/000000000001", "core/log/000000000012",
                                        "core/log/000000000255", "core/log/7"};
@@ -714,8 +780,8 @@ static void classifier_generated(acepack_profile p)
                 name = names[j];
                 val = RND(4) ? vals[RND(7)] : val;
             }
-            n += (size_t)sprintf(v + n, "%s%s%s:%s%s%s", j ? "," : "", ws[RND(7)], name,
-                                 ws[RND(7)], val, ws[RND(7)]);
+            n += (size_t)sprintf(v + n, "%s%s%s:%s%s%s", j ? "," : "", ws[RND(7)], name, ws[RND(7)],
+                                 val, ws[RND(7)]);
         }
         n += (size_t)sprintf(v + n, "}%s", ws[RND(7)]);
         switch (RND(16)) {
@@ -741,12 +807,18 @@ static void log_seq(acepack_profile p)
         acepack_status st;
         uint64_t seq;
     } cases[] = {
-        {"7", ACEPACK_OK, 7}, {"0", ACEPACK_OK, 0},
+        {"7", ACEPACK_OK, 7},
+        {"0", ACEPACK_OK, 0},
         {"9007199254740991", ACEPACK_OK, 9007199254740991ull},
-        {"9007199254740992", ACEPACK_NOT_FOUND, 0}, {"07", ACEPACK_NOT_FOUND, 0},
-        {"", ACEPACK_NOT_FOUND, 0}, {" 7", ACEPACK_NOT_FOUND, 0}, {"7 ", ACEPACK_NOT_FOUND, 0},
-        {"7.0", ACEPACK_NOT_FOUND, 0}, {"-1", ACEPACK_NOT_FOUND, 0},
-        {"1e3", ACEPACK_NOT_FOUND, 0}, {"\"7\"", ACEPACK_NOT_FOUND, 0},
+        {"9007199254740992", ACEPACK_NOT_FOUND, 0},
+        {"07", ACEPACK_NOT_FOUND, 0},
+        {"", ACEPACK_NOT_FOUND, 0},
+        {" 7", ACEPACK_NOT_FOUND, 0},
+        {"7 ", ACEPACK_NOT_FOUND, 0},
+        {"7.0", ACEPACK_NOT_FOUND, 0},
+        {"-1", ACEPACK_NOT_FOUND, 0},
+        {"1e3", ACEPACK_NOT_FOUND, 0},
+        {"\"7\"", ACEPACK_NOT_FOUND, 0},
         {"12345678901234567890", ACEPACK_NOT_FOUND, 0},
     };
     size_t i;

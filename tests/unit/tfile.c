@@ -96,8 +96,8 @@ void tf_store(tfile *f, const tkv *kv, size_t nkv, const tev *ev, uint32_t nev)
     il += (size_t)sprintf(index + il, "{");
     for (i = 0; i < nkv; i++) {
         size_t vl = strlen(kv[i].value);
-        il += (size_t)sprintf(index + il, "%s\"%s\":{\"offset\":%zu,\"length\":%zu}",
-                              i ? "," : "", kv[i].key_json, 128 + clen, vl);
+        il += (size_t)sprintf(index + il, "%s\"%s\":{\"offset\":%zu,\"length\":%zu}", i ? "," : "",
+                              kv[i].key_json, 128 + clen, vl);
         be32_at(chunks + clen, (uint32_t)vl);
         memcpy(chunks + clen + 4, kv[i].value, vl);
         clen += 4 + vl;
@@ -130,9 +130,9 @@ void expect_open_at(const char *file, int line, const void *d, size_t n, acepack
     memset(&e, 0, sizeof e);
     got = acepack_open(&r, d, n, p, &e);
     if (got != st) {
-        t_fail(file, line, "open: status %s (%s at %llu: %s), expected %s", acepack_status_name(got),
-               got ? (e.rule ? e.rule : "-") : "", (unsigned long long)e.offset,
-               got ? e.message : "", acepack_status_name(st));
+        t_fail(file, line, "open: status %s (%s at %llu: %s), expected %s",
+               acepack_status_name(got), got ? (e.rule ? e.rule : "-") : "",
+               (unsigned long long)e.offset, got ? e.message : "", acepack_status_name(st));
         return;
     }
     if (st == ACEPACK_OK)

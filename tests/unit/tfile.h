@@ -20,10 +20,19 @@
 /* ---- test tables (the runner is tests/common/testlib.h) ---- */
 
 /* ctest names: unit.<RULE>.<what>[.<profile>] */
-#define T_STRICT(name, fn) {"unit." name ".strict", NULL, fn, ACEPACK_STRICT}
-#define T_COMPAT(name, fn) {"unit." name ".compat", NULL, fn, ACEPACK_COMPAT}
+#define T_STRICT(name, fn)                               \
+    {                                                    \
+        "unit." name ".strict", NULL, fn, ACEPACK_STRICT \
+    }
+#define T_COMPAT(name, fn)                               \
+    {                                                    \
+        "unit." name ".compat", NULL, fn, ACEPACK_COMPAT \
+    }
 #define T_BOTH(name, fn) T_STRICT(name, fn), T_COMPAT(name, fn)
-#define T_ANY(name, fn) {"unit." name, NULL, fn, ACEPACK_STRICT}
+#define T_ANY(name, fn)                        \
+    {                                          \
+        "unit." name, NULL, fn, ACEPACK_STRICT \
+    }
 
 /* ---- byte builders ---- */
 
@@ -92,8 +101,7 @@ void expect_full_at(const char *file, int line, acepack_profile p, acepack_statu
 #define EXPECT_FULL(p, st, rule, off) expect_full_at(__FILE__, __LINE__, p, st, rule, off)
 
 /* The dump of F under p into a static buffer (NUL-terminated). */
-acepack_status dump_to_string(acepack_profile p, const char **text, size_t *len,
-                              acepack_error *e);
+acepack_status dump_to_string(acepack_profile p, const char **text, size_t *len, acepack_error *e);
 #define EXPECT_DUMP(p, lit) expect_dump_at(__FILE__, __LINE__, p, lit, sizeof(lit) - 1)
 void expect_dump_at(const char *file, int line, acepack_profile p, const char *lit, size_t n);
 

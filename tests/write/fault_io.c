@@ -267,15 +267,15 @@ static int f_ftruncate(void *ctx, int fd, uint64_t size)
 }
 
 /* Namespace calls: EIO, ENOSPC fail without effect; SHORT has no meaning. */
-#define NS_FAULT(f, name)                                                                          \
-    do {                                                                                           \
-        if ((f)->crashed)                                                                          \
-            return EIO;                                                                            \
-        if (hit((f), (name)) && (f)->kind != FAULT_SHORT) {                                        \
-            if ((f)->crashed)                                                                      \
-                return EIO;                                                                        \
-            return (f)->kind == FAULT_ENOSPC ? ENOSPC : EIO;                                       \
-        }                                                                                          \
+#define NS_FAULT(f, name)                                    \
+    do {                                                     \
+        if ((f)->crashed)                                    \
+            return EIO;                                      \
+        if (hit((f), (name)) && (f)->kind != FAULT_SHORT) {  \
+            if ((f)->crashed)                                \
+                return EIO;                                  \
+            return (f)->kind == FAULT_ENOSPC ? ENOSPC : EIO; \
+        }                                                    \
     } while (0)
 
 static int f_flock(void *ctx, int fd, int op)
@@ -359,9 +359,10 @@ static int f_writeback(void *ctx, int fd, uint64_t off, uint64_t len)
 void fault_io_init(fault_io *f, const char *store_path)
 {
     memset(f, 0, sizeof *f);
-    acepack_io io = {ACEPACK_IO_VERSION, f_open,  f_close,  f_pread, f_pwrite, f_write, f_fsync,
-                     f_fdatasync, f_ftruncate, f_flock, f_fstat, f_stat, f_rename,
-                     f_link,  f_unlink, f_map,   f_unmap,  f,        f_writeback};
+    acepack_io io = {
+        ACEPACK_IO_VERSION, f_open,      f_close, f_pread, f_pwrite,   f_write,  f_fsync,
+        f_fdatasync,        f_ftruncate, f_flock, f_fstat, f_stat,     f_rename, f_link,
+        f_unlink,           f_map,       f_unmap, f,       f_writeback};
     f->io = io;
     f->store_path = store_path;
 }

@@ -49,17 +49,17 @@ const char *fault_name(fault_kind k);
 typedef struct fio_snap fio_snap;
 
 typedef struct fault_io {
-    acepack_io io;     /* give this to the writer; io.ctx points back here */
-    long calls;        /* counted calls so far */
-    long fail_at;      /* 1-based call number of the fault; 0: none */
+    acepack_io io; /* give this to the writer; io.ctx points back here */
+    long calls;    /* counted calls so far */
+    long fail_at;  /* 1-based call number of the fault; 0: none */
     fault_kind kind;
-    int fired;         /* the fault happened */
+    int fired;              /* the fault happened */
     const char *fired_call; /* name of the call that got it */
     int crashed;
     int disk_full;
-    int real_sync;     /* pass fsync/fdatasync to the kernel (default: 0, faster) */
+    int real_sync;          /* pass fsync/fdatasync to the kernel (default: 0, faster) */
     const char *store_path; /* the file whose header/rename marks "new state visible" */
-    int new_visible;   /* a header write to store_path, or a rename/link onto it, succeeded */
+    int new_visible;        /* a header write to store_path, or a rename/link onto it, succeeded */
     char *fd_path[FIO_MAX_FD];
     fio_snap *snaps[FIO_MAX_SNAP];
     int verbose;

@@ -64,19 +64,31 @@ static char *string(cur *c)
         }
         char e = s[++i];
         switch (e) {
-        case 'n': o[k++] = '\n'; break;
-        case 't': o[k++] = '\t'; break;
-        case 'r': o[k++] = '\r'; break;
-        case 'b': o[k++] = '\b'; break;
-        case 'f': o[k++] = '\f'; break;
+        case 'n':
+            o[k++] = '\n';
+            break;
+        case 't':
+            o[k++] = '\t';
+            break;
+        case 'r':
+            o[k++] = '\r';
+            break;
+        case 'b':
+            o[k++] = '\b';
+            break;
+        case 'f':
+            o[k++] = '\f';
+            break;
         case 'u': {
-            unsigned cp = (unsigned)strtoul((char[]){s[i + 1], s[i + 2], s[i + 3], s[i + 4], 0},
-                                            NULL, 16);
+            unsigned cp =
+                (unsigned)strtoul((char[]){s[i + 1], s[i + 2], s[i + 3], s[i + 4], 0}, NULL, 16);
             i += 4;
             put_utf8(o, &k, cp); /* surrogates are kept as 3-byte forms: fine for tests */
             break;
         }
-        default: o[k++] = e; break;
+        default:
+            o[k++] = e;
+            break;
         }
     }
     o[k] = 0;

@@ -12,7 +12,7 @@ typedef enum { MJ_NULL, MJ_BOOL, MJ_NUM, MJ_STR, MJ_ARR, MJ_OBJ } mj_type;
 
 typedef struct mj {
     mj_type type;
-    char *str;        /* MJ_STR: decoded (NUL-terminated); MJ_NUM: the lexeme */
+    char *str; /* MJ_STR: decoded (NUL-terminated); MJ_NUM: the lexeme */
     int boolean;
     struct mj **items; /* MJ_ARR, MJ_OBJ (values) */
     char **names;      /* MJ_OBJ */

@@ -62,17 +62,17 @@ static void expect_built_at(const acepack_content *c, const uint8_t *want, size_
     size_t n = 0;
     acepack_status st = acepack_build(c, NULL, out, sizeof out, &n, NULL);
     if (st != ACEPACK_OK || n != wn || memcmp(out, want, wn) != 0)
-        t_fail(__FILE__, line, "build gave %s, %zu bytes (expected %zu)%s",
-               acepack_status_name(st), n, wn, n == wn ? " that differ" : "");
+        t_fail(__FILE__, line, "build gave %s, %zu bytes (expected %zu)%s", acepack_status_name(st),
+               n, wn, n == wn ? " that differ" : "");
     uint64_t size = 0, bound = 0;
     st = acepack_build_size(c, NULL, &size, NULL);
     if (st != ACEPACK_OK || size != wn)
-        t_fail(__FILE__, line, "build_size gave %s and %llu, expected %zu",
-               acepack_status_name(st), (unsigned long long)size, wn);
+        t_fail(__FILE__, line, "build_size gave %s and %llu, expected %zu", acepack_status_name(st),
+               (unsigned long long)size, wn);
     st = acepack_build_bound(c, &bound);
     if (st != ACEPACK_OK || bound < wn)
-        t_fail(__FILE__, line, "build_bound gave %s and %llu, below %zu",
-               acepack_status_name(st), (unsigned long long)bound, wn);
+        t_fail(__FILE__, line, "build_bound gave %s and %llu, below %zu", acepack_status_name(st),
+               (unsigned long long)bound, wn);
 }
 #define expect_built(c, want, wn) expect_built_at((c), (want), (wn), __LINE__)
 
@@ -175,10 +175,10 @@ static void test_streams_agree(void)
 /* W-CAN-1: integer-like keys numerically first, the rest by UTF-8 bytes. */
 static void test_key_order(void)
 {
-    const char *given[] = {"b", "a", "10", "9", "01", "-1", "4294967295", "4294967294",
-                           "", "\xc3\xa4", "1.5", "0", "a\x7f", "A"};
-    const char *want[] = {"0", "9", "10", "4294967294", "", "-1", "01", "1.5",
-                          "4294967295", "A", "a", "a\x7f", "b", "\xc3\xa4"};
+    const char *given[] = {"b",          "a", "10",       "9",   "01", "-1",    "4294967295",
+                           "4294967294", "",  "\xc3\xa4", "1.5", "0",  "a\x7f", "A"};
+    const char *want[] = {"0",   "9",          "10", "4294967294", "",      "-1", "01",
+                          "1.5", "4294967295", "A",  "a",          "a\x7f", "b",  "\xc3\xa4"};
     enum { N = sizeof given / sizeof given[0] };
     acepack_kv kv[N];
     for (size_t i = 0; i < N; i++)
@@ -204,12 +204,16 @@ static void test_key_order(void)
 /* Spec 4.1: short escapes, \u00xx lowercase for other controls, the rest as is. */
 static void test_index_escaping(void)
 {
-    static const char key[] = "q\"b\\n\nt\tc\x01\x1f" "d\x7f" "e\xe2\x80\xa8" "f\b\f\r";
+    static const char key[] = "q\"b\\n\nt\tc\x01\x1f"
+                              "d\x7f"
+                              "e\xe2\x80\xa8"
+                              "f\b\f\r";
     acepack_kv kv[1] = {{(const uint8_t *)key, sizeof key - 1, (const uint8_t *)"", 0}};
     acepack_content c = content(kv, 1, NULL, 0);
     size_t n = 0;
     CHECK_ST(acepack_build(&c, NULL, out, sizeof out, &n, NULL), ACEPACK_OK);
-    static const char want[] = "{\"q\\\"b\\\\n\\nt\\tc\\u0001\\u001fd\x7f" "e\xe2\x80\xa8"
+    static const char want[] = "{\"q\\\"b\\\\n\\nt\\tc\\u0001\\u001fd\x7f"
+                               "e\xe2\x80\xa8"
                                "f\\b\\f\\r\":{\"offset\":128,\"length\":0}}";
     CHECK_U64(n, 128 + 4 + 8 + sizeof want - 1);
     CHECK(memcmp(out + 140, want, sizeof want - 1) == 0);
@@ -325,7 +329,8 @@ static void test_v1(void)
     c.format_version = 1;
     size_t n = 0;
     CHECK_ST(acepack_build(&c, NULL, out, sizeof out, &n, NULL), ACEPACK_OK);
-    static const char idx[] = "{\"a\":{\"offset\":64,\"length\":1},\"b\":{\"offset\":69,\"length\":2}}";
+    static const char idx[] =
+        "{\"a\":{\"offset\":64,\"length\":1},\"b\":{\"offset\":69,\"length\":2}}";
     uint8_t want[256];
     size_t wn = w_hex("41 43 45 50 41 43 4b 00 00 00 00 01 00 00 00 00"
                       "00 00 00 00 00 00 00 4b 00 00 00 00 00 00 00 3b"
@@ -375,9 +380,10 @@ static void test_dump_parse(void)
     acepack_parsed_dump_free(&d);
 
     /* Values the builder must refuse still parse (the dump shows them). */
-    static const char bigts[] = HEAD "[],\"events\":[\n{\"id\":\"1\",\"ts\":\"18446744073709551615\","
-                                     "\"kind\":255,\"source\":0,\"flags\":0,\"payload_hex\":\"7b7d\","
-                                     "\"payload_utf8\":\"{}\"}\n]}\n";
+    static const char bigts[] =
+        HEAD "[],\"events\":[\n{\"id\":\"1\",\"ts\":\"18446744073709551615\","
+             "\"kind\":255,\"source\":0,\"flags\":0,\"payload_hex\":\"7b7d\","
+             "\"payload_utf8\":\"{}\"}\n]}\n";
     CHECK_ST(acepack_dump_parse(bigts, strlen(bigts), NULL, &d, &e), ACEPACK_OK);
     CHECK(d.content.event_count == 1 && d.content.events[0].ts == UINT64_MAX);
     size_t n;
@@ -390,50 +396,66 @@ static void test_dump_parse(void)
     expect_dump_refused(HEAD "[],\"events\":[]}\n\n", "D-1");
     expect_dump_refused(HEAD "[\n],\"events\":[]}\n", "D-1");
     expect_dump_refused("{\"format_version\":02,\"flags\":0,\"evt_base_id\":\"0\",\"kv\":[],"
-                        "\"events\":[]}\n", "D-3");
+                        "\"events\":[]}\n",
+                        "D-3");
     expect_dump_refused("{\"format_version\":3,\"flags\":0,\"evt_base_id\":\"0\",\"kv\":[],"
-                        "\"events\":[]}\n", "D-3");
+                        "\"events\":[]}\n",
+                        "D-3");
     expect_dump_refused(HEAD "[\n{\"key\":\"a\",\"value_hex\":\"7A\",\"value_utf8\":\"z\"}\n],"
-                             "\"events\":[]}\n", "D-4");
+                             "\"events\":[]}\n",
+                        "D-4");
     expect_dump_refused(HEAD "[\n{\"key\":\"a\",\"value_hex\":\"7a\"}\n],\"events\":[]}\n", "D-2");
     expect_dump_refused(HEAD "[\n{\"key\":\"a\",\"value_hex\":\"ff\",\"value_utf8\":\"x\"}\n],"
-                             "\"events\":[]}\n", "D-2");
+                             "\"events\":[]}\n",
+                        "D-2");
     expect_dump_refused(HEAD "[\n{\"key\":\"a\",\"value_hex\":\"7a\",\"value_utf8\":\"y\"}\n],"
-                             "\"events\":[]}\n", "D-2");
+                             "\"events\":[]}\n",
+                        "D-2");
     expect_dump_refused(HEAD "[\n{\"key\":\"b\",\"value_hex\":\"\",\"value_utf8\":\"\"},\n"
                              "{\"key\":\"a\",\"value_hex\":\"\",\"value_utf8\":\"\"}\n],"
-                             "\"events\":[]}\n", "D-6");
+                             "\"events\":[]}\n",
+                        "D-6");
     expect_dump_refused(HEAD "[\n{\"key\":\"a\",\"value_hex\":\"\",\"value_utf8\":\"\"},\n"
                              "{\"key\":\"a\",\"value_hex\":\"\",\"value_utf8\":\"\"}\n],"
-                             "\"events\":[]}\n", "W-IDX-2");
+                             "\"events\":[]}\n",
+                        "W-IDX-2");
     expect_dump_refused(HEAD "[\n{\"key\":\"\\ud800\",\"value_hex\":\"\",\"value_utf8\":\"\"}\n],"
-                             "\"events\":[]}\n", "W-IDX-2");
-    expect_dump_refused(HEAD "[\n{\"key\":\"\\ud83d\\ude00\",\"value_hex\":\"\",\"value_utf8\":\"\"}\n],"
-                             "\"events\":[]}\n", "D-5");
+                             "\"events\":[]}\n",
+                        "W-IDX-2");
+    expect_dump_refused(HEAD
+                        "[\n{\"key\":\"\\ud83d\\ude00\",\"value_hex\":\"\",\"value_utf8\":\"\"}\n],"
+                        "\"events\":[]}\n",
+                        "D-5");
     expect_dump_refused(HEAD "[\n{\"key\":\"\\u0041\",\"value_hex\":\"\",\"value_utf8\":\"\"}\n],"
-                             "\"events\":[]}\n", "D-5");
+                             "\"events\":[]}\n",
+                        "D-5");
     expect_dump_refused(HEAD "[\n{\"key\":\"\\u000a\",\"value_hex\":\"\",\"value_utf8\":\"\"}\n],"
-                             "\"events\":[]}\n", "D-5");
+                             "\"events\":[]}\n",
+                        "D-5");
     expect_dump_refused(HEAD "[\n{\"key\":\"\\/\",\"value_hex\":\"\",\"value_utf8\":\"\"}\n],"
-                             "\"events\":[]}\n", "D-5");
+                             "\"events\":[]}\n",
+                        "D-5");
     expect_dump_refused(HEAD "[\n{\"key\":\"\\u001F\",\"value_hex\":\"\",\"value_utf8\":\"\"}\n],"
-                             "\"events\":[]}\n", "D-5");
+                             "\"events\":[]}\n",
+                        "D-5");
     expect_dump_refused(HEAD "[],\"events\":[\n{\"id\":\"2\",\"ts\":\"1\",\"kind\":1,\"source\":2,"
                              "\"flags\":0,\"payload_hex\":\"7b7d\",\"payload_utf8\":\"{}\"}\n]}\n",
                         "D-6");
-    expect_dump_refused(HEAD "[],\"events\":[\n{\"id\":\"1\",\"ts\":\"1\",\"kind\":256,\"source\":2,"
-                             "\"flags\":0,\"payload_hex\":\"7b7d\",\"payload_utf8\":\"{}\"}\n]}\n",
+    expect_dump_refused(HEAD
+                        "[],\"events\":[\n{\"id\":\"1\",\"ts\":\"1\",\"kind\":256,\"source\":2,"
+                        "\"flags\":0,\"payload_hex\":\"7b7d\",\"payload_utf8\":\"{}\"}\n]}\n",
                         "D-3");
     expect_dump_refused("{\"format_version\":1,\"flags\":0,\"evt_base_id\":\"5\",\"kv\":[],"
-                        "\"events\":[]}\n", "D-7");
+                        "\"events\":[]}\n",
+                        "D-7");
     expect_dump_refused(HEAD "[],\"events\":[]}\n\xff", "D-1");
 }
 
 /* dump(read(build(c))) parses back to content that builds the same bytes. */
 static void test_dump_round_trip(void)
 {
-    acepack_kv kv[4] = {kv_s("z", "\xff\x00 binary"), kv_s("7", "seven"),
-                        kv_s("ctl\x01\n", "v\t"), kv_s("\xe2\x82\xac", "")};
+    acepack_kv kv[4] = {kv_s("z", "\xff\x00 binary"), kv_s("7", "seven"), kv_s("ctl\x01\n", "v\t"),
+                        kv_s("\xe2\x82\xac", "")};
     kv[0].value_len = 9;
     acepack_event_in ev[3] = {ev_s(0, 0, 0, 1, "{\"acepack\":\"gap\"}"),
                               ev_s(9007199254740991ull, 255, 255, 255, " { } "),

@@ -41,8 +41,8 @@
 #include "wtest.h"
 
 typedef enum step_kind {
-    S_CREATE,       /* acepack_store_open(CREATE) of an absent store */
-    S_OPEN,         /* acepack_store_open() of an existing file (maybe v1: migration) */
+    S_CREATE, /* acepack_store_open(CREATE) of an absent store */
+    S_OPEN,   /* acepack_store_open() of an existing file (maybe v1: migration) */
     S_PUT,
     S_DEL,
     S_APPEND,
@@ -64,53 +64,40 @@ typedef struct step {
 } step;
 
 static const step WORKLOAD_STORE[] = {
-    {S_CREATE, NULL, NULL},
-    {S_PUT, "a", "1"}, {S_PUT, "b", "2"}, {S_APPEND, NULL, NULL}, {S_COMMIT, NULL, NULL},
-    {S_APPEND, NULL, NULL}, {S_APPEND, NULL, NULL}, {S_DEL, "a", NULL}, {S_PUT, "c", NULL},
-    {S_COMMIT, NULL, NULL},
-    {S_PUT, "b", "22"}, {S_COMMIT, NULL, NULL},
-    {S_COMPACT, NULL, NULL},
-    {S_APPEND, NULL, NULL}, {S_COMMIT, NULL, NULL},
-    {S_APPEND, NULL, NULL}, {S_COMMIT, NULL, NULL},
-    {S_APPEND, NULL, NULL}, {S_COMMIT, NULL, NULL},
-    {S_APPEND, NULL, NULL}, {S_COMMIT, NULL, NULL},
-    {S_APPEND, NULL, NULL}, {S_COMMIT, NULL, NULL},
-    {S_APPEND, NULL, NULL}, {S_COMMIT, NULL, NULL},
-    {S_PUT, "d", "4"}, {S_DEL, "b", NULL}, {S_COMMIT, NULL, NULL},
-    {S_REOPEN, NULL, NULL},
-    {S_APPEND, NULL, NULL}, {S_PUT, "42", "x"}, {S_COMMIT, NULL, NULL},
+    {S_CREATE, NULL, NULL},  {S_PUT, "a", "1"},      {S_PUT, "b", "2"},      {S_APPEND, NULL, NULL},
+    {S_COMMIT, NULL, NULL},  {S_APPEND, NULL, NULL}, {S_APPEND, NULL, NULL}, {S_DEL, "a", NULL},
+    {S_PUT, "c", NULL},      {S_COMMIT, NULL, NULL}, {S_PUT, "b", "22"},     {S_COMMIT, NULL, NULL},
+    {S_COMPACT, NULL, NULL}, {S_APPEND, NULL, NULL}, {S_COMMIT, NULL, NULL}, {S_APPEND, NULL, NULL},
+    {S_COMMIT, NULL, NULL},  {S_APPEND, NULL, NULL}, {S_COMMIT, NULL, NULL}, {S_APPEND, NULL, NULL},
+    {S_COMMIT, NULL, NULL},  {S_APPEND, NULL, NULL}, {S_COMMIT, NULL, NULL}, {S_APPEND, NULL, NULL},
+    {S_COMMIT, NULL, NULL},  {S_PUT, "d", "4"},      {S_DEL, "b", NULL},     {S_COMMIT, NULL, NULL},
+    {S_REOPEN, NULL, NULL},  {S_APPEND, NULL, NULL}, {S_PUT, "42", "x"},     {S_COMMIT, NULL, NULL},
     {S_END, NULL, NULL},
 };
 
 /* Starts from the v1 file of v1_file(): opening it migrates it (spec 10). */
 static const step WORKLOAD_MIGRATE_OPEN[] = {
-    {S_OPEN, NULL, NULL},
-    {S_APPEND, NULL, NULL}, {S_PUT, "other", "w"}, {S_COMMIT, NULL, NULL},
-    {S_END, NULL, NULL},
+    {S_OPEN, NULL, NULL},   {S_APPEND, NULL, NULL}, {S_PUT, "other", "w"},
+    {S_COMMIT, NULL, NULL}, {S_END, NULL, NULL},
 };
 
 /* Issue 15: a streamed value, then the produced files of build and migrate
  * OUT over an existing store, then onto no file at all. */
 static const step WORKLOAD_STREAM_BUILD[] = {
-    {S_CREATE, NULL, NULL},
-    {S_PUT, "a", "1"}, {S_COMMIT, NULL, NULL},
-    {S_PUT_STREAM, "s", NULL},
-    {S_PUT, "a", "2"}, {S_PUT_STREAM, "t", NULL}, {S_DEL, "s", NULL}, {S_COMMIT, NULL, NULL},
-    {S_CLOSE, NULL, NULL},
-    {S_PUT, "b", NULL}, {S_BUILD_PATH, NULL, NULL},
-    {S_END, NULL, NULL},
+    {S_CREATE, NULL, NULL},    {S_PUT, "a", "1"},          {S_COMMIT, NULL, NULL},
+    {S_PUT_STREAM, "s", NULL}, {S_PUT, "a", "2"},          {S_PUT_STREAM, "t", NULL},
+    {S_DEL, "s", NULL},        {S_COMMIT, NULL, NULL},     {S_CLOSE, NULL, NULL},
+    {S_PUT, "b", NULL},        {S_BUILD_PATH, NULL, NULL}, {S_END, NULL, NULL},
 };
 
 static const step WORKLOAD_MIGRATE_OUT[] = {
-    {S_CREATE, NULL, NULL},
-    {S_PUT, "a", "1"}, {S_COMMIT, NULL, NULL},
-    {S_CLOSE, NULL, NULL},
-    {S_MIGRATE_OUT, NULL, NULL},
-    {S_END, NULL, NULL},
+    {S_CREATE, NULL, NULL}, {S_PUT, "a", "1"},           {S_COMMIT, NULL, NULL},
+    {S_CLOSE, NULL, NULL},  {S_MIGRATE_OUT, NULL, NULL}, {S_END, NULL, NULL},
 };
 
 static const step WORKLOAD_NEW_OUT[] = {
-    {S_PUT, "n", NULL}, {S_BUILD_PATH, NULL, NULL},
+    {S_PUT, "n", NULL},
+    {S_BUILD_PATH, NULL, NULL},
     {S_END, NULL, NULL},
 };
 
@@ -120,10 +107,8 @@ static const step WORKLOAD_NEW_MIGRATE_OUT[] = {
 };
 
 static const step WORKLOAD_MIGRATE_PATH[] = {
-    {S_MIGRATE_PATH, NULL, NULL},
-    {S_OPEN, NULL, NULL},
-    {S_APPEND, NULL, NULL}, {S_COMMIT, NULL, NULL},
-    {S_END, NULL, NULL},
+    {S_MIGRATE_PATH, NULL, NULL}, {S_OPEN, NULL, NULL}, {S_APPEND, NULL, NULL},
+    {S_COMMIT, NULL, NULL},       {S_END, NULL, NULL},
 };
 
 typedef struct run {
@@ -133,11 +118,11 @@ typedef struct run {
     char in_path[320]; /* the input of S_MIGRATE_OUT */
     const char *skey;  /* the key of S_PUT_STREAM */
     acepack_store *s;
-    model cm;         /* the last committed content */
-    model pm;         /* cm + the changes made since */
-    model mid;        /* pm when a commit failed, before the app changed more */
+    model cm;  /* the last committed content */
+    model pm;  /* cm + the changes made since */
+    model mid; /* pm when a commit failed, before the app changed more */
     int has_mid;
-    int absent;       /* committed state: no file at all */
+    int absent;         /* committed state: no file at all */
     uint8_t *old_bytes; /* committed state: exactly these bytes (the v1 file) */
     size_t old_n;
     int n_append;
@@ -151,10 +136,10 @@ static uint8_t big_value[100 * 1024];
 
 /* Issue 14: workloads with acepack_store_options.checksums set. */
 static int g_checksums;
-static long g_crc_files;      /* files with bit 0 whose fields were checked */
-static int g_expect_bit_end;  /* a fault-free run must end with bit 0 set */
-static int g_segmented;       /* acepack_store_options.segmented too (spec 3.7) */
-static long g_seg_crc_files;  /* of those, files with bit 16 whose segment_crcs were checked */
+static long g_crc_files;     /* files with bit 0 whose fields were checked */
+static int g_expect_bit_end; /* a fault-free run must end with bit 0 set */
+static int g_segmented;      /* acepack_store_options.segmented too (spec 3.7) */
+static long g_seg_crc_files; /* of those, files with bit 16 whose segment_crcs were checked */
 
 /* CRC32C of spec 3.8, bit by bit: shares nothing with src/common/crc32c.c. */
 static uint32_t t_crc32c(const uint8_t *p, size_t n)
@@ -187,8 +172,7 @@ static int segment_crcs_match(const uint8_t *d, size_t n, uint64_t eo, uint64_t 
             return 0;
         }
         if (ap_be32(e + 24) != t_crc32c(d + so, (size_t)sl)) {
-            snprintf(why, cap, "segment_crc of segment %llu does not match",
-                     (unsigned long long)k);
+            snprintf(why, cap, "segment_crc of segment %llu does not match", (unsigned long long)k);
             return 0;
         }
     }
@@ -406,7 +390,8 @@ static acepack_status do_io(run *r, step_kind k, acepack_error *e)
     }
     case S_PUT_STREAM: {
         mem_reader m = {big_value, sizeof big_value, 0};
-        acepack_status st = acepack_store_put_stream(r->s, r->skey, strlen(r->skey), mem_read, &m, e);
+        acepack_status st =
+            acepack_store_put_stream(r->s, r->skey, strlen(r->skey), mem_read, &m, e);
         return st == ACEPACK_OK ? acepack_store_commit(r->s, e) : st;
     }
     case S_BUILD_PATH: {
@@ -465,10 +450,9 @@ static void run_io_step(run *r, step_kind k, long fault_k)
 {
     acepack_error e;
     memset(&e, 0, sizeof e);
-    const char *names[] = {"create", "open",         "put",        "del",
-                           "append", "commit",       "compact",    "reopen",
-                           "migrate_path", "put_stream", "close", "build_path",
-                           "migrate_out", "end"};
+    const char *names[] = {"create", "open",       "put",         "del",          "append",
+                           "commit", "compact",    "reopen",      "migrate_path", "put_stream",
+                           "close",  "build_path", "migrate_out", "end"};
     if (k == S_REOPEN) {
         CHECK_ST(acepack_store_close(r->s, NULL), ACEPACK_OK);
         r->s = NULL;
@@ -563,8 +547,7 @@ static long run_workload(const step *w, int v1_start, fault_kind kind, long faul
             const char *v = s->val ? s->val : (const char *)big_value;
             size_t vn = s->val ? strlen(s->val) : sizeof big_value;
             if (r.s) /* no store open: the content of a later S_BUILD_PATH */
-                CHECK_ST(acepack_store_put(r.s, s->key, strlen(s->key), v, vn, NULL),
-                         ACEPACK_OK);
+                CHECK_ST(acepack_store_put(r.s, s->key, strlen(s->key), v, vn, NULL), ACEPACK_OK);
             model_put(&r.pm, s->key, strlen(s->key), v, vn);
             break;
         }
@@ -619,9 +602,11 @@ static long run_workload(const step *w, int v1_start, fault_kind kind, long faul
     int excused = (r.ended_by_crash && !file_exists(r.path)) ||
                   (r.fio.fired && r.fio.fired_call && strcmp(r.fio.fired_call, "unlink") == 0);
     if (!excused && files != 1) {
-        t_fail(__FILE__, __LINE__, "%s k=%ld (crash in retry at %ld, fired on %s): %d files "
-               "left in the directory", fault_name(kind), fault_k, crash_in_retry,
-               r.fio.fired_call ? r.fio.fired_call : "-", files);
+        t_fail(__FILE__, __LINE__,
+               "%s k=%ld (crash in retry at %ld, fired on %s): %d files "
+               "left in the directory",
+               fault_name(kind), fault_k, crash_in_retry, r.fio.fired_call ? r.fio.fired_call : "-",
+               files);
     }
     if (g_expect_bit_end && kind == FAULT_NONE) {
         char why[128] = "";
@@ -711,8 +696,7 @@ static void test_checksums_workload(void)
     g_seg_crc_files = 0;
     sweep("store workload with checksums and segments", WORKLOAD_STORE, 0);
     g_segmented = 0;
-    printf("checksums and segments: %ld files with flag bits 0 and 16 checked\n",
-           g_seg_crc_files);
+    printf("checksums and segments: %ld files with flag bits 0 and 16 checked\n", g_seg_crc_files);
     if (g_seg_crc_files == 0)
         t_fail(__FILE__, __LINE__, "no file with flag bits 0 and 16 was ever checked");
     g_checksums = 0;

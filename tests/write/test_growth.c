@@ -55,12 +55,11 @@ static void test_growth(void)
     static char val[256];
     for (long i = 0; i < n_commits; i++) {
         char payload[96];
-        int pn = snprintf(payload, sizeof payload,
-                          "{\"key\":\"state/%ld\",\"payload\":{\"n\":%ld},\"parent_id\":%ld}", i, i,
-                          i);
+        int pn =
+            snprintf(payload, sizeof payload,
+                     "{\"key\":\"state/%ld\",\"payload\":{\"n\":%ld},\"parent_id\":%ld}", i, i, i);
         uint64_t ts = (uint64_t)1700000000000 + (uint64_t)i;
-        CHECK_ST(acepack_store_append(s, ts, 1, 2, 0, payload, (size_t)pn, NULL, NULL),
-                 ACEPACK_OK);
+        CHECK_ST(acepack_store_append(s, ts, 1, 2, 0, payload, (size_t)pn, NULL, NULL), ACEPACK_OK);
         model_append(&m, ts, 1, 2, 0, payload, (size_t)pn);
         if (i % 100 == 99) { /* now and then a value changes size too */
             size_t vn = (size_t)(i / 100 % 200);
@@ -111,9 +110,8 @@ static void test_growth(void)
     printf("%ld single-event commits (%s fsync) in %.2f s: worst file/live ratio %.3f "
            "(after commit %ld), largest file %llu bytes; final file %lld bytes, live %llu "
            "bytes; %llu compactions\n",
-           n_commits, o.io ? "no" : "real", secs, worst, worst_at,
-           (unsigned long long)max_size, (long long)st.st_size, (unsigned long long)live,
-           (unsigned long long)info.compactions);
+           n_commits, o.io ? "no" : "real", secs, worst, worst_at, (unsigned long long)max_size,
+           (long long)st.st_size, (unsigned long long)live, (unsigned long long)info.compactions);
     CHECK(worst <= 2.0 + 1e-9); /* the default R = 2 */
     CHECK_U64(w_count_files(dir), 1);
     model_free(&m);

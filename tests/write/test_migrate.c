@@ -109,8 +109,8 @@ static acepack_status migrate_bytes_check(const uint8_t *v1, size_t n, acepack_p
 
 /* Migrates the canonical v1 file of kvs (W-V1-1) as above. */
 static acepack_status migrate_check(const kvs *in, acepack_profile profile, const model *want,
-                                    acepack_migrate_report *rep, keys_seen *seen,
-                                    acepack_error *e, int line)
+                                    acepack_migrate_report *rep, keys_seen *seen, acepack_error *e,
+                                    int line)
 {
     size_t n = 0;
     uint8_t *v1 = v1_of(in, &n);
@@ -148,8 +148,9 @@ static size_t v1_raw(uint8_t *d, size_t cap, const raw_member *m, size_t n, int 
     }
     il += (size_t)snprintf(index + il, sizeof index - il, "{");
     for (size_t i = 0; i < n; i++)
-        il += (size_t)snprintf(index + il, sizeof index - il, "%s\"%s\":{\"offset\":%zu,\"length\":%zu}",
-                               i ? "," : "", m[i].key_json, off[i], strlen(m[i].value));
+        il += (size_t)snprintf(index + il, sizeof index - il,
+                               "%s\"%s\":{\"offset\":%zu,\"length\":%zu}", i ? "," : "",
+                               m[i].key_json, off[i], strlen(m[i].value));
     il += (size_t)snprintf(index + il, sizeof index - il, "}");
     if (pos + il > cap)
         abort();
@@ -177,7 +178,8 @@ static void test_ids_gaps_seq_malformed(void)
     add(&in, "core/log/000000000006", e6);
     add(&in, "core/log/000000000003", "{\"id\":3,\"ts\":1,\"kind\":1}"); /* no content_source */
     add(&in, "core/log/000000000004", "not json");
-    add(&in, "core/log/7", "{\"id\":7,\"ts\":1,\"kind\":1,\"content_source\":1}"); /* not a log key */
+    add(&in, "core/log/7",
+        "{\"id\":7,\"ts\":1,\"kind\":1,\"content_source\":1}"); /* not a log key */
     add(&in, "core/log/__seq", "9");
     add(&in, "core/log/000000000000", "{}"); /* id 0: not a log key */
     add(&in, "meta/log_entry_seq", "8");
@@ -188,12 +190,12 @@ static void test_ids_gaps_seq_malformed(void)
     model_init(&want);
     want.base = 1;
     model_append(&want, 1700000000000ull, 1, 2, 0, e2, sizeof e2 - 1); /* id 2 */
-    GAPEV(&want);                                                       /* 3: malformed */
-    GAPEV(&want);                                                       /* 4: malformed */
+    GAPEV(&want);                                                      /* 3: malformed */
+    GAPEV(&want);                                                      /* 4: malformed */
     model_append(&want, 1000, 7, 8, 0, e5, sizeof e5 - 1);             /* 5: 1e3 is exactly 1000 */
     model_append(&want, 6, 0, 255, 1, e6, sizeof e6 - 1);              /* 6 */
-    GAPEV(&want);                                                       /* 7: "core/log/7" is no log key */
-    GAPEV(&want);                                                       /* 8: up to S */
+    GAPEV(&want); /* 7: "core/log/7" is no log key */
+    GAPEV(&want); /* 8: up to S */
     model_put_s(&want, "core/log/000000000003", "{\"id\":3,\"ts\":1,\"kind\":1}");
     model_put_s(&want, "core/log/000000000004", "not json");
     model_put_s(&want, "core/log/7", "{\"id\":7,\"ts\":1,\"kind\":1,\"content_source\":1}");
@@ -238,8 +240,7 @@ static void test_malformed_variants(void)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         kvs in = {0};
         add(&in, "core/log/000000000001", bad[i]);
-        add(&in, "core/log/000000000002",
-            "{\"id\":2,\"ts\":2,\"kind\":1,\"content_source\":1}");
+        add(&in, "core/log/000000000002", "{\"id\":2,\"ts\":2,\"kind\":1,\"content_source\":1}");
         model want;
         model_init(&want);
         want.base = 1; /* lo = 2 */
@@ -264,8 +265,7 @@ static void test_malformed_variants(void)
     acepack_error e;
     /* lo - 1 = 999999999999 does not fit a u32 evt_base_id: M-8, a rejection
      * (spec 7.2) at the file size. */
-    CHECK_ST(migrate_check(&in, ACEPACK_STRICT, NULL, &rep, NULL, &e, __LINE__),
-             ACEPACK_INVALID);
+    CHECK_ST(migrate_check(&in, ACEPACK_STRICT, NULL, &rep, NULL, &e, __LINE__), ACEPACK_INVALID);
     CHECK_RULE(e, "M-8");
     size_t v1n = 0;
     free(v1_of(&in, &v1n));
@@ -305,8 +305,7 @@ static void test_seq_only(void)
         add(&in2, "meta/log_entry_seq", not_uint[i]);
         model_init(&want);
         model_put_s(&want, "meta/log_entry_seq", not_uint[i]);
-        CHECK_ST(migrate_check(&in2, ACEPACK_STRICT, &want, &rep, NULL, &e, __LINE__),
-                 ACEPACK_OK);
+        CHECK_ST(migrate_check(&in2, ACEPACK_STRICT, &want, &rep, NULL, &e, __LINE__), ACEPACK_OK);
         CHECK(rep.log_entry_seq_consumed == 0);
         model_free(&want);
     }
@@ -330,8 +329,7 @@ static void test_seq_only(void)
     /* S beyond u32 with no entries: M-8 (cannot be represented: invalid). */
     kvs in4 = {0};
     add(&in4, "meta/log_entry_seq", "4294967296");
-    CHECK_ST(migrate_check(&in4, ACEPACK_STRICT, NULL, &rep, NULL, &e, __LINE__),
-             ACEPACK_INVALID);
+    CHECK_ST(migrate_check(&in4, ACEPACK_STRICT, NULL, &rep, NULL, &e, __LINE__), ACEPACK_INVALID);
     CHECK_RULE(e, "M-8");
 }
 
@@ -410,7 +408,8 @@ static void test_refused_inputs(void)
     free(out.p);
 
     /* Compat: a duplicated key, the last occurrence wins (R-IDX-12). */
-    static const char idx2[] = "{\"a\":{\"offset\":64,\"length\":1},\"a\":{\"offset\":69,\"length\":1}}";
+    static const char idx2[] =
+        "{\"a\":{\"offset\":64,\"length\":1},\"a\":{\"offset\":69,\"length\":1}}";
     memcpy(v1 + 64, "\0\0\0\1x\0\0\0\1y", 10);
     memcpy(v1 + 74, idx2, sizeof idx2 - 1);
     v1[23] = 74;
@@ -518,8 +517,7 @@ static void test_index_order_chunks_escapes(void)
     /* Without gaps and out of order: ids 2, 1. */
     static const char f1[] = "{\"id\":1,\"ts\":1,\"kind\":1,\"content_source\":1}";
     static const char f2[] = "{\"id\":2,\"ts\":2,\"kind\":2,\"content_source\":2}";
-    static const raw_member two[] = {{"core/log/000000000002", f2},
-                                     {"core/log/000000000001", f1}};
+    static const raw_member two[] = {{"core/log/000000000002", f2}, {"core/log/000000000001", f1}};
     model_init(&want);
     model_append(&want, 1, 1, 1, 0, f1, sizeof f1 - 1);
     model_append(&want, 2, 2, 2, 0, f2, sizeof f2 - 1);
@@ -568,7 +566,7 @@ static void test_payload_checks(void)
 {
     static char deep512[1200], deep513[1200];
     const char *fails[] = {
-        "{\"id\":1,\"ts\":1,\"kind\":1,\"content_source\":1,\"x\":\"\\ud800\"", /* cut */
+        "{\"id\":1,\"ts\":1,\"kind\":1,\"content_source\":1,\"x\":\"\\ud800\"",       /* cut */
         "{\"id\":1,\"ts\":1,\"kind\":1,\"content_source\":1,\"x\":\"\xed\xa0\x80\"}", /* UTF-8 */
         "{\"id\":1,\"ts\":1,\"kind\":1,\"content_source\":1,\"x\":[1,]}",
         "{\"id\":1,\"ts\":1,\"kind\":1,\"content_source\":1,\"x\":01}",
@@ -672,8 +670,10 @@ static void test_allocation_failures(void)
         if (st == ACEPACK_OK) {
             CHECK_U64(rep.malformed_entries, N_BAD);
             if (strcmp(seen.list, want_list) != 0)
-                t_fail(__FILE__, __LINE__, "allocation %ld failed: malformed keys reported: "
-                       "\"%s\"", k, seen.list);
+                t_fail(__FILE__, __LINE__,
+                       "allocation %ld failed: malformed keys reported: "
+                       "\"%s\"",
+                       k, seen.list);
         } else {
             CHECK_ST(st, ACEPACK_NOMEM);
             if (out.n != 0)

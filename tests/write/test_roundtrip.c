@@ -151,8 +151,8 @@ static void read_case(const mj *c)
         if (rt && strcmp(rt, "none") == 0 && e.rule && e.rule[0] == 'W')
             n_refused_ok++; /* content no writer may write (e.g. ts > 2^53-1) */
         else
-            t_fail(__FILE__, __LINE__, "%s: writing refused: %s %s %s", id,
-                   acepack_status_name(st), e.rule ? e.rule : "-", e.message ? e.message : "");
+            t_fail(__FILE__, __LINE__, "%s: writing refused: %s %s %s", id, acepack_status_name(st),
+                   e.rule ? e.rule : "-", e.message ? e.message : "");
         goto done;
     }
     st = read_dump(built.p, built.n, ACEPACK_STRICT, &again, &e);

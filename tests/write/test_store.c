@@ -442,9 +442,9 @@ static int trap_writeback(void *ctx, int fd, uint64_t off, uint64_t len)
 static io_v1 posix_as_v1(void)
 {
     const acepack_io *p = acepack_io_posix();
-    io_v1 t = {1,          p->open,  p->close, p->pread,  p->pwrite, p->write,
-               p->fsync,   p->fdatasync,        p->ftruncate, p->flock, p->fstat,
-               p->stat,    p->rename, p->link,  p->unlink, p->map,    p->unmap, NULL};
+    io_v1 t = {1,         p->open,      p->close,     p->pread, p->pwrite, p->write,
+               p->fsync,  p->fdatasync, p->ftruncate, p->flock, p->fstat,  p->stat,
+               p->rename, p->link,      p->unlink,    p->map,   p->unmap,  NULL};
     return t;
 }
 
@@ -591,7 +591,8 @@ static void test_refuse_invalid(void)
     b[0xa8] = 'x'; /* payload no longer JSON */
     expect_refused(v.dir, v.path, b, n, ACEPACK_INVALID, "R-PAY-2", __LINE__);
     /* Both keys "a" (R-IDX-7): the index is one byte shorter. */
-    static const char dup[] = "{\"a\":{\"offset\":128,\"length\":1},\"a\":{\"offset\":133,\"length\":1}}";
+    static const char dup[] =
+        "{\"a\":{\"offset\":128,\"length\":1},\"a\":{\"offset\":133,\"length\":1}}";
     memcpy(b, good, 0xb3);
     memcpy(b + 0xb3, dup, sizeof dup - 1);
     b[0x1f] = 0x3d;
@@ -850,7 +851,8 @@ static void test_allocation_failures(void)
                 CHECK_ST(st, ACEPACK_NOMEM);
             model_append(&m, (uint64_t)i, 0, 0, 0, pl, strlen(pl));
             if (i % 3 == 2) {
-                while ((st = acepack_store_delete(s, "k0", 2, NULL)) != 0 && st != ACEPACK_NOT_FOUND)
+                while ((st = acepack_store_delete(s, "k0", 2, NULL)) != 0 &&
+                       st != ACEPACK_NOT_FOUND)
                     CHECK_ST(st, ACEPACK_NOMEM);
                 model_del(&m, "k0", 2);
             }

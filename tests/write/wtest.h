@@ -97,11 +97,11 @@ acepack_content model_content(const model *m, acepack_kv *kv, acepack_event_in *
  * the model's content; otherwise 0 and a reason in why. */
 int model_check_bytes(const uint8_t *d, size_t n, const model *m, char *why, size_t cap);
 int model_check_file(const char *path, const model *m, char *why, size_t cap);
-#define CHECK_MODEL(path, m)                                                                       \
-    do {                                                                                           \
-        char why_[256];                                                                            \
-        if (!model_check_file((path), (m), why_, sizeof why_))                                     \
-            t_fail(__FILE__, __LINE__, "%s does not hold the model: %s", (path), why_);            \
+#define CHECK_MODEL(path, m)                                                            \
+    do {                                                                                \
+        char why_[256];                                                                 \
+        if (!model_check_file((path), (m), why_, sizeof why_))                          \
+            t_fail(__FILE__, __LINE__, "%s does not hold the model: %s", (path), why_); \
     } while (0)
 
 /* The W-COMPACT-2 live size of a valid v2 file, computed from its bytes. */

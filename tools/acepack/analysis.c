@@ -35,8 +35,7 @@ static void open_patched(cli_analysis *a, const uint8_t *data, size_t size)
     }
 }
 
-void cli_analysis_run(cli_analysis *a, const uint8_t *data, size_t size,
-                      acepack_profile preferred)
+void cli_analysis_run(cli_analysis *a, const uint8_t *data, size_t size, acepack_profile preferred)
 {
     memset(a, 0, sizeof *a);
     cli_layout_read(&a->L, data, size);
@@ -76,8 +75,8 @@ void cli_analysis_run(cli_analysis *a, const uint8_t *data, size_t size,
             a->r_profile = order[k];
         }
     }
-    a->entries_ok = cli_entries_collect(a->r, a->table_mem ? &a->table : NULL, &a->entries) ==
-                    ACEPACK_OK;
+    a->entries_ok =
+        cli_entries_collect(a->r, a->table_mem ? &a->table : NULL, &a->entries) == ACEPACK_OK;
 }
 
 void cli_analysis_free(cli_analysis *a)

@@ -43,8 +43,7 @@ typedef struct cli_analysis {
 
 /* Analyses the bytes (which must outlive the analysis).  `preferred` picks
  * the reader when both profiles open the file. */
-void cli_analysis_run(cli_analysis *a, const uint8_t *data, size_t size,
-                      acepack_profile preferred);
+void cli_analysis_run(cli_analysis *a, const uint8_t *data, size_t size, acepack_profile preferred);
 void cli_analysis_free(cli_analysis *a);
 
 #endif /* ACEPACK_CLI_ANALYSIS_H */

@@ -25,9 +25,9 @@
 #include "acepack.h"
 
 #if defined(__GNUC__)
-#  define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define CLI_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
-#  define CLI_PRINTF(f, a)
+#define CLI_PRINTF(f, a)
 #endif
 
 enum { CLI_EXIT_OK = 0, CLI_EXIT_INVALID = 1, CLI_EXIT_USAGE = 2, CLI_EXIT_UNSUPPORTED = 3 };
@@ -75,15 +75,24 @@ typedef struct cli_args {
  * under a profile takes (cli_profile() reads them); such a command numbers
  * its own options from CLI_OPT_OWN on. */
 enum { CLI_OPT_STRICT, CLI_OPT_COMPAT, CLI_OPT_PROFILE, CLI_OPT_OWN };
-#define CLI_PROFILE_OPTIONS \
-    {"--strict", 0, CLI_OPT_STRICT}, {"--compat", 0, CLI_OPT_COMPAT}, {"--profile", 1, CLI_OPT_PROFILE}
+#define CLI_PROFILE_OPTIONS                                           \
+    {"--strict", 0, CLI_OPT_STRICT}, {"--compat", 0, CLI_OPT_COMPAT}, \
+    {                                                                 \
+        "--profile", 1, CLI_OPT_PROFILE                               \
+    }
 
 /* The ids of the store options of the writing commands (cmd_write.c,
  * cmd_build.c); such a command numbers its own options from
  * CLI_OPT_STORE_OWN on. */
 enum { CLI_OPT_CHECKSUMS, CLI_OPT_SEGMENTED, CLI_OPT_STORE_OWN };
-#define CLI_CHECKSUMS_OPTION {"--checksums", 0, CLI_OPT_CHECKSUMS}
-#define CLI_SEGMENTED_OPTION {"--segmented", 0, CLI_OPT_SEGMENTED}
+#define CLI_CHECKSUMS_OPTION                \
+    {                                       \
+        "--checksums", 0, CLI_OPT_CHECKSUMS \
+    }
+#define CLI_SEGMENTED_OPTION                \
+    {                                       \
+        "--segmented", 0, CLI_OPT_SEGMENTED \
+    }
 
 /* Parses argv[1..] against `opts`.  `--help`/`-h` prints the command's help
  * on stdout; `--` ends the options; `-` is a positional argument.
@@ -141,12 +150,12 @@ void cli_input_free(cli_input *in);
 typedef struct cli_winput {
     const char *name; /* the path, or "<stdin>" for "-" */
     int fd;
-    int owned;        /* fd is ours to close (not stdin) */
+    int owned; /* fd is ours to close (not stdin) */
     int regular;
-    uint64_t expect;  /* size of a regular file when opened (0: read to the end) */
-    uint64_t done;    /* bytes read so far */
-    int changed;      /* it ended before `expect`: truncated meanwhile */
-    int err;          /* errno of the failed read */
+    uint64_t expect; /* size of a regular file when opened (0: read to the end) */
+    uint64_t done;   /* bytes read so far */
+    int changed;     /* it ended before `expect`: truncated meanwhile */
+    int err;         /* errno of the failed read */
 } cli_winput;
 
 /* Opens `arg` ("-" = stdin) once; refuses a directory and the file the store

@@ -63,8 +63,10 @@ static int run_adapter(const cli_command *self, int argc, char **argv)
         if (strcmp(op, ops[i].name) != 0)
             continue;
         if (ops[i].run == NULL) {
-            fprintf(stderr, "acepack adapter: '%s' is not supported by this build "
-                            "(see 'acepack adapter capabilities')\n", op);
+            fprintf(stderr,
+                    "acepack adapter: '%s' is not supported by this build "
+                    "(see 'acepack adapter capabilities')\n",
+                    op);
             return CLI_EXIT_UNSUPPORTED;
         }
         return ops[i].run(self, argc - 1, argv + 1);

@@ -19,8 +19,8 @@ typedef struct cursor {
 
 static void skip_ws(cursor *c)
 {
-    while (c->i < c->n && (c->p[c->i] == ' ' || c->p[c->i] == '\t' || c->p[c->i] == '\n' ||
-                           c->p[c->i] == '\r'))
+    while (c->i < c->n &&
+           (c->p[c->i] == ' ' || c->p[c->i] == '\t' || c->p[c->i] == '\n' || c->p[c->i] == '\r'))
         c->i++;
 }
 
@@ -165,8 +165,7 @@ static int skip_value(cursor *c, int depth)
         return take(c, close);
     }
     size_t start = c->i;
-    while (c->i < c->n && strchr("+-.0123456789eEaflnrstu", c->p[c->i]) != NULL &&
-           c->p[c->i] != 0)
+    while (c->i < c->n && strchr("+-.0123456789eEaflnrstu", c->p[c->i]) != NULL && c->p[c->i] != 0)
         c->i++;
     return c->i > start;
 }

@@ -172,23 +172,24 @@ static int one_request(const cli_command *adapter_cmd, FILE *in, FILE *out, FILE
     if (!serve_parse_header(head, hsize, &h, &why))
         return answer_error(CLI_EXIT_USAGE, why) ? SERVE_NEXT : SERVE_BROKEN;
     if (strcmp(h.op, "read") != 0 && strcmp(h.op, "write") != 0 && strcmp(h.op, "migrate") != 0)
-        return answer_error(CLI_EXIT_USAGE, "`op` must be read, write or migrate")
-                   ? SERVE_NEXT : SERVE_BROKEN;
+        return answer_error(CLI_EXIT_USAGE, "`op` must be read, write or migrate") ? SERVE_NEXT
+                                                                                   : SERVE_BROKEN;
     if (!reset(out) || !reset(err))
-        return answer_error(CLI_EXIT_USAGE, "cannot reset the temporary files")
-                   ? SERVE_NEXT : SERVE_BROKEN;
+        return answer_error(CLI_EXIT_USAGE, "cannot reset the temporary files") ? SERVE_NEXT
+                                                                                : SERVE_BROKEN;
     pid_t pid = fork();
     if (pid == 0)
         run_child(adapter_cmd, &h, in, out, err);
     int status = 0;
     if (pid < 0)
         return answer_error(CLI_EXIT_UNSUPPORTED, "fork failed (a limit of this machine)")
-                   ? SERVE_NEXT : SERVE_BROKEN;
+                   ? SERVE_NEXT
+                   : SERVE_BROKEN;
     while (waitpid(pid, &status, 0) < 0)
         if (errno != EINTR)
             return SERVE_BROKEN;
-    uint32_t code = WIFEXITED(status) ? (uint32_t)WEXITSTATUS(status)
-                                      : 128u + (uint32_t)WTERMSIG(status);
+    uint32_t code =
+        WIFEXITED(status) ? (uint32_t)WEXITSTATUS(status) : 128u + (uint32_t)WTERMSIG(status);
     return put_u32(code) && send_file(out) && send_file(err) ? SERVE_NEXT : SERVE_BROKEN;
 }
 

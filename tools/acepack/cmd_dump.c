@@ -47,8 +47,8 @@ int cli_dump_command(const cli_command *cmd, int argc, char **argv)
     static const cli_option opts[] = {CLI_PROFILE_OPTIONS};
     cli_args a;
     acepack_profile profile;
-    int rc = cli_parse_profile_args(cmd, argc, argv, opts, sizeof opts / sizeof opts[0], 1, 1,
-                                    &a, &profile);
+    int rc = cli_parse_profile_args(cmd, argc, argv, opts, sizeof opts / sizeof opts[0], 1, 1, &a,
+                                    &profile);
     if (rc >= 0)
         return rc;
     return dump_file(a.pos[0], profile);

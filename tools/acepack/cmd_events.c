@@ -26,9 +26,10 @@ static int wanted(const acepack_reader *r, uint32_t i, const event_filter *f)
 /* One line of D-2: {"id":I,"ts":T,...,"payload_hex":H[,"payload_utf8":U]}. */
 static void put_event_json(const acepack_event *ev)
 {
-    printf("{\"id\":\"%llu\",\"ts\":\"%llu\",\"kind\":%u,\"source\":%u,\"flags\":%u,\"payload_hex\":\"",
-           (unsigned long long)ev->id, (unsigned long long)ev->ts, (unsigned)ev->kind,
-           (unsigned)ev->source, (unsigned)ev->flags);
+    printf(
+        "{\"id\":\"%llu\",\"ts\":\"%llu\",\"kind\":%u,\"source\":%u,\"flags\":%u,\"payload_hex\":\"",
+        (unsigned long long)ev->id, (unsigned long long)ev->ts, (unsigned)ev->kind,
+        (unsigned)ev->source, (unsigned)ev->flags);
     cli_put_hex(stdout, ev->payload.ptr, ev->payload.len);
     putchar('"');
     if (acepack_utf8_check(ev->payload.ptr, ev->payload.len) == ev->payload.len) {
@@ -63,13 +64,13 @@ static int number_option(const cli_command *self, const cli_args *a, int id, con
 
 static int run_events(const cli_command *self, int argc, char **argv)
 {
-    static const cli_option opts[] = {
-        CLI_PROFILE_OPTIONS,        {"--kind", 1, EV_KIND},   {"--source", 1, EV_SOURCE},
-        {"--since", 1, EV_SINCE},   {"--until", 1, EV_UNTIL}, {"--json", 0, EV_JSON}};
+    static const cli_option opts[] = {CLI_PROFILE_OPTIONS,        {"--kind", 1, EV_KIND},
+                                      {"--source", 1, EV_SOURCE}, {"--since", 1, EV_SINCE},
+                                      {"--until", 1, EV_UNTIL},   {"--json", 0, EV_JSON}};
     cli_args a;
     acepack_profile profile;
-    int rc = cli_parse_profile_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 1, 1,
-                                    &a, &profile);
+    int rc = cli_parse_profile_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 1, 1, &a,
+                                    &profile);
     if (rc >= 0)
         return rc;
     event_filter f;

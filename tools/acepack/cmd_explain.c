@@ -18,7 +18,8 @@ static void put_verdict(const cli_analysis *a, acepack_profile p)
     if (a->status[p] == ACEPACK_OK)
         printf("valid\n");
     else
-        printf("%s: %llu: %s: %s\n", a->status[p] == ACEPACK_UNSUPPORTED ? "unsupported" : "INVALID",
+        printf("%s: %llu: %s: %s\n",
+               a->status[p] == ACEPACK_UNSUPPORTED ? "unsupported" : "INVALID",
                (unsigned long long)e->offset, e->rule ? e->rule : acepack_status_name(e->status),
                e->message ? e->message : acepack_status_name(e->status));
 }
@@ -37,7 +38,8 @@ static int explain(const cli_input *in, acepack_profile profile, int full)
     x.o.profile = profile;
     x.o.full = full;
     acepack_status st = a.status[profile];
-    x.o.has_err = acepack_status_is_invalid(st) || (st == ACEPACK_UNSUPPORTED && a.err[profile].rule);
+    x.o.has_err =
+        acepack_status_is_invalid(st) || (st == ACEPACK_UNSUPPORTED && a.err[profile].rule);
     if (x.o.has_err)
         x.o.err = a.err[profile];
     if (a.entries_ok)
@@ -73,8 +75,8 @@ static int run_explain(const cli_command *self, int argc, char **argv)
     static const cli_option opts[] = {CLI_PROFILE_OPTIONS, {"--full", 0, EX_FULL}};
     cli_args a;
     acepack_profile profile;
-    int rc = cli_parse_profile_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 1, 1,
-                                    &a, &profile);
+    int rc = cli_parse_profile_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 1, 1, &a,
+                                    &profile);
     if (rc >= 0)
         return rc;
     cli_input in;

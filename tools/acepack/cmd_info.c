@@ -29,15 +29,14 @@ static void put_segmented_region(const cli_analysis *a, uint64_t chunk_live, uin
         uint64_t so, sl;
         cli_segment_entry(L, k, &so, &sl);
         uint64_t lo = so > L->chunk_begin ? so : L->chunk_begin;
-        uint64_t hi = sl <= L->chunk_end - L->chunk_begin && so <= L->chunk_end - sl
-                          ? so + sl : L->chunk_end;
+        uint64_t hi =
+            sl <= L->chunk_end - L->chunk_begin && so <= L->chunk_end - sl ? so + sl : L->chunk_end;
         if (hi > lo)
             in_segments += hi - lo;
     }
     printf(": %llu live in chunks, %llu in %llu segment%s, %llu dead",
-           (unsigned long long)chunk_live, (unsigned long long)in_segments,
-           (unsigned long long)n, n == 1 ? "" : "s",
-           (unsigned long long)(len - chunk_live - in_segments));
+           (unsigned long long)chunk_live, (unsigned long long)in_segments, (unsigned long long)n,
+           n == 1 ? "" : "s", (unsigned long long)(len - chunk_live - in_segments));
 }
 
 static void put_u64_field(const cli_layout *L, const char *name, uint64_t off, uint64_t width,
@@ -108,7 +107,8 @@ static int canonical(const cli_analysis *a, char *why, size_t cap)
                      (unsigned long long)e->entry_offset);
             ok = 0;
         } else if (e->chunk_offset != expect) {
-            snprintf(why, cap, "the chunk of the index member at %llu is at %llu, not %llu (W-CAN-2)",
+            snprintf(why, cap,
+                     "the chunk of the index member at %llu is at %llu, not %llu (W-CAN-2)",
                      (unsigned long long)e->entry_offset, (unsigned long long)e->chunk_offset,
                      (unsigned long long)expect);
             ok = 0;
@@ -167,9 +167,9 @@ static int info(const cli_input *in)
                in->size < L->header_size ? " (the file is shorter)" : "");
         if (L->chunk_end >= L->chunk_begin) {
             uint64_t len = L->chunk_end - L->chunk_begin;
-            printf(LABEL "[%llu, %llu) %llu bytes", "chunk region:",
-                   (unsigned long long)L->chunk_begin, (unsigned long long)L->chunk_end,
-                   (unsigned long long)len);
+            printf(LABEL "[%llu, %llu) %llu bytes",
+                   "chunk region:", (unsigned long long)L->chunk_begin,
+                   (unsigned long long)L->chunk_end, (unsigned long long)len);
             cli_entries sorted;
             if (a.entries_ok && cli_entries_copy_by_chunk(&a.entries, &sorted)) {
                 uint64_t live = cli_entries_live_bytes(&sorted, L->chunk_begin, L->chunk_end);
@@ -182,15 +182,15 @@ static int info(const cli_input *in)
             }
             printf("\n");
         } else {
-            printf(LABEL "ends before it starts (%llu < %llu)\n", "chunk region:",
-                   (unsigned long long)L->chunk_end, (unsigned long long)L->chunk_begin);
+            printf(LABEL "ends before it starts (%llu < %llu)\n",
+                   "chunk region:", (unsigned long long)L->chunk_end,
+                   (unsigned long long)L->chunk_begin);
         }
         if (!L->v1)
             put_region("event section:", L->evt_off, L->evt_len, L->evt_in_file);
         put_region("index:", L->index_off, L->index_len, L->index_in_file);
         if (L->index_in_file && (L->v1 || L->evt_in_file))
-            printf(LABEL "%llu bytes\n", "tail:",
-                   (unsigned long long)(in->size - L->regions_end));
+            printf(LABEL "%llu bytes\n", "tail:", (unsigned long long)(in->size - L->regions_end));
     }
 
     if (a.r != NULL && !a.patched) {
@@ -210,8 +210,8 @@ static int info(const cli_input *in)
             printf(", next id %llu%s%s\n", (unsigned long long)a.r->evt_base_id + n + 1u, pnote,
                    note);
         }
-        printf(LABEL "%llu", "keys:",
-               (unsigned long long)(a.table_mem ? a.table.key_count : a.r->entry_count));
+        printf(LABEL "%llu",
+               "keys:", (unsigned long long)(a.table_mem ? a.table.key_count : a.r->entry_count));
         if (a.table_mem && a.table.key_count != a.r->entry_count)
             printf(" (%llu index members: duplicates, R-IDX-12)",
                    (unsigned long long)a.r->entry_count);

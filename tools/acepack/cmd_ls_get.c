@@ -55,8 +55,8 @@ static int run_ls(const cli_command *self, int argc, char **argv)
     static const cli_option opts[] = {CLI_PROFILE_OPTIONS, {"--sorted", 0, LS_SORTED}};
     cli_args a;
     acepack_profile profile;
-    int rc = cli_parse_profile_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 1, 1,
-                                    &a, &profile);
+    int rc = cli_parse_profile_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 1, 1, &a,
+                                    &profile);
     if (rc >= 0)
         return rc;
     cli_store s;
@@ -122,8 +122,8 @@ static int run_get(const cli_command *self, int argc, char **argv)
     static const cli_option opts[] = {CLI_PROFILE_OPTIONS, {"--key-hex", 1, GET_KEY_HEX}};
     cli_args a;
     acepack_profile profile;
-    int rc = cli_parse_profile_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 1, 2,
-                                    &a, &profile);
+    int rc = cli_parse_profile_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 1, 2, &a,
+                                    &profile);
     if (rc >= 0)
         return rc;
     const char *key_hex = a.value[GET_KEY_HEX];

@@ -80,8 +80,8 @@ static int parse_and_open(const cli_command *self, int argc, char **argv, int mi
                           unsigned flags, cli_args *a, acepack_store **s)
 {
     static const cli_option opts[] = {CLI_CHECKSUMS_OPTION, CLI_SEGMENTED_OPTION};
-    int rc = cli_parse_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], min_pos, max_pos,
-                            a);
+    int rc =
+        cli_parse_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], min_pos, max_pos, a);
     if (rc >= 0)
         return rc;
     if ((rc = refuse_dash(self, a->pos[0])) != CLI_EXIT_OK)
@@ -161,8 +161,7 @@ static int run_put(const cli_command *self, int argc, char **argv)
     if ((rc = cli_winput_open(&w, a.npos > 2 ? a.pos[2] : "-", a.pos[0])) != CLI_EXIT_OK)
         return rc;
     acepack_store *s = NULL;
-    if ((rc = open_store(a.pos[0], ACEPACK_STORE_CREATE, store_flags_of(&a), &s)) !=
-        CLI_EXIT_OK) {
+    if ((rc = open_store(a.pos[0], ACEPACK_STORE_CREATE, store_flags_of(&a), &s)) != CLI_EXIT_OK) {
         cli_winput_close(&w);
         return rc;
     }
@@ -385,8 +384,8 @@ static int run_migrate(const cli_command *self, int argc, char **argv)
     cli_args a;
     acepack_migrate_options o;
     memset(&o, 0, sizeof o);
-    int rc = cli_parse_profile_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 1, 2,
-                                    &a, &o.profile);
+    int rc = cli_parse_profile_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 1, 2, &a,
+                                    &o.profile);
     if (rc >= 0)
         return rc;
     if ((rc = refuse_dash(self, a.pos[0])) != CLI_EXIT_OK ||
@@ -440,8 +439,8 @@ int cli_adapter_migrate(const cli_command *self, int argc, char **argv)
     cli_args a;
     acepack_migrate_options o;
     memset(&o, 0, sizeof o);
-    int rc = cli_parse_profile_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 0, 0,
-                                    &a, &o.profile);
+    int rc = cli_parse_profile_args(self, argc, argv, opts, sizeof opts / sizeof opts[0], 0, 0, &a,
+                                    &o.profile);
     if (rc >= 0)
         return rc;
     cli_input in;
@@ -449,7 +448,8 @@ int cli_adapter_migrate(const cli_command *self, int argc, char **argv)
         return rc;
     acepack_error e;
     memset(&e, 0, sizeof e);
-    acepack_status st = acepack_migrate_bytes(in.data, in.size, &o, cli_write_file, stdout, NULL, &e);
+    acepack_status st =
+        acepack_migrate_bytes(in.data, in.size, &o, cli_write_file, stdout, NULL, &e);
     if (st == ACEPACK_CALLBACK)
         rc = CLI_EXIT_USAGE;
     else if (st != ACEPACK_OK)

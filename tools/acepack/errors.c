@@ -76,7 +76,6 @@ int cli_report_content(const char *name, const acepack_error *e)
     return cli_exit_code(e->status);
 }
 
-
 void cli_report_msg(const char *file, const char *fmt, ...)
 {
     va_list ap;

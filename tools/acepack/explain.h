@@ -39,8 +39,7 @@ int ex_segment_at(const cli_layout *L, uint64_t off, uint64_t *k, uint64_t *star
 
 /* Header field names, for ex_locate (explain_header.c).  @return the name
  * of the field holding byte `off` of the header, and its start. */
-const char *ex_header_field_at(const cli_layout *L, uint64_t off, uint64_t *start,
-                               uint64_t *size);
+const char *ex_header_field_at(const cli_layout *L, uint64_t off, uint64_t *start, uint64_t *size);
 
 /* explain_error.c: prints, without a newline, what the byte at `off`
  * belongs to; and the error block (ctx is the ex_ctx: ex_out.error_block). */

@@ -62,7 +62,8 @@ static int64_t event_at(const ex_ctx *x, uint64_t off, const char **what, uint64
             if (po + pl > pool_room)
                 continue;
             /* A payload "holds" its own first byte even when empty. */
-            if (off - L->p_pool >= po && (off - L->p_pool < po + pl || (pl == 0 && off - L->p_pool == po))) {
+            if (off - L->p_pool >= po &&
+                (off - L->p_pool < po + pl || (pl == 0 && off - L->p_pool == po))) {
                 *what = "payload";
                 *byte = off - L->p_pool - po;
                 return (int64_t)i;
@@ -100,8 +101,8 @@ void ex_locate(ex_ctx *x, uint64_t off)
         if (pos < 8)
             fprintf(f, "segment table, the %s field", pos < 4 ? "S" : "reserved");
         else
-            fprintf(f, "segment table, entry [%llu], byte %llu", (unsigned long long)((pos - 8) / 32),
-                    (unsigned long long)((pos - 8) % 32));
+            fprintf(f, "segment table, entry [%llu], byte %llu",
+                    (unsigned long long)((pos - 8) / 32), (unsigned long long)((pos - 8) % 32));
         return;
     }
     if (!L->v1 && L->evt_in_file && off >= L->evt_off && off - L->evt_off < L->evt_len) {
@@ -144,7 +145,8 @@ void ex_locate(ex_ctx *x, uint64_t off)
             if (off - e->chunk_offset < 4)
                 fprintf(f, "the length field of the chunk of key ");
             else
-                fprintf(f, "value byte %llu of key ", (unsigned long long)(off - e->chunk_offset - 4u));
+                fprintf(f, "value byte %llu of key ",
+                        (unsigned long long)(off - e->chunk_offset - 4u));
             put_key(x, e);
             fprintf(f, " (chunk at %llu)", (unsigned long long)e->chunk_offset);
             return;

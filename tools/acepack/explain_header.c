@@ -13,23 +13,40 @@ typedef struct hdr_field {
 } hdr_field;
 
 static const hdr_field v2_fields[] = {
-    {0, 8, "magic"},           {8, 4, "version"},       {12, 4, "flags"},
-    {16, 8, "kv_index_offset"}, {24, 8, "kv_index_length"}, {32, 8, "kv_chunk_end"},
-    {40, 8, "evt_offset"},     {48, 8, "evt_length"},   {56, 4, "evt_count"},
-    {60, 4, "evt_base_id"},    {64, 64, "reserved"},
+    {0, 8, "magic"},
+    {8, 4, "version"},
+    {12, 4, "flags"},
+    {16, 8, "kv_index_offset"},
+    {24, 8, "kv_index_length"},
+    {32, 8, "kv_chunk_end"},
+    {40, 8, "evt_offset"},
+    {48, 8, "evt_length"},
+    {56, 4, "evt_count"},
+    {60, 4, "evt_base_id"},
+    {64, 64, "reserved"},
 };
 
 /* Flag bit 0 (spec 3.8): bytes 64..79 hold the CRC32C fields. */
 static const hdr_field v2_crc_fields[] = {
-    {0, 8, "magic"},           {8, 4, "version"},       {12, 4, "flags"},
-    {16, 8, "kv_index_offset"}, {24, 8, "kv_index_length"}, {32, 8, "kv_chunk_end"},
-    {40, 8, "evt_offset"},     {48, 8, "evt_length"},   {56, 4, "evt_count"},
-    {60, 4, "evt_base_id"},    {64, 4, "header_crc"},   {68, 4, "chunks_crc"},
-    {72, 4, "events_crc"},     {76, 4, "index_crc"},    {80, 48, "reserved"},
+    {0, 8, "magic"},
+    {8, 4, "version"},
+    {12, 4, "flags"},
+    {16, 8, "kv_index_offset"},
+    {24, 8, "kv_index_length"},
+    {32, 8, "kv_chunk_end"},
+    {40, 8, "evt_offset"},
+    {48, 8, "evt_length"},
+    {56, 4, "evt_count"},
+    {60, 4, "evt_base_id"},
+    {64, 4, "header_crc"},
+    {68, 4, "chunks_crc"},
+    {72, 4, "events_crc"},
+    {76, 4, "index_crc"},
+    {80, 48, "reserved"},
 };
 
 static const hdr_field v1_fields[] = {
-    {0, 8, "magic"},         {8, 4, "version"},        {12, 4, "flags"},
+    {0, 8, "magic"},         {8, 4, "version"},       {12, 4, "flags"},
     {16, 8, "index_offset"}, {24, 8, "index_length"}, {32, 32, "reserved"},
 };
 
@@ -175,7 +192,9 @@ static void value_text(const cli_layout *L, const hdr_field *fd, char *buf, size
     } else if (strcmp(fd->name, "version") == 0) {
         uint32_t v = cli_be32(p);
         snprintf(buf, cap, "%lu%s", (unsigned long)v,
-                 v == 1 ? " (format v1)" : v == 2 ? "" : " (unknown)");
+                 v == 1   ? " (format v1)"
+                 : v == 2 ? ""
+                          : " (unknown)");
     } else if (strcmp(fd->name, "flags") == 0) {
         snprintf(buf, cap, "0x%08lx", (unsigned long)cli_be32(p));
     } else if (strcmp(fd->name, "evt_base_id") == 0) {
@@ -247,14 +266,16 @@ static void field_checks(const ex_ctx *x, const hdr_field *fd, ex_checks *cs)
                      "the CRC32C of the region is 0x%08lx: the region is damaged",
                      (unsigned long)want);
     } else if (strcmp(n, "kv_index_offset") == 0 || strcmp(n, "index_offset") == 0) {
-        ex_check(cs, "R-LAY-1", 0, L->index_in_file, "%s + %s = %s is past the end of the file (%zu)",
-                 n, L->v1 ? "index_length" : "kv_index_length",
+        ex_check(cs, "R-LAY-1", 0, L->index_in_file,
+                 "%s + %s = %s is past the end of the file (%zu)", n,
+                 L->v1 ? "index_length" : "kv_index_length",
                  sum_text(s1, sizeof s1, L->index_off, L->index_len), L->size);
         if (L->v1)
             ex_check(cs, "R-V1-2", 1, L->index_off >= 64, "index_offset must be at least 64");
         else
             ex_check(cs, "R-LAY-5", 1,
-                     L->evt_len <= UINT64_MAX - L->evt_off && L->index_off == L->evt_off + L->evt_len,
+                     L->evt_len <= UINT64_MAX - L->evt_off &&
+                         L->index_off == L->evt_off + L->evt_len,
                      "kv_index_offset must equal evt_offset + evt_length = %s (the index directly "
                      "follows the event section)",
                      sum_text(s1, sizeof s1, L->evt_off, L->evt_len));
@@ -284,12 +305,14 @@ static void field_checks(const ex_ctx *x, const hdr_field *fd, ex_checks *cs)
         int64_t nz = first_nonzero(L, fd->off, fd->size);
         const char *rule = L->v1 ? "R-V1-1" : "R-HDR-6";
         if (!L->v1 && (L->flags & 0xFFFFu) == ACEPACK_FLAG_CHECKSUMS)
-            ex_check(cs, "R-CRC-5", 1, nz < 0, "bytes 80..127 must be zero when bit 0 is the "
-                                               "only compatible flag bit (byte %lld is not)",
+            ex_check(cs, "R-CRC-5", 1, nz < 0,
+                     "bytes 80..127 must be zero when bit 0 is the "
+                     "only compatible flag bit (byte %lld is not)",
                      (long long)nz);
         else if ((L->flags & 0xFFFFu) == 0)
-            ex_check(cs, rule, 1, nz < 0, "reserved bytes must be zero when no compatible flag "
-                                          "bit is set (byte %lld is not)",
+            ex_check(cs, rule, 1, nz < 0,
+                     "reserved bytes must be zero when no compatible flag "
+                     "bit is set (byte %lld is not)",
                      (long long)nz);
     }
 }
@@ -302,9 +325,9 @@ void ex_header(ex_ctx *x)
     if (!ex_line(&x->o, 0))
         return;
     fprintf(x->o.f, "HEADER  [0, %zu)  %s%s\n", L->header_size,
-            L->v1                ? "version 1 header (spec 6)"
-            : L->version == 2    ? "version 2 header (spec 3.2)"
-                                 : "header, shown with the version 2 layout (spec 3.2)",
+            L->v1             ? "version 1 header (spec 6)"
+            : L->version == 2 ? "version 2 header (spec 3.2)"
+                              : "header, shown with the version 2 layout (spec 3.2)",
             L->size < L->header_size ? "; the file ends inside it" : "");
     fprintf(x->o.f, "  offset  size  %-16s %-23s  %-24s checks\n", "field", "raw bytes", "value");
     /* The header is one fixed structure: it is always shown whole, and an

@@ -82,8 +82,8 @@ void ex_put_notes(ex_out *x, const ex_checks *cs)
             fprintf(x->f, "          !! %s%s: %s\n", cs->c[k].rule,
                     cs->c[k].strict_only ? " [strict]" : "", cs->c[k].why);
         else
-            fprintf(x->f, "          -- %s [strict] is not checked in compat: %s\n",
-                    cs->c[k].rule, cs->c[k].why);
+            fprintf(x->f, "          -- %s [strict] is not checked in compat: %s\n", cs->c[k].rule,
+                    cs->c[k].why);
     }
 }
 

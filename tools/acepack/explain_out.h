@@ -20,10 +20,10 @@ typedef struct ex_out {
     acepack_profile profile; /* the profile being explained */
     int full;                /* --full: list every chunk, event and member */
 
-    int has_err;        /* the profile's verdict is an error at err.offset */
+    int has_err; /* the profile's verdict is an error at err.offset */
     acepack_error err;
-    int stopped;        /* the error block was printed: the map is over */
-    int blank;          /* the last line printed was empty */
+    int stopped; /* the error block was printed: the map is over */
+    int blank;   /* the last line printed was empty */
 
     void (*error_block)(void *ctx); /* prints the error block */
     void *error_ctx;
@@ -50,7 +50,7 @@ typedef struct ex_checks {
         const char *rule;
         int strict_only; /* a [strict] rule: not applied in compat */
         int ok;
-        char why[200];   /* for a failed check */
+        char why[200]; /* for a failed check */
     } c[EX_MAX_CHECKS];
 } ex_checks;
 

@@ -308,7 +308,7 @@ static void chunk_region(ex_ctx *x)
                 fputc('\n', x->o.f);
                 if (!c->current)
                     fprintf(x->o.f, "          (a later index member has the same key: this chunk "
-                                  "is dead, R-IDX-12)\n");
+                                    "is dead, R-IDX-12)\n");
                 ex_put_notes(&x->o, &cs);
             }
         } else {
@@ -337,11 +337,11 @@ static void chunk_region(ex_ctx *x)
 
 /* The first event breaking each per-event rule (UINT32_MAX: none). */
 typedef struct event_faults {
-    uint32_t bounds; /* R-EVT-7 */
-    uint32_t ts;     /* R-EVT-8 */
-    uint32_t packed; /* R-EVT-6 */
-    uint64_t sum;    /* sum of pay_len, for R-EVT-6 on pool_length */
-    uint32_t payload;                /* R-PAY-1..3 */
+    uint32_t bounds;  /* R-EVT-7 */
+    uint32_t ts;      /* R-EVT-8 */
+    uint32_t packed;  /* R-EVT-6 */
+    uint64_t sum;     /* sum of pay_len, for R-EVT-6 on pool_length */
+    uint32_t payload; /* R-PAY-1..3 */
     acepack_error payload_err;
 } event_faults;
 
@@ -481,8 +481,9 @@ static void event_section(ex_ctx *x)
         return;
     if (!L->sec_count) {
         fprintf(x->o.f, ": too short for the count field\n");
-        fprintf(x->o.f, strict ? "          !! R-EVT-1 [strict]: evt_length must be at least 8\n"
-                             : "          (compat: a section under 4 bytes has no events, R-EVT-2)\n");
+        fprintf(x->o.f,
+                strict ? "          !! R-EVT-1 [strict]: evt_length must be at least 8\n"
+                       : "          (compat: a section under 4 bytes has no events, R-EVT-2)\n");
         ex_blank(&x->o);
         return;
     }
@@ -546,7 +547,8 @@ static void event_section(ex_ctx *x)
         }
         ex_checks_init(&cs);
         if (ff.bounds != UINT32_MAX)
-            ex_check(&cs, "R-EVT-7", 0, 0, "the payload of event %lu (id %llu) ends past the section",
+            ex_check(&cs, "R-EVT-7", 0, 0,
+                     "the payload of event %lu (id %llu) ends past the section",
                      (unsigned long)ff.bounds, (unsigned long long)L->base_id + ff.bounds + 1u);
         else
             ex_check(&cs, "R-EVT-7", 0, 1, " ");
@@ -571,8 +573,8 @@ static void event_section(ex_ctx *x)
              "8 + 19*N + pad + pool_length = %llu differs from evt_length %llu",
              (unsigned long long)(L->cols_end + L->pool_len), (unsigned long long)L->evt_len);
     if (ff.packed == UINT32_MAX)
-        ex_check(&cs, "R-EVT-6", 1, ff.sum == L->pool_len,
-                 "the payload lengths add up to %llu", (unsigned long long)ff.sum);
+        ex_check(&cs, "R-EVT-6", 1, ff.sum == L->pool_len, "the payload lengths add up to %llu",
+                 (unsigned long long)ff.sum);
     if (field_line(x, L->p_pool_len, "pool_length", "%lu", (unsigned long)L->pool_len))
         ex_put_checks(&x->o, &cs, 0);
     ex_checks_init(&cs);
@@ -640,9 +642,10 @@ static void index_region(ex_ctx *x)
         if (!c->current) {
             if (x->o.profile == ACEPACK_STRICT)
                 fprintf(x->o.f, "          !! R-IDX-7 [strict]: the same key occurs again later "
-                              "in the index\n");
+                                "in the index\n");
             else
-                fprintf(x->o.f, "          (superseded: a later member has the same key, R-IDX-12)\n");
+                fprintf(x->o.f,
+                        "          (superseded: a later member has the same key, R-IDX-12)\n");
         }
     }
     put_skip(x, skip_at, skipped, "members", 0);
@@ -664,8 +667,9 @@ static void tail(ex_ctx *x)
         fprintf(x->o.f, "TAIL  none: the file ends with the last region\n");
         return;
     }
-    fprintf(x->o.f, "TAIL  [%llu, %zu)  %llu bytes after the last region: unreferenced, allowed "
-                  "(spec 3.5), absent in the canonical form\n",
+    fprintf(x->o.f,
+            "TAIL  [%llu, %zu)  %llu bytes after the last region: unreferenced, allowed "
+            "(spec 3.5), absent in the canonical form\n",
             (unsigned long long)t, L->size, (unsigned long long)(L->size - t));
     fprintf(x->o.f, "  %6llu  ", (unsigned long long)t);
     for (uint64_t i = t; i < L->size && i < t + 16u; i++)

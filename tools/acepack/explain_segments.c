@@ -98,8 +98,7 @@ void ex_segment_table(ex_ctx *x)
             /* placed: [so, so + sl) lies before the table, inside the file */
             uint32_t want = acepack_crc32c(0, L->data + (size_t)so, (size_t)sl);
             ex_check(&cs, "R-SEG-10", 1, crc == want,
-                     "segment_crc must be the CRC32C of the segment, 0x%08lx",
-                     (unsigned long)want);
+                     "segment_crc must be the CRC32C of the segment, 0x%08lx", (unsigned long)want);
         }
         int show = ex_shown(&x->o, k, s, 4);
         char label[24];

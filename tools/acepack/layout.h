@@ -23,9 +23,10 @@ typedef struct cli_layout {
     /* Header fields, valid when present (cli_layout_has). */
     uint32_t version, flags;
     uint64_t index_off, index_len;
-    uint64_t chunk_begin, chunk_end; /* the chunk region: [128, kv_chunk_end) or [64, index_offset) */
-    uint64_t evt_off, evt_len;       /* v2 */
-    uint32_t evt_count, base_id;     /* v2 */
+    uint64_t chunk_begin,
+        chunk_end;               /* the chunk region: [128, kv_chunk_end) or [64, index_offset) */
+    uint64_t evt_off, evt_len;   /* v2 */
+    uint32_t evt_count, base_id; /* v2 */
 
     int segmented;     /* v2 with flag bit 16: evt_offset/evt_length locate the segment
                           table (spec 3.7), and the sec_* fields below stay 0 */

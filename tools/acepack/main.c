@@ -26,13 +26,14 @@ static const cli_command *find_command(const char *name)
 
 static void print_usage(FILE *f)
 {
-    fprintf(f, "usage: acepack COMMAND [OPTIONS] ARGS...\n"
-               "       acepack COMMAND --help\n"
-               "       acepack --version\n"
-               "\n"
-               "Reads, checks and writes ACEPACK files (spec/ACEPACK.md, specification %s).\n"
-               "\n"
-               "commands:\n",
+    fprintf(f,
+            "usage: acepack COMMAND [OPTIONS] ARGS...\n"
+            "       acepack COMMAND --help\n"
+            "       acepack --version\n"
+            "\n"
+            "Reads, checks and writes ACEPACK files (spec/ACEPACK.md, specification %s).\n"
+            "\n"
+            "commands:\n",
             ACEPACK_SPEC_VERSION);
     for (size_t i = 0; i < NCOMMANDS; i++)
         fprintf(f, "  %-9s %s\n", commands[i]->name, commands[i]->summary);

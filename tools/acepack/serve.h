@@ -18,9 +18,9 @@
 #define SERVE_MAX_NAME 4096u
 
 typedef struct serve_header {
-    char op[16];                      /* "read", "write" or "migrate" ("" if absent) */
-    char profile[16];                 /* "strict" when absent */
-    char file[SERVE_MAX_NAME + 1];    /* "<stdin>" when absent */
+    char op[16];                   /* "read", "write" or "migrate" ("" if absent) */
+    char profile[16];              /* "strict" when absent */
+    char file[SERVE_MAX_NAME + 1]; /* "<stdin>" when absent */
 } serve_header;
 
 /* Parses the header of one request: a JSON object whose members `op`,

@@ -67,11 +67,21 @@ void cli_put_display(FILE *f, const uint8_t *p, size_t n, size_t max)
         }
         if (b < 0x80) {
             switch (b) {
-            case '\n': fputs("\\n", f); break;
-            case '\t': fputs("\\t", f); break;
-            case '\r': fputs("\\r", f); break;
-            case 0: fputs("\\0", f); break;
-            default: put_xhh(f, b); break;
+            case '\n':
+                fputs("\\n", f);
+                break;
+            case '\t':
+                fputs("\\t", f);
+                break;
+            case '\r':
+                fputs("\\r", f);
+                break;
+            case 0:
+                fputs("\\0", f);
+                break;
+            default:
+                put_xhh(f, b);
+                break;
             }
             i++;
             continue;
@@ -103,14 +113,30 @@ void cli_put_json_string(FILE *f, const uint8_t *p, size_t n)
             fwrite(p + run, 1, i - run, f);
         run = i + 1;
         switch (b) {
-        case '"': fputs("\\\"", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case 0x08: fputs("\\b", f); break;
-        case 0x0C: fputs("\\f", f); break;
-        case 0x0A: fputs("\\n", f); break;
-        case 0x0D: fputs("\\r", f); break;
-        case 0x09: fputs("\\t", f); break;
-        default: fprintf(f, "\\u00%c%c", hexdigits[b >> 4], hexdigits[b & 15]); break;
+        case '"':
+            fputs("\\\"", f);
+            break;
+        case '\\':
+            fputs("\\\\", f);
+            break;
+        case 0x08:
+            fputs("\\b", f);
+            break;
+        case 0x0C:
+            fputs("\\f", f);
+            break;
+        case 0x0A:
+            fputs("\\n", f);
+            break;
+        case 0x0D:
+            fputs("\\r", f);
+            break;
+        case 0x09:
+            fputs("\\t", f);
+            break;
+        default:
+            fprintf(f, "\\u00%c%c", hexdigits[b >> 4], hexdigits[b & 15]);
+            break;
         }
     }
     if (n > run)

@@ -18,11 +18,11 @@
 #include "acepack.h"
 
 #if defined(__GNUC__)
-#  define BENCH_PRINTF(f, a) __attribute__((format(printf, f, a)))
-#  define BENCH_NORETURN __attribute__((noreturn))
+#define BENCH_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define BENCH_NORETURN __attribute__((noreturn))
 #else
-#  define BENCH_PRINTF(f, a)
-#  define BENCH_NORETURN
+#define BENCH_PRINTF(f, a)
+#define BENCH_NORETURN
 #endif
 
 /* ------------------------------------------------------------------------
@@ -112,16 +112,16 @@ uint64_t bench_disk_write_ns(const char *dir, const uint8_t *p, size_t n);
  * rate in bytes means nothing); `items` what "per item" refers to (events,
  * keys, lookups; 0 for none). */
 struct bench_result {
-    const char *name;     /* short id, e.g. "open", "validate_strict" */
-    const char *what;     /* one line for humans */
+    const char *name; /* short id, e.g. "open", "validate_strict" */
+    const char *what; /* one line for humans */
     uint64_t events, keys;
-    double median_ns;     /* median time of one run */
-    double bytes;         /* bytes the operation touches (baseline covers the same) */
-    double items;         /* items per run, for ns/item or items/s */
+    double median_ns; /* median time of one run */
+    double bytes;     /* bytes the operation touches (baseline covers the same) */
+    double items;     /* items per run, for ns/item or items/s */
     const char *item_unit;
-    double memchr_ns;     /* median of the memchr pass over the same bytes; 0: none */
-    double disk_ns;       /* median of write+fdatasync of the same bytes; 0: none */
-    double latency_ns;    /* one dependent random read in a working set of the same
+    double memchr_ns;  /* median of the memchr pass over the same bytes; 0: none */
+    double disk_ns;    /* median of write+fdatasync of the same bytes; 0: none */
+    double latency_ns; /* one dependent random read in a working set of the same
                              size (the floor of a cache-missing lookup); 0: none */
     unsigned runs;
 };
@@ -172,19 +172,19 @@ void bench_gen_v1(const char *path, uint32_t entries, uint32_t keys);
  * Measurements
  * ------------------------------------------------------------------------ */
 
-void bench_reader(const bench_opts *o);     /* bench_reader.c, bench_lookup.c */
-void bench_crc(const bench_opts *o);        /* bench_crc.c: checksums, spec 3.8 */
+void bench_reader(const bench_opts *o); /* bench_reader.c, bench_lookup.c */
+void bench_crc(const bench_opts *o);    /* bench_crc.c: checksums, spec 3.8 */
 void bench_lookup(const bench_opts *o);
-void bench_writer(const bench_opts *o);     /* bench_writer.c */
-void bench_segmented(const bench_opts *o);  /* bench_segmented.c (only with --only segmented) */
+void bench_writer(const bench_opts *o);    /* bench_writer.c */
+void bench_segmented(const bench_opts *o); /* bench_segmented.c (only with --only segmented) */
 
 /* Allocation counting (bench_heap.c): counts every malloc family call made
  * while counting is on.  bench_heap_supported() is 0 when the counter is not
  * compiled in (sanitizer builds, non-glibc). */
 typedef struct bench_heap_stats {
-    uint64_t calls;      /* allocation calls (malloc, calloc, realloc, ...) */
-    uint64_t bytes;      /* bytes requested */
-    uint64_t peak;       /* peak of live bytes allocated while counting */
+    uint64_t calls; /* allocation calls (malloc, calloc, realloc, ...) */
+    uint64_t bytes; /* bytes requested */
+    uint64_t peak;  /* peak of live bytes allocated while counting */
 } bench_heap_stats;
 int bench_heap_supported(void);
 void bench_heap_start(void);

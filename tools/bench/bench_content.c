@@ -48,7 +48,8 @@ size_t bench_kv_value(uint32_t i, uint8_t *buf)
     static const char alphabet[65] = "abcdefghijklmnopqrstuvwxyz   eeeeaaoo  ,.\n"
                                      "ABCDEFGHIJ0123456789-#";
     bench_rng r = rng_for(SEED_VALUE, i);
-    size_t len = BENCH_VALUE_MIN + (size_t)(bench_rand(&r) % (BENCH_VALUE_MAX - BENCH_VALUE_MIN + 1u));
+    size_t len =
+        BENCH_VALUE_MIN + (size_t)(bench_rand(&r) % (BENCH_VALUE_MAX - BENCH_VALUE_MIN + 1u));
     size_t k = 0;
     while (k < len) {
         uint64_t x = bench_rand(&r);
@@ -86,8 +87,7 @@ size_t bench_v1_log_value(uint32_t i, char *buf, size_t cap)
     /* 0.1.0 appendEntry: the caller's members, then id and ts (spec 6.1).  The
      * payload members are spliced in from the v2 payload (without its braces). */
     n = snprintf(buf, cap, "{\"kind\":%u,\"content_source\":%u,%.*s%s,\"id\":%u,\"ts\":%llu}",
-                 (unsigned)ev.kind, (unsigned)ev.source, (int)(ev.payload_len - 2u),
-                 ev.payload + 1, ev.flags ? ",\"flags\":1" : "", (unsigned)i + 1u,
-                 (unsigned long long)ev.ts);
+                 (unsigned)ev.kind, (unsigned)ev.source, (int)(ev.payload_len - 2u), ev.payload + 1,
+                 ev.flags ? ",\"flags\":1" : "", (unsigned)i + 1u, (unsigned long long)ev.ts);
     return (size_t)n;
 }

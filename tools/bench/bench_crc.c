@@ -65,8 +65,8 @@ static size_t op_open(void *p)
 
 /* Times op against the memchr pass over the store (mcx) and reports it as
  * touching `bytes` bytes. */
-static void report(const bench_opts *o, const char *name, const char *what, bench_op op,
-                   void *ctx, bench_memchr_ctx *mcx, size_t bytes)
+static void report(const bench_opts *o, const char *name, const char *what, bench_op op, void *ctx,
+                   bench_memchr_ctx *mcx, size_t bytes)
 {
     bench_result res;
     memset(&res, 0, sizeof res);
@@ -111,8 +111,9 @@ void bench_crc(const bench_opts *o)
     mcx.nrg = 1;
     mcx.c = bench_rare_byte(rg, 1);
 
-    report(o, "crc32c_hw", "acepack_crc32c over the whole store (hardware path when the CPU has one)",
-           op_crc_hw, &c, &mcx, m.size);
+    report(o, "crc32c_hw",
+           "acepack_crc32c over the whole store (hardware path when the CPU has one)", op_crc_hw,
+           &c, &mcx, m.size);
     report(o, "crc32c_portable", "the portable slicing-by-8 path over the same bytes",
            op_crc_portable, &c, &mcx, m.size);
     report(o, "memcpy_baseline", "memcpy of the same bytes (a read + write baseline)", op_memcpy,

@@ -156,8 +156,7 @@ static size_t op_query_memchr(void *p)
 
 /* One lookup figure: `op` over the queries q, against memchr over them. */
 static void lookup_figure(const bench_opts *o, lookup_ctx *c, bench_result *res, queries *q,
-                          int expect_hit, bench_op op, const char *name,
-                          const char *what)
+                          int expect_hit, bench_op op, const char *name, const char *what)
 {
     c->q = q;
     c->expect_hit = expect_hit;

@@ -20,13 +20,14 @@
 
 static void usage(void)
 {
-    fputs("usage: acepack_bench [--events N] [--keys K] [--lookup-keys K] [--v1-entries N]\n"
-          "                     [--iters I] [--dir DIR] [--only reader|lookup|writer|crc|segmented]...\n"
-          "                     [--gen-only] [--json] [--check]\n"
-          "Generates deterministic stores in DIR (default .) and prints the median of I runs\n"
-          "(default 5) of each figure beside its memchr / write+fdatasync baseline.\n"
-          "Defaults: --events 1e6 --keys 1000 --lookup-keys 1e5 --v1-entries 1e5.\n",
-          stderr);
+    fputs(
+        "usage: acepack_bench [--events N] [--keys K] [--lookup-keys K] [--v1-entries N]\n"
+        "                     [--iters I] [--dir DIR] [--only reader|lookup|writer|crc|segmented]...\n"
+        "                     [--gen-only] [--json] [--check]\n"
+        "Generates deterministic stores in DIR (default .) and prints the median of I runs\n"
+        "(default 5) of each figure beside its memchr / write+fdatasync baseline.\n"
+        "Defaults: --events 1e6 --keys 1000 --lookup-keys 1e5 --v1-entries 1e5.\n",
+        stderr);
     exit(2);
 }
 

@@ -57,8 +57,8 @@ static size_t open_regions(const acepack_reader *r, const layout *l, bench_regio
 }
 
 /* Times op against a memchr pass over the regions. */
-static void measure(const bench_opts *o, bench_op op, void *ctx, const bench_region *rg,
-                    size_t nrg, bench_result *res)
+static void measure(const bench_opts *o, bench_op op, void *ctx, const bench_region *rg, size_t nrg,
+                    bench_result *res)
 {
     bench_memchr_ctx mc;
     mc.rg = rg;
@@ -105,8 +105,7 @@ static size_t op_validate(void *p)
 {
     ctx *c = p;
     acepack_error e;
-    bench_check(acepack_validate(&c->r, ACEPACK_CHECK_ALL, c->ws, c->ws_size, &e), &e,
-                "validate");
+    bench_check(acepack_validate(&c->r, ACEPACK_CHECK_ALL, c->ws, c->ws_size, &e), &e, "validate");
     return 1;
 }
 
@@ -122,8 +121,7 @@ static size_t op_validate_keys(void *p)
 {
     ctx *c = p;
     acepack_error e;
-    bench_check(acepack_validate(&c->r, ACEPACK_CHECK_KEYS, c->ws, c->ws_size, &e), &e,
-                "validate");
+    bench_check(acepack_validate(&c->r, ACEPACK_CHECK_KEYS, c->ws, c->ws_size, &e), &e, "validate");
     return 1;
 }
 
@@ -184,8 +182,8 @@ static void heap_of_parse_path(const bench_opts *o, const char *path, ctx *c)
     uint32_t i;
 
     if (!bench_heap_supported()) {
-        bench_report_value(o, "parse_heap_peak", "heap of the parse path: not measured in this build",
-                           -1, "");
+        bench_report_value(o, "parse_heap_peak",
+                           "heap of the parse path: not measured in this build", -1, "");
         free(tmem);
         return;
     }
@@ -301,7 +299,8 @@ void bench_reader(const bench_opts *o)
     rg[0].p = c.r.data + (size_t)c.r.index_offset;
     rg[0].n = (size_t)c.r.index_length;
     res.name = "validate_keys";
-    res.what = "acepack_validate CHECK_KEYS only: R-IDX-7 + R-CHK-4 (ns/key; memchr over the index)";
+    res.what =
+        "acepack_validate CHECK_KEYS only: R-IDX-7 + R-CHK-4 (ns/key; memchr over the index)";
     res.items = (double)c.r.entry_count;
     res.item_unit = "key";
     measure(o, op_validate_keys, &c, rg, 1, &res);

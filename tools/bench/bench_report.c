@@ -40,8 +40,8 @@ void bench_report(const bench_opts *o, const bench_result *r)
         fprintf(h, "  %7.2f GB/s of %.1f MB", gbps(r->bytes, r->median_ns), r->bytes / 1e6);
     if (r->memchr_ns > 0) {
         human_time(b, sizeof b, r->memchr_ns);
-        fprintf(h, "  | memchr %s = %.2f GB/s, speed ratio %.3f", b,
-                gbps(r->bytes, r->memchr_ns), r->memchr_ns / r->median_ns);
+        fprintf(h, "  | memchr %s = %.2f GB/s, speed ratio %.3f", b, gbps(r->bytes, r->memchr_ns),
+                r->memchr_ns / r->median_ns);
     }
     if (r->latency_ns > 0)
         fprintf(h, "  | random read %.1f ns", r->latency_ns);

@@ -91,8 +91,7 @@ static void append_events(acepack_store *st, uint32_t from, uint32_t n)
     }
 }
 
-static acepack_store *open_store_opt(const char *path, int segmented, int checksums,
-                                     unsigned flags)
+static acepack_store *open_store_opt(const char *path, int segmented, int checksums, unsigned flags)
 {
     acepack_store_options so;
     acepack_store *st;
@@ -119,8 +118,7 @@ static void commit_run_opt(const char *src, const char *work, int segmented, int
         bench_copy_file(src, work);
     else
         unlink(work);
-    acepack_store *st =
-        open_store_opt(work, segmented, checksums, src ? 0 : ACEPACK_STORE_CREATE);
+    acepack_store *st = open_store_opt(work, segmented, checksums, src ? 0 : ACEPACK_STORE_CREATE);
     clk k = start();
     append_events(st, from, n);
     bench_check(acepack_store_commit(st, &e), &e, "acepack_store_commit");
@@ -128,8 +126,8 @@ static void commit_run_opt(const char *src, const char *work, int segmented, int
     bench_check(acepack_store_close(st, &e), &e, "close");
 }
 
-static void commit_run(const char *src, const char *work, int segmented, uint32_t from,
-                       uint32_t n, fig *f)
+static void commit_run(const char *src, const char *work, int segmented, uint32_t from, uint32_t n,
+                       fig *f)
 {
     commit_run_opt(src, work, segmented, 0, from, n, f);
 }
@@ -148,8 +146,7 @@ static void gen_checksummed(const char *src, const char *path)
 
 /* Commits of 1 and of 10,000 events on the store, plain and segmented, each
  * without and with checksums, alternating run by run: the cost of W-CRC-*. */
-static void crc_figures(const bench_opts *o, const char *src, const char *crc_src,
-                        const char *work)
+static void crc_figures(const bench_opts *o, const char *src, const char *crc_src, const char *work)
 {
     static const uint32_t sizes[2] = {1, GROUP};
     printf("\ncommits with checksums (flag bit 0, spec 3.8; the store already has them) beside "
@@ -215,9 +212,9 @@ typedef struct scan_ctx {
  * (inlined copies of one loop in two places get different code placement,
  * which alone moved the ratio by a third on the quiet machine). */
 #if defined(__GNUC__)
-#  define BENCH_NOINLINE __attribute__((noinline))
+#define BENCH_NOINLINE __attribute__((noinline))
 #else
-#  define BENCH_NOINLINE
+#define BENCH_NOINLINE
 #endif
 
 BENCH_NOINLINE static size_t count_kind(const acepack_reader *v, uint8_t kind)
@@ -276,8 +273,8 @@ static void line(const char *name, fig *op, const char *base_name, fig *base, do
         printf(", %.0f events/s (cpu %.0f)", items / (w / 1e9), items / (c / 1e9));
     if (bytes > 0)
         printf(", %.0f MB/s (cpu %.0f)", bytes / (w / 1e3), bytes / (c / 1e3));
-    printf(" | %s: %.3f ms (cpu %.3f ms) | %.3f (cpu %.3f) | %s |\n", base_name, bw / 1e6,
-           bc / 1e6, bw / w, bc / c, target);
+    printf(" | %s: %.3f ms (cpu %.3f ms) | %.3f (cpu %.3f) | %s |\n", base_name, bw / 1e6, bc / 1e6,
+           bw / w, bc / c, target);
     free(op->wall);
     free(op->cpu);
 }
@@ -287,8 +284,7 @@ void bench_segmented(const bench_opts *o)
     char src[4096], seg[4096], work[4096];
     acepack_error e;
     unsigned it = o->iters;
-    snprintf(src, sizeof src, "%s/v2-e%u-k%u.ace", o->dir, (unsigned)o->events,
-             (unsigned)o->keys);
+    snprintf(src, sizeof src, "%s/v2-e%u-k%u.ace", o->dir, (unsigned)o->events, (unsigned)o->keys);
     snprintf(seg, sizeof seg, "%s/seg64-e%u-k%u.ace", o->dir, (unsigned)o->events,
              (unsigned)o->keys);
     snprintf(work, sizeof work, "%s/segwork.ace", o->dir);
@@ -298,7 +294,8 @@ void bench_segmented(const bench_opts *o)
     printf("segmented event log (spec 3.7), %u events, %u keys, medians of %u runs; ratio = "
            "baseline time / figure time (wall, cpu)\n\n",
            (unsigned)o->events, (unsigned)o->keys, it);
-    printf("| figure | segmented | baseline (same run) | ratio | target |\n|---|---|---|---|---|\n");
+    printf(
+        "| figure | segmented | baseline (same run) | ratio | target |\n|---|---|---|---|---|\n");
 
     fig a, b;
     fig_init(&a, it);

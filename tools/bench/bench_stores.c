@@ -76,8 +76,7 @@ void bench_gen_v2(const char *path, uint32_t events, uint32_t keys)
 
     if (store_matches(path, 2, events, keys))
         return;
-    fprintf(stderr, "generating %s (%u events, %u keys)\n", path, (unsigned)events,
-            (unsigned)keys);
+    fprintf(stderr, "generating %s (%u events, %u keys)\n", path, (unsigned)events, (unsigned)keys);
     kv = make_kv(keys, &kv_block);
     ev = bench_xmalloc(sizeof *ev * (events ? events : 1u));
     pool = bench_xmalloc((size_t)events * BENCH_PAYLOAD_MAX + 1u);

@@ -29,7 +29,7 @@ typedef struct wctx {
     char src[4096];  /* the generated store */
     char work[4096]; /* the copy a run modifies */
     acepack_mapping m;
-    uint8_t *base;   /* bytes for the baselines (grown on demand) */
+    uint8_t *base; /* bytes for the baselines (grown on demand) */
     size_t base_size;
 } wctx;
 
@@ -288,8 +288,7 @@ static void migration_figures(wctx *w)
     }
     if (rep.events_from_entries != w->o->v1_entries || rep.gap_events != 0)
         bench_die("migration: %llu events from entries, %llu gaps",
-                  (unsigned long long)rep.events_from_entries,
-                  (unsigned long long)rep.gap_events);
+                  (unsigned long long)rep.events_from_entries, (unsigned long long)rep.gap_events);
     memset(&res, 0, sizeof res);
     res.events = w->o->v1_entries;
     res.keys = w->o->keys;
@@ -302,7 +301,8 @@ static void migration_figures(wctx *w)
     res.what = "acepack_migrate_path v1 -> new durable v2 file (tmp, fsync, rename, dir fsync)";
     samples_report(w->o, &b, &res);
     res.name = "migrate_file_nosync";
-    res.what = "map v1 + acepack_migrate_bytes written to a new file, no fsync (what the JS store does)";
+    res.what =
+        "map v1 + acepack_migrate_bytes written to a new file, no fsync (what the JS store does)";
     samples_report(w->o, &c, &res);
     bench_report_value(w->o, "v1_file", "v1 store size", (double)vm.size, "bytes");
     acepack_unmap(&vm);

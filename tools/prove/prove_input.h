@@ -38,20 +38,20 @@ static uint8_t prove_bytes[PROVE_N];
 
 /* In main itself, and not in a do-while block: Eva merges the states of a
  * split when the function returns or the loop around it ends. */
-#define PROVE_INPUT(data, size)                                    \
+#define PROVE_INPUT(data, size)                                         \
     size_t prove_n_ = Frama_C_interval(PROVE_SIZE_MIN, PROVE_SIZE_MAX); \
-    /*@ split prove_n_; */                                         \
-    Frama_C_make_unknown((char *)prove_bytes, PROVE_N);            \
-    (size) = prove_n_;                                             \
+    /*@ split prove_n_; */                                              \
+    Frama_C_make_unknown((char *)prove_bytes, PROVE_N);                 \
+    (size) = prove_n_;                                                  \
     (data) = prove_bytes + (PROVE_N - prove_n_)
 
 /* PROVE_BUFFER(ptr, need, storage): ptr = exactly `need` bytes, the last
  * ones of the static array `storage`, one Eva state per value of need, so
  * that an access at or past ptr + need leaves the array: caller memory
  * sized as the API's size query says, not a byte more. */
-#define PROVE_BUFFER(ptr, need, storage)                           \
-    size_t prove_need_ = (need);                                   \
-    /*@ split prove_need_; */                                      \
+#define PROVE_BUFFER(ptr, need, storage) \
+    size_t prove_need_ = (need);         \
+    /*@ split prove_need_; */            \
     (ptr) = (void *)((storage) + (sizeof(storage) - prove_need_))
 
 /* An output callback that checks it is handed readable bytes, and stops

@@ -29,7 +29,8 @@ static int validate_once(const acepack_mapping *m)
     size_t need = 0;
     void *ws = NULL;
     acepack_status s = acepack_open(&r, m->data, m->size, ACEPACK_STRICT, &e);
-    if (s == ACEPACK_OK && acepack_validate_workspace_size(&r, ACEPACK_CHECK_ALL, &need) == ACEPACK_OK &&
+    if (s == ACEPACK_OK &&
+        acepack_validate_workspace_size(&r, ACEPACK_CHECK_ALL, &need) == ACEPACK_OK &&
         (need == 0 || (ws = malloc(need)) != NULL))
         s = acepack_validate(&r, ACEPACK_CHECK_ALL, ws, need, &e);
     else if (s == ACEPACK_OK)

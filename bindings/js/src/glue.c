@@ -34,18 +34,18 @@ typedef struct apw_data {
 } apw_data;
 
 typedef struct apw_file {
-    apw_data *data;           /* one reference */
+    apw_data *data; /* one reference */
     acepack_reader r;
-    acepack_status status;    /* verdict of open + full validation */
-    acepack_error err;        /* details when status != OK */
-    void *table_mem;          /* lookup table, built on the first get */
+    acepack_status status; /* verdict of open + full validation */
+    acepack_error err;     /* details when status != OK */
+    void *table_mem;       /* lookup table, built on the first get */
     acepack_table table;
-    int table_state;          /* 0 not built, 1 built, -1 build failed */
-    acepack_index_iter it;    /* key iteration */
-    acepack_entry cur;        /* the entry the iteration stands on */
-    uint8_t *out;             /* dump output / decoded key (grows) */
+    int table_state;       /* 0 not built, 1 built, -1 build failed */
+    acepack_index_iter it; /* key iteration */
+    acepack_entry cur;     /* the entry the iteration stands on */
+    uint8_t *out;          /* dump output / decoded key (grows) */
     size_t out_len, out_cap;
-    acepack_span val;         /* value found by apw_get / current entry */
+    acepack_span val; /* value found by apw_get / current entry */
 } apw_file;
 
 /* Error without a rule: the same shape the CLI reports for a limit. */
@@ -142,9 +142,15 @@ void apw_close(apw_file *f)
 }
 
 /* Where the file's bytes are in the module memory (JS reads slices). */
-const uint8_t *apw_data_ptr(const apw_file *f) { return f->data->bytes; }
+const uint8_t *apw_data_ptr(const apw_file *f)
+{
+    return f->data->bytes;
+}
 
-int apw_status(const apw_file *f) { return (int)f->status; }
+int apw_status(const apw_file *f)
+{
+    return (int)f->status;
+}
 const char *apw_err_rule(const apw_file *f)
 {
     return f->status == ACEPACK_OK ? NULL : f->err.rule;
@@ -176,18 +182,30 @@ double apw_field(const apw_file *f, int which)
 {
     const acepack_reader *r = &f->r;
     switch (which) {
-    case 0: return (double)r->version;
-    case 1: return (double)r->flags;
-    case 2: return (double)r->index_offset;
-    case 3: return (double)r->index_length;
-    case 4: return (double)r->chunk_end;
-    case 5: return (double)r->evt_offset;
-    case 6: return (double)r->evt_length;
-    case 7: return (double)r->evt_count_field;
-    case 8: return (double)r->evt_base_id;
-    case 9: return (double)r->event_count;
-    case 10: return (double)r->entry_count;
-    default: return -1.0;
+    case 0:
+        return (double)r->version;
+    case 1:
+        return (double)r->flags;
+    case 2:
+        return (double)r->index_offset;
+    case 3:
+        return (double)r->index_length;
+    case 4:
+        return (double)r->chunk_end;
+    case 5:
+        return (double)r->evt_offset;
+    case 6:
+        return (double)r->evt_length;
+    case 7:
+        return (double)r->evt_count_field;
+    case 8:
+        return (double)r->evt_base_id;
+    case 9:
+        return (double)r->event_count;
+    case 10:
+        return (double)r->entry_count;
+    default:
+        return -1.0;
     }
 }
 
@@ -214,8 +232,14 @@ static int out_put(void *ctx, const void *p, size_t n)
     return 0;
 }
 
-const uint8_t *apw_out_ptr(const apw_file *f) { return f->out; }
-size_t apw_out_len(const apw_file *f) { return f->out_len; }
+const uint8_t *apw_out_ptr(const apw_file *f)
+{
+    return f->out;
+}
+size_t apw_out_len(const apw_file *f)
+{
+    return f->out_len;
+}
 
 /* The conformance dump (spec 11) into the output buffer, its workspace
  * sized by the library's own query.  Returns a status; on a failure the
@@ -322,8 +346,14 @@ int apw_get(apw_file *f, const uint8_t *key, size_t len)
     return (int)acepack_table_get(&f->table, key, len, &f->val);
 }
 
-const uint8_t *apw_val_ptr(const apw_file *f) { return f->val.ptr; }
-size_t apw_val_len(const apw_file *f) { return f->val.len; }
+const uint8_t *apw_val_ptr(const apw_file *f)
+{
+    return f->val.ptr;
+}
+size_t apw_val_len(const apw_file *f)
+{
+    return f->val.len;
+}
 
 /* ---- events: the column accessors of the library, bounds-checked here
  * because JS callers pass any index ---- */

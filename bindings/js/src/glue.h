@@ -51,7 +51,8 @@ APW_EXPORT(apw_event_flags) int apw_event_flags(const apw_file *f, uint32_t i);
 APW_EXPORT(apw_event_ts) double apw_event_ts(const apw_file *f, uint32_t i);
 APW_EXPORT(apw_event_ts64) uint64_t apw_event_ts64(const apw_file *f, uint32_t i);
 APW_EXPORT(apw_event_id) double apw_event_id(const apw_file *f, uint32_t i);
-APW_EXPORT(apw_event_payload_ptr) const uint8_t *apw_event_payload_ptr(const apw_file *f, uint32_t i);
+APW_EXPORT(apw_event_payload_ptr)
+const uint8_t *apw_event_payload_ptr(const apw_file *f, uint32_t i);
 APW_EXPORT(apw_event_payload_len) size_t apw_event_payload_len(const apw_file *f, uint32_t i);
 APW_EXPORT(apw_event_column) int apw_event_column(const apw_file *f, int which, uint8_t *dst);
 APW_EXPORT(apw_event_ts_column) int apw_event_ts_column(const apw_file *f, double *dst);

@@ -25,14 +25,14 @@
 
 static int failures;
 
-#define CHECK(cond, ...)                                                                  \
-    do {                                                                                  \
-        if (!(cond)) {                                                                    \
-            fprintf(stderr, "FAIL %s@%d: %s: ", path, profile, #cond);                    \
-            fprintf(stderr, __VA_ARGS__);                                                 \
-            fputc('\n', stderr);                                                          \
-            failures++;                                                                   \
-        }                                                                                 \
+#define CHECK(cond, ...)                                               \
+    do {                                                               \
+        if (!(cond)) {                                                 \
+            fprintf(stderr, "FAIL %s@%d: %s: ", path, profile, #cond); \
+            fprintf(stderr, __VA_ARGS__);                              \
+            fputc('\n', stderr);                                       \
+            failures++;                                                \
+        }                                                              \
     } while (0)
 
 typedef struct plan {
@@ -92,8 +92,8 @@ static void check_rejected(const plan *t, apw_file *f)
     /* As the conformance runner: the offset counts when the rule is the
      * manifest's (a file may break several rules). */
     if (strcmp(t->rule, "-") != 0 && rule != NULL && strcmp(rule, t->rule) == 0)
-        CHECK((long long)apw_err_offset(f) == t->offset, "offset %.0f, want %lld", apw_err_offset(f),
-              t->offset);
+        CHECK((long long)apw_err_offset(f) == t->offset, "offset %.0f, want %lld",
+              apw_err_offset(f), t->offset);
     /* What JS may still call on a rejected file: all refuse, none crash. */
     CHECK(apw_dump(f) != 0, "dump of a rejected file");
     CHECK(apw_get(f, (const uint8_t *)"a", 1) != 0, "get on a rejected file");
@@ -135,7 +135,8 @@ static void check_keys(const plan *t, apw_file *f)
     }
     CHECK(r == 0, "iteration ended with %d", r);
     CHECK(n == t->nkv, "%" PRIu64 " keys, the dump has %" PRIu64, n, t->nkv);
-    CHECK(bytes == t->value_bytes, "%" PRIu64 " value bytes, the dump has %" PRIu64, bytes, t->value_bytes);
+    CHECK(bytes == t->value_bytes, "%" PRIu64 " value bytes, the dump has %" PRIu64, bytes,
+          t->value_bytes);
     static const uint8_t missing[] = "\0no such key\0";
     CHECK(apw_get(f, missing, sizeof missing) == 8 /* ACEPACK_NOT_FOUND */, "a missing key");
 }
@@ -171,12 +172,13 @@ static void check_events(const plan *t, apw_file *f)
         pbytes += len;
     }
     CHECK(sid == t->sum_id && sts == t->sum_ts && sksf == t->sum_ksf && pbytes == t->payload_bytes,
-          "event sums id %" PRIu64 "/%" PRIu64 " ts %" PRIu64 "/%" PRIu64 " ksf %" PRIu64 "/%" PRIu64
-          " payload %" PRIu64 "/%" PRIu64,
+          "event sums id %" PRIu64 "/%" PRIu64 " ts %" PRIu64 "/%" PRIu64 " ksf %" PRIu64
+          "/%" PRIu64 " payload %" PRIu64 "/%" PRIu64,
           sid, t->sum_id, sts, t->sum_ts, sksf, t->sum_ksf, pbytes, t->payload_bytes);
     /* Out of range, as JS may ask (i >>> 0 makes any index a u32). */
-    CHECK(apw_event_kind(f, n) == -1 && apw_event_source(f, n) == -1 && apw_event_flags(f, n) == -1 &&
-              apw_event_ts(f, n) == -1.0 && apw_event_ts64(f, n) == 0 && apw_event_id(f, n) == -1.0 &&
+    CHECK(apw_event_kind(f, n) == -1 && apw_event_source(f, n) == -1 &&
+              apw_event_flags(f, n) == -1 && apw_event_ts(f, n) == -1.0 &&
+              apw_event_ts64(f, n) == 0 && apw_event_id(f, n) == -1.0 &&
               apw_event_payload_ptr(f, n) == NULL && apw_event_payload_len(f, n) == 0 &&
               apw_event_kind(f, UINT32_MAX) == -1,
           "index %" PRIu32 " out of range", n);
@@ -190,8 +192,8 @@ static void check_accepted(const plan *t, apw_file *f)
     const char *path = t->path;
     int profile = t->profile;
     int s = apw_status(f);
-    CHECK(s == 0, "rejected: %s at %.0f: %s", apw_err_rule(f) ? apw_err_rule(f) : "-", apw_err_offset(f),
-          apw_err_message(f) ? apw_err_message(f) : "-");
+    CHECK(s == 0, "rejected: %s at %.0f: %s", apw_err_rule(f) ? apw_err_rule(f) : "-",
+          apw_err_offset(f), apw_err_message(f) ? apw_err_message(f) : "-");
     if (s != 0)
         return;
     CHECK(apw_err_rule(f) == NULL && apw_err_message(f) == NULL, "error details on success");
@@ -204,7 +206,8 @@ static void check_accepted(const plan *t, apw_file *f)
         int d = apw_dump(f);
         CHECK(d == 0, "dump: %d", d);
         if (strcmp(t->dump, "-") != 0)
-            CHECK(same_as_file(apw_out_ptr(f), apw_out_len(f), t->dump), "dump differs from %s", t->dump);
+            CHECK(same_as_file(apw_out_ptr(f), apw_out_len(f), t->dump), "dump differs from %s",
+                  t->dump);
     }
     check_keys(t, f);
     check_events(t, f);
@@ -264,10 +267,10 @@ int main(void)
         plan t;
         memset(&t, 0, sizeof t);
         if (sscanf(line,
-                   "%4095[^\t]\t%d\t%15s\t%63s\t%lld\t%" SCNu64 "\t%" SCNu64 "\t%" SCNu64 "\t%" SCNu64
-                   "\t%" SCNu64 "\t%" SCNu64 "\t%" SCNu64 "\t%4095[^\t\n]",
-                   t.path, &t.profile, t.expect, t.rule, &t.offset, &t.nkv, &t.value_bytes, &t.nevents,
-                   &t.sum_id, &t.sum_ts, &t.sum_ksf, &t.payload_bytes, t.dump) != 13 ||
+                   "%4095[^\t]\t%d\t%15s\t%63s\t%lld\t%" SCNu64 "\t%" SCNu64 "\t%" SCNu64
+                   "\t%" SCNu64 "\t%" SCNu64 "\t%" SCNu64 "\t%" SCNu64 "\t%4095[^\t\n]",
+                   t.path, &t.profile, t.expect, t.rule, &t.offset, &t.nkv, &t.value_bytes,
+                   &t.nevents, &t.sum_id, &t.sum_ts, &t.sum_ksf, &t.payload_bytes, t.dump) != 13 ||
             (t.profile != 0 && t.profile != 1)) {
             fprintf(stderr, "FAIL: bad plan line %lu: %s", lines + 1, line);
             return 2;

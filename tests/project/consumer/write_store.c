@@ -10,8 +10,8 @@
 
 static int failed(const char *what, acepack_status st, const acepack_error *e)
 {
-    fprintf(stderr, "%s: %s (%s at %llu)\n", what, acepack_status_name(st),
-            e->rule ? e->rule : "-", (unsigned long long)e->offset);
+    fprintf(stderr, "%s: %s (%s at %llu)\n", what, acepack_status_name(st), e->rule ? e->rule : "-",
+            (unsigned long long)e->offset);
     return 1;
 }
 
