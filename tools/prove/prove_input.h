@@ -48,10 +48,15 @@ static uint8_t prove_bytes[PROVE_N];
 /* PROVE_BUFFER(ptr, need, storage): ptr = exactly `need` bytes, the last
  * ones of the static array `storage`, one Eva state per value of need, so
  * that an access at or past ptr + need leaves the array: caller memory
- * sized as the API's size query says, not a byte more. */
+ * sized as the API's size query says, not a byte more.  `need` (an lvalue)
+ * is assigned the split copy back: Eva's domains are non-relational, so
+ * splitting the copy alone leaves `need` the whole interval in each state,
+ * and the driver then passed a size that does not match ptr (spurious,
+ * even "invalid", alarms on the caller's memory). */
 #define PROVE_BUFFER(ptr, need, storage) \
     size_t prove_need_ = (need);         \
     /*@ split prove_need_; */            \
+    (need) = prove_need_;                \
     (ptr) = (void *)((storage) + (sizeof(storage) - prove_need_))
 
 /* An output callback that checks it is handed readable bytes, and stops
