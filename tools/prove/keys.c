@@ -38,21 +38,27 @@ int main(void)
     if (needed > 0)
         acc += acepack_key_equals(&a, out, needed - 1);
     /* b: the decoded key as an unescaped body (when it has no byte that
-     * needs an escape, it is a valid body itself); else a compared to a */
-    b = a;
-    if (acepack_utf8_check(out, needed) == needed) {
+     * needs an escape, it is a valid body itself); else a compared to a.
+     * The compare calls sit in each branch: after a join, Eva would see
+     * b.key.ptr in {data, out} and p, end of one body on two bases.
+     * A comparison counts by its sign (memcmp may return any int: summing
+     * the results could overflow acc). */
+    {
         size_t k;
-        int plain = 1;
-        for (k = 0; k < needed; k++)
+        int plain = acepack_utf8_check(out, needed) == needed;
+        for (k = 0; plain && k < needed; k++)
             if (out[k] < 0x20 || out[k] == '"' || out[k] == '\\')
                 plain = 0;
         if (plain) {
+            b = a;
             b.key.ptr = out;
             b.key.len = needed;
             b.has_escapes = 0;
+            acc += acepack_key_compare(&a, &b) < 0;
+            acc += acepack_key_compare(&b, &a) < 0;
+        } else {
+            acc += acepack_key_compare(&a, &a) < 0;
         }
     }
-    acc += acepack_key_compare(&a, &b);
-    acc += acepack_key_compare(&b, &a);
     return acc;
 }
