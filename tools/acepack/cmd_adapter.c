@@ -95,7 +95,8 @@ const cli_command cli_cmd_adapter = {
     "  adapter serve\n"
     "      the persistent protocol: length-prefixed read/write/migrate requests on\n"
     "      stdin, one response each on stdout (conformance/README.md); exit 0 at\n"
-    "      the end of input.\n"
+    "      the end of input.  Each request runs in a forked child; with\n"
+    "      ACEPACK_SERVE_IN_PROCESS=1 in the environment, in the server itself.\n"
     "\n"
     "Operations this build does not implement exit 3; `capabilities` lists which\n"
     "ones it does.  FILE may be '-' for standard input.\n",

@@ -158,11 +158,12 @@ static size_t serve_heap_bytes(void)
 #endif
 }
 
-/* The child: the per-call command with fds 0/1/2 on the request's files.
- * adapter_cmd is `acepack adapter` itself (the `self` serve was run with):
- * naming it here would make this file and cmd_adapter.c use each other. */
-static void run_child(const cli_command *adapter_cmd, const serve_header *h, FILE *in, FILE *out,
-                      FILE *err)
+/* The per-call command with fds 0/1/2 on the request's files, in this
+ * process.  adapter_cmd is `acepack adapter` itself (the `self` serve was run
+ * with): naming it here would make this file and cmd_adapter.c use each
+ * other.  @return its exit status. */
+static int run_request(const cli_command *adapter_cmd, const serve_header *h, FILE *in, FILE *out,
+                       FILE *err)
 {
     char op[sizeof h->op], profile[sizeof h->profile], dash[] = "-", popt[] = "--profile";
     char adapter[] = "adapter";
@@ -176,15 +177,52 @@ static void run_child(const cli_command *adapter_cmd, const serve_header *h, FIL
         argv[argc++] = popt;
         argv[argc++] = profile;
     }
-    size_t heap_at_fork = serve_heap_bytes();
     if (dup2(fileno(in), 0) < 0 || dup2(fileno(out), 1) < 0 || dup2(fileno(err), 2) < 0)
-        _exit(CLI_EXIT_USAGE);
+        return CLI_EXIT_USAGE;
+    /* A stream reused from an earlier request: its buffer and end-of-file
+     * flag belong to the old file (fseek drops both). */
+    if (fseek(stdin, 0, SEEK_SET) != 0)
+        return CLI_EXIT_USAGE;
+    clearerr(stdout);
+    clearerr(stderr);
     cli_input_set_stdin_name(h->file);
     int rc = adapter_cmd->run(adapter_cmd, argc, argv);
     /* As main() does: output that could not be written is not a success. */
     if ((fflush(stdout) != 0 || ferror(stdout)) && rc == CLI_EXIT_OK)
         rc = CLI_EXIT_USAGE;
-    serve_exit(rc, heap_at_fork);
+    fflush(stderr);
+    return rc;
+}
+
+/* The request in a forked child, which ends with its exit status. */
+static void run_child(const cli_command *adapter_cmd, const serve_header *h, FILE *in, FILE *out,
+                      FILE *err)
+{
+    size_t heap_at_fork = serve_heap_bytes();
+    serve_exit(run_request(adapter_cmd, h, in, out, err), heap_at_fork);
+}
+
+/* The request in this process (ACEPACK_SERVE_IN_PROCESS=1), for machines where
+ * a fork is what a request costs (under qemu-user a fork and the child's
+ * fresh code translation take ~50 ms of CPU): the server's fds 0/1/2 are
+ * saved around it.  A crash ends the server, which the runner attributes to
+ * the request in flight; what this mode gives up is the isolation (a leak or
+ * a corrupted heap stays for the next request), so CI uses it only where
+ * the same suite also runs forked. */
+static int run_here(const cli_command *adapter_cmd, const serve_header *h, FILE *in, FILE *out,
+                    FILE *err, uint32_t *code)
+{
+    int saved[3] = {dup(0), dup(1), dup(2)};
+    int ok = saved[0] >= 0 && saved[1] >= 0 && saved[2] >= 0;
+    if (ok)
+        *code = (uint32_t)run_request(adapter_cmd, h, in, out, err);
+    for (int fd = 0; fd < 3; fd++) {
+        if (saved[fd] >= 0 && dup2(saved[fd], fd) < 0)
+            ok = 0;
+        if (saved[fd] >= 0)
+            close(saved[fd]);
+    }
+    return ok;
 }
 
 /* A status and a message on stderr for a request that never ran. */
@@ -197,7 +235,8 @@ static int answer_error(uint32_t status, const char *msg)
 
 /* One request.  @return SERVE_NEXT, SERVE_END (end of input) or
  * SERVE_BROKEN (a truncated request or a failed write: stop). */
-static int one_request(const cli_command *adapter_cmd, FILE *in, FILE *out, FILE *err)
+static int one_request(const cli_command *adapter_cmd, FILE *in, FILE *out, FILE *err,
+                       int in_process)
 {
     uint8_t len[4];
     ssize_t r = read_exact(len, 4);
@@ -225,6 +264,12 @@ static int one_request(const cli_command *adapter_cmd, FILE *in, FILE *out, FILE
     if (!reset(out) || !reset(err))
         return answer_error(CLI_EXIT_USAGE, "cannot reset the temporary files") ? SERVE_NEXT
                                                                                 : SERVE_BROKEN;
+    if (in_process) {
+        uint32_t code = CLI_EXIT_USAGE;
+        if (!run_here(adapter_cmd, &h, in, out, err, &code))
+            return SERVE_BROKEN; /* fds 0/1 may no longer be the runner's */
+        return put_u32(code) && send_file(out) && send_file(err) ? SERVE_NEXT : SERVE_BROKEN;
+    }
     pid_t pid = fork();
     if (pid == 0)
         run_child(adapter_cmd, &h, in, out, err);
@@ -261,7 +306,9 @@ int cli_adapter_serve(const cli_command *self, int argc, char **argv)
     setvbuf(stdin, in_buffer, _IOFBF, sizeof in_buffer);
     setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
     int step;
-    while ((step = one_request(self, in, out, err)) == SERVE_NEXT)
+    const char *mode = getenv("ACEPACK_SERVE_IN_PROCESS");
+    int in_process = mode != NULL && strcmp(mode, "1") == 0;
+    while ((step = one_request(self, in, out, err, in_process)) == SERVE_NEXT)
         continue;
     fclose(in);
     fclose(out);
