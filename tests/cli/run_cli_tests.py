@@ -11,6 +11,9 @@ produced by the code under test.
 With --valgrind every call runs under `valgrind --error-exitcode=99 --leak-check=full`, so
 that a memory error or a leak turns into a wrong exit status (99) and fails the check; the
 rejected files are then a fixed sample (Runner.rejections), the full list runs natively.
+With --forkrun as well (ctest's cli.valgrind.*), the calls run in one valgrind process, each
+in a forked child of tests/cli/forkrun.c that runs the CLI's main(): the same checks without
+a valgrind start (~0.6 s of CPU) per call.
 Python 3.11, standard library only.
 """
 from __future__ import annotations
@@ -19,6 +22,7 @@ import argparse
 import json
 import os
 import re
+import select
 import struct
 import subprocess
 import sys
@@ -248,22 +252,72 @@ COMMANDS = ["info", "validate", "dump", "ls", "get", "events", "explain", "adapt
 # Runner
 # ---------------------------------------------------------------------------------------------
 
+VALGRIND_STATUS = 99   # --error-exitcode: a memory error or a leak in that process
+
+
+class ForkRun:
+    """One `valgrind forkrun` process (tests/cli/forkrun.c) that runs each call in a forked
+    child: valgrind checks every child as under a start of its own, without the ~0.6 s of
+    CPU each start of valgrind costs."""
+
+    def __init__(self, argv: list[str]):
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+    def _read(self, n: int) -> bytes:
+        data = b""
+        while len(data) < n:
+            ready, _, _ = select.select([self.proc.stdout], [], [], CALL_LIMIT)
+            if not ready:
+                raise RuntimeError(f"forkrun: no answer within {CALL_LIMIT} s")
+            chunk = os.read(self.proc.stdout.fileno(), n - len(data))
+            if not chunk:
+                raise RuntimeError(f"forkrun ended (exit {self.proc.wait()})")
+            data += chunk
+        return data
+
+    def call(self, argv: list[str], stdin: bytes):
+        frame = struct.pack(">I", len(argv))
+        for a in argv:
+            b = os.fsencode(a)
+            frame += struct.pack(">I", len(b)) + b
+        frame += struct.pack(">I", len(stdin)) + stdin
+        self.proc.stdin.write(frame)
+        self.proc.stdin.flush()
+        status, n = struct.unpack(">II", self._read(8))
+        out = self._read(n)
+        err = self._read(struct.unpack(">I", self._read(4))[0])
+        return status, out, err
+
+    def close(self) -> int:
+        self.proc.stdin.close()
+        rest = self.proc.stdout.read()
+        code = self.proc.wait(timeout=CALL_LIMIT)
+        return code if not rest else -1
+
+
+CALL_LIMIT = 300
+
+
 class Runner:
-    def __init__(self, acepack: str, workdir: str, valgrind: str | None):
+    def __init__(self, acepack: str, workdir: str, valgrind: str | None,
+                 forkrun: str | None = None):
         self.acepack = acepack
         self.dir = workdir
-        self.prefix = ([valgrind, "--error-exitcode=99", "--leak-check=full",
+        self.prefix = ([valgrind, "--error-exitcode=%d" % VALGRIND_STATUS, "--leak-check=full",
                         "--errors-for-leak-kinds=definite,possible", "--quiet"]
                        if valgrind else [])
         self.valgrind = bool(valgrind)
+        self.forkrun = ForkRun(self.prefix + [forkrun]) if forkrun else None
         self.failures = 0
         self.checks = 0
+        self.calls = 0
 
     def rejections(self):
         """REJECTIONS natively; under valgrind a fixed sample: one file per region of the
         format where the reader stops (header, short file, events, payload, chunks, index),
-        under its first profile. Each start of valgrind costs ~0.7 s of CPU, and past the
-        reader every rejection takes the same CLI code; the reader's way to every rejection
+        under its first profile. Each call costs ~0.2 s of CPU under valgrind (forked by
+        forkrun; ~0.7 s with a valgrind start of its own), and past the reader every
+        rejection takes the same CLI code; the reader's way to every rejection
         runs under valgrind in unit.valgrind.corpus_walk (every corpus file), and this whole
         list runs natively here and under ASan+UBSan in the asan preset."""
         if not self.valgrind:
@@ -283,10 +337,25 @@ class Runner:
         return os.path.join(self.dir, name)
 
     def run(self, *args: str, stdin: bytes | None = None):
-        argv = self.prefix + [self.acepack] + [self.path(a) if a in FILES else a for a in args]
-        p = subprocess.run(argv, input=stdin if stdin is not None else b"",
-                           capture_output=True, timeout=300)
-        return p.returncode, p.stdout, p.stderr
+        argv = [self.acepack] + [self.path(a) if a in FILES else a for a in args]
+        self.calls += 1
+        if self.forkrun:
+            rc, out, err = self.forkrun.call(argv, stdin if stdin is not None else b"")
+        else:
+            p = subprocess.run(self.prefix + argv, input=stdin if stdin is not None else b"",
+                               capture_output=True, timeout=CALL_LIMIT)
+            rc, out, err = p.returncode, p.stdout, p.stderr
+        if self.valgrind and rc == VALGRIND_STATUS:
+            # Also where a test looks at the output only: valgrind found an error.
+            self.check(f"valgrind: no memory error or leak [{' '.join(args)}]", False,
+                       f"exit {rc}; stderr {err[-600:]!r}")
+        return rc, out, err
+
+    def finish(self) -> None:
+        if self.forkrun:
+            code = self.forkrun.close()
+            self.check(f"forkrun under valgrind ends cleanly after {self.calls} calls",
+                       code == 0, f"exit {code}")
 
     def check(self, name: str, ok: bool, detail: str = "") -> bool:
         self.checks += 1
@@ -932,15 +1001,21 @@ def main() -> int:
     ap.add_argument("--group", choices=sorted(GROUPS), action="append",
                     help="run only this group (repeatable; default all)")
     ap.add_argument("--valgrind", help="run every call under this valgrind")
+    ap.add_argument("--forkrun", help="with --valgrind: this forkrun binary (tests/cli/"
+                    "forkrun.c) runs the calls, one forked child each, in one valgrind process")
     args = ap.parse_args()
+    if args.forkrun and not args.valgrind:
+        ap.error("--forkrun needs --valgrind")
     with tempfile.TemporaryDirectory(prefix="acepack-cli-") as d:
         for name, data in FILES.items():
             with open(os.path.join(d, name), "wb") as f:
                 f.write(data)
-        t = Runner(os.path.abspath(args.acepack), d, args.valgrind)
+        t = Runner(os.path.abspath(args.acepack), d, args.valgrind,
+                   os.path.abspath(args.forkrun) if args.forkrun else None)
         for g in args.group or sorted(GROUPS):
             print(f"# group {g}")
             GROUPS[g](t)
+        t.finish()
     print(f"# {t.checks} checks, {t.failures} failed")
     return 1 if t.failures else 0
 
