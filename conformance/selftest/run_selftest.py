@@ -34,6 +34,9 @@ BROKEN = HERE / "broken_adapter.py"
 # that a busy machine cannot trip it: the runner's own limits are CPU time.
 RUNNER_LIMIT = 3600
 EXAMPLES = CONFORMANCE / "examples"
+# The runner and the adapters written in Python (the broken ones start once per call in the
+# per-call modes: hundreds of starts) need no site-packages: -S saves most of a start's CPU.
+PY_FLAGS = ("-S",)
 
 sys.path.insert(0, str(CONFORMANCE))
 from acetest import corpus as corpus_mod  # noqa: E402
@@ -67,7 +70,8 @@ class SelfTest:
         report = self.workdir / "report.json"
         if report.exists():
             report.unlink()
-        cmd = [sys.executable, str(RUNNER), "--corpus", str(self.corpus), "--json", str(report)]
+        cmd = [sys.executable, *PY_FLAGS, str(RUNNER), "--corpus", str(self.corpus),
+               "--json", str(report)]
         for name, argv in adapters.items():
             cmd += ["--adapter", f"{name}={shlex.join(argv)}"]
         if cases:
@@ -79,7 +83,7 @@ class SelfTest:
         return Outcome(proc.returncode, doc, proc.stdout + proc.stderr)
 
     def broken(self, mode: str) -> list[str]:
-        return [sys.executable, str(BROKEN), mode, "adapter"]
+        return [sys.executable, *PY_FLAGS, str(BROKEN), mode, "adapter"]
 
     @property
     def inner_env(self) -> dict:
@@ -275,7 +279,7 @@ class SelfTest:
         if not self.check(m is not None and m.group(1) == script.read_text(encoding="utf-8"),
                           "README.md shows examples/adapter.py verbatim"):
             return
-        out = self.runner({"example": [sys.executable, str(script)]}, cases=self.sample,
+        out = self.runner({"example": [sys.executable, *PY_FLAGS, str(script)]}, cases=self.sample,
                           cwd=REPO)  # the example finds the library as ./tools
         bad = [r for r in out.rows() if r["failure"]]
         self.check(out.code == 0 and not bad and bool(out.rows("PASS")),
