@@ -80,9 +80,12 @@ class Worker:
         self.popular = ""  # regex of the cases that killed the most mutants so far
         self.need_c, self.log = need_c, log
 
-    def prepare(self, files: list[str]) -> None:
+    def prepare(self, files: list[str], base: "Worker | None" = None) -> None:
         sync_tree(self.tree, files)
         if not self.need_c:
+            return
+        if base is not None:
+            self._share_build(base)
             return
         if not (self.build / "compile_commands.json").is_file():
             self._cmd(["cmake", "-S", str(self.tree), "-B", str(self.build),
@@ -109,6 +112,15 @@ class Worker:
             self.units[src] = (e["directory"], argv, os.path.join(e["directory"], out))
         if not self.units:
             raise RuntimeError(f"no compile commands in {self.build}")
+
+    def _share_build(self, base: "Worker") -> None:
+        """The unmutated objects of `base`'s build (one build of the CLI, not one per
+        worker): a mutant of this worker compiles from this worker's tree (every path of
+        base's tree in its compile command rewritten) and links with base's other objects."""
+        old, new = str(base.tree), str(self.tree)
+        self.build.mkdir(parents=True, exist_ok=True)
+        self.units = {src: (cwd, [a.replace(old, new) for a in argv], obj)
+                      for src, (cwd, argv, obj) in base.units.items()}
 
     def _cmd(self, argv, check=False, cwd=None) -> bool:
         p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=cwd)
@@ -147,10 +159,11 @@ class Worker:
         with tempfile.TemporaryDirectory(prefix="acepack-mutate-") as tmp:
             report = Path(tmp) / "r.json"
             opts = ["--fail-fast", "--strict-rules", "-j1", "--json", str(report), *extra]
+            # -S: stdlib only; a start without site-packages costs a third of the CPU
             if lang == "py":
-                argv = [sys.executable, str(INPROC), str(self.tree / "tools"), *opts]
+                argv = [sys.executable, "-S", str(INPROC), str(self.tree / "tools"), *opts]
             else:
-                argv = [sys.executable, str(RUN_PY), "--adapter",
+                argv = [sys.executable, "-S", str(RUN_PY), "--adapter",
                         f"c={self.exe} adapter", *opts]
             proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                     start_new_session=True)
@@ -321,8 +334,8 @@ def cmd_run(args) -> int:
     started = time.monotonic()
     workers = [Worker(scratch / f"w{i}", need_c, None) for i in range(min(args.jobs, len(chosen)))]
     popular = sorted(set(killers.values()), key=lambda c: -list(killers.values()).count(c))[:40]
-    for w in workers:
-        w.prepare(files)
+    for i, w in enumerate(workers):
+        w.prepare(files, workers[0] if i else None)
         w.popular = "^(" + "|".join(re.escape(c) for c in popular) + ")$" if popular else ""
     print(f"mutate: {len(chosen)} mutants, {len(workers)} worker(s), scratch {scratch} "
           f"(set up in {time.monotonic() - started:.0f} s)", flush=True)
