@@ -99,12 +99,16 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                    help="a rejection under a rule the case does not list is a failure")
     p.add_argument("--matrix", action="store_true",
                    help="also cross-check every writer against every reader")
+    p.add_argument("--matrix-only", action="store_true",
+                   help="only the matrix, not each adapter's run of the corpus (ctest's "
+                        "conformance.matrix: conformance.c and conformance.python run those)")
     p.add_argument("--json", type=Path, metavar="REPORT.json", help="write a JSON report")
     p.add_argument("-v", "--verbose", action="store_true", help="list every result")
     p.add_argument("--fail-fast", action="store_true",
                    help="stop at the first failure, smallest inputs first (tools/mutate)")
     generate_cli.add_arguments(p)
     args = p.parse_args(argv)
+    args.matrix = args.matrix or args.matrix_only
     if args.jobs < 1 or args.timeout <= 0 or (args.wall_timeout or 1) <= 0:
         p.error("-j must be >= 1, --timeout and --wall-timeout > 0")
     if args.wall_timeout is None:
@@ -258,7 +262,8 @@ def main(argv: list[str]) -> int:
     try:
         with tempfile.TemporaryDirectory(prefix="acepack-conformance-") as tmp:
             checker = Checker(schema=schema, workdir=Path(tmp), defined_rules=corpus.rules)
-            rows += run_cases(usable, corpus.cases, checker, args.jobs, args.fail_fast)
+            if not args.matrix_only:
+                rows += run_cases(usable, corpus.cases, checker, args.jobs, args.fail_fast)
             matrix_rows = (matrix.run(usable, corpus.cases, Path(tmp), args.jobs)
                            if args.matrix else [])
     except OSError as e:  # e.g. the corpus was regenerated while we ran
