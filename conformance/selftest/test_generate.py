@@ -56,12 +56,13 @@ def good_adapter() -> str:
 
 
 def run(*args: str, build: Path = BUILD) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, str(RUNNER), "--build-dir", str(build), *args]
+    # -S: stdlib only; a start without site-packages costs a third of the CPU
+    cmd = [sys.executable, "-S", str(RUNNER), "--build-dir", str(build), *args]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=False)
 
 
 def planted(mode: str, inner: str) -> str:
-    return f"planted={shlex.quote(sys.executable)} {PLANTED} {mode} {shlex.quote(inner)}"
+    return f"planted={shlex.quote(sys.executable)} -S {PLANTED} {mode} {shlex.quote(inner)}"
 
 
 class GenerateSelfTest(unittest.TestCase):
@@ -76,7 +77,9 @@ class GenerateSelfTest(unittest.TestCase):
         return [json.loads(p.read_text()) for p in sorted(self.out.glob("*/failure.json"))]
 
     def test_planted_dump_byte_is_caught(self):
-        done = run("--generate", "4", "--seed", SEED, "--generate-out", str(self.out),
+        # -j1 where 4 files are checked: a pool of workers costs more than the files; the
+        # parallel path runs in test_clean_run_passes and test_same_seed_same_files.
+        done = run("--generate", "4", "--seed", SEED, "--generate-out", str(self.out), "-j1",
                    "--adapter", planted("dump-byte", good_adapter()))
         self.assertEqual(done.returncode, 1, done.stdout + done.stderr)
         self.assertIn("planted: WRONG_OUTPUT", done.stdout)
@@ -99,14 +102,14 @@ class GenerateSelfTest(unittest.TestCase):
             self.assertEqual(cases[0].expect(), entry["expect"])
 
     def test_planted_verdict_is_caught(self):
-        done = run("--generate", "4", "--seed", SEED, "--generate-out", str(self.out),
+        done = run("--generate", "4", "--seed", SEED, "--generate-out", str(self.out), "-j1",
                    "--no-minimize", "--adapter", planted("verdict", good_adapter()))
         self.assertEqual(done.returncode, 1, done.stdout + done.stderr)
         self.assertIn("planted: SHOULD_HAVE_REJECTED", done.stdout)
 
     def test_reproduce_command_finds_it_again(self):
         run("--generate", "4", "--seed", SEED, "--generate-out", str(self.out), "--no-minimize",
-            "--adapter", planted("dump-byte", good_adapter()))
+            "-j1", "--adapter", planted("dump-byte", good_adapter()))
         doc = self.failures()[0]
         argv = shlex.split(doc["reproduce"])[2:]   # without "python3 conformance/run.py"
         again = Path(self.tmp.name) / "again"
@@ -135,11 +138,11 @@ class GenerateSelfTest(unittest.TestCase):
         fake.mkdir()
         script = fake / "acepack"
         script.write_text("#!/bin/sh\n"
-                          f"exec {shlex.quote(sys.executable)} {PLANTED} verdict "
+                          f"exec {shlex.quote(sys.executable)} -S {PLANTED} verdict "
                           f"{shlex.quote(str(CLI))} \"$@\"\n")
         script.chmod(0o755)
         done = run("--generate", "4", "--seed", SEED, "--generate-out", str(self.out / "f"),
-                   "--no-minimize", build=fake)
+                   "--no-minimize", "-j1", build=fake)
         self.assertEqual(done.returncode, 1, done.stdout + done.stderr)
         self.assertIn("c: REFERENCE_DISAGREEMENT", done.stdout)
 
