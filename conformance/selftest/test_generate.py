@@ -148,7 +148,7 @@ class GenerateSelfTest(unittest.TestCase):
 
     def test_clean_run_passes(self):
         # Few files: that a clean run passes is the point here; the many-files run is the
-        # ctests conformance.generate (1000 files) and conformance.generate.v11 (900).
+        # ctests conformance.generate (500 files) and conformance.generate.v11 (450).
         done = run("--generate", "20", "--seed", "11", "--generate-out", str(self.out))
         self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
         self.assertIn("RESULT: PASS, 20 generated files", done.stdout)
