@@ -80,12 +80,16 @@ class Worker:
         self.popular = ""  # regex of the cases that killed the most mutants so far
         self.need_c, self.log = need_c, log
 
-    def prepare(self, files: list[str], base: "Worker | None" = None) -> None:
+    def prepare(self, files: list[str], base: "Worker | None" = None,
+                reuse: Path | None = None) -> None:
         sync_tree(self.tree, files)
         if not self.need_c:
             return
         if base is not None:
             self._share_build(base)
+            return
+        if reuse is not None:
+            self._reuse_build(reuse)
             return
         if not (self.build / "compile_commands.json").is_file():
             self._cmd(["cmake", "-S", str(self.tree), "-B", str(self.build),
@@ -96,11 +100,32 @@ class Worker:
                   check=True)
         self._load_commands()
 
-    def _load_commands(self) -> None:
+    def _reuse_build(self, build: Path) -> None:
+        """The compile commands and unmutated objects of an existing build of REPO (ctest's
+        own build, --reuse-build): no configure and no build of the CLI here.  A mutant
+        compiles from this worker's tree: every path into REPO in its compile command is
+        rewritten into the tree, except paths into the build itself (generated files)."""
+        build = build.resolve()
+        self.build.mkdir(parents=True, exist_ok=True)
+        self._load_commands(build, REPO)
+        try:
+            keep = build.relative_to(REPO).as_posix()
+        except ValueError:
+            keep = None
+        rx = re.compile(re.escape(str(REPO)) + "/" + (f"(?!{re.escape(keep)}/)" if keep else ""))
+        tree = str(self.tree) + "/"
+        self.units = {src: (cwd, [rx.sub(lambda _m: tree, a) for a in argv], obj)
+                      for src, (cwd, argv, obj) in self.units.items()}
+        missing = [obj for _, _, obj in self.units.values() if not os.path.isfile(obj)]
+        if missing:
+            raise RuntimeError(f"--reuse-build {build}: not built: {missing[0]}")
+
+    def _load_commands(self, build: Path | None = None, root: Path | None = None) -> None:
         """The compile command and object of every source of the CLI (library + tool), so
         that a mutant costs one compile and one link, without make's own overhead."""
+        build, root = build or self.build, root or self.tree
         self.units: dict[str, tuple[str, list[str], str]] = {}
-        for e in json.loads((self.build / "compile_commands.json").read_text()):
+        for e in json.loads((build / "compile_commands.json").read_text()):
             argv = e.get("arguments") or shlex.split(e["command"])
             if "-o" not in argv:
                 continue
@@ -108,10 +133,10 @@ class Worker:
             if not any(t in out for t in ("acepack_read_obj.dir", "acepack_write_obj.dir",
                                           "acepack_cli.dir")):
                 continue
-            src = os.path.relpath(os.path.join(e["directory"], e["file"]), self.tree)
+            src = os.path.relpath(os.path.join(e["directory"], e["file"]), root)
             self.units[src] = (e["directory"], argv, os.path.join(e["directory"], out))
         if not self.units:
-            raise RuntimeError(f"no compile commands in {self.build}")
+            raise RuntimeError(f"no compile commands in {build}")
 
     def _share_build(self, base: "Worker") -> None:
         """The unmutated objects of `base`'s build (one build of the CLI, not one per
@@ -142,7 +167,8 @@ class Worker:
             obj = str(mut / f"{i}.o")
             argv = list(argv)
             argv[argv.index("-o") + 1] = obj
-            argv = [a for a in argv if a not in ("-MD", "-MMD")]
+            # -Werror: a mutant may well warn (a reused build of the tree has it)
+            argv = [a for a in argv if a not in ("-MD", "-MMD", "-Werror")]
             if "-MF" in argv:
                 k = argv.index("-MF")
                 del argv[k:k + 2]
@@ -334,8 +360,9 @@ def cmd_run(args) -> int:
     started = time.monotonic()
     workers = [Worker(scratch / f"w{i}", need_c, None) for i in range(min(args.jobs, len(chosen)))]
     popular = sorted(set(killers.values()), key=lambda c: -list(killers.values()).count(c))[:40]
+    reuse = Path(args.reuse_build) if args.reuse_build else None
     for i, w in enumerate(workers):
-        w.prepare(files, workers[0] if i else None)
+        w.prepare(files, workers[0] if i else None, reuse)
         w.popular = "^(" + "|".join(re.escape(c) for c in popular) + ")$" if popular else ""
     print(f"mutate: {len(chosen)} mutants, {len(workers)} worker(s), scratch {scratch} "
           f"(set up in {time.monotonic() - started:.0f} s)", flush=True)
@@ -460,6 +487,10 @@ def main(argv: list[str]) -> int:
     r.add_argument("--lang", choices=["c", "py"], help="only C or only Python mutants")
     r.add_argument("--sample", help="file of mutant ids (first word of each line)")
     r.add_argument("--scratch", help="scratch directory (default REPO/build-mutate)")
+    r.add_argument("--reuse-build", metavar="DIR",
+                   help="take the CLI's compile commands and unmutated objects from this build "
+                        "of the tree (CMake, with compile_commands.json for its targets) "
+                        "instead of a build of its own")
     r.add_argument("--json", help="write the results as JSON")
     r.add_argument("--require-killed", action="store_true",
                    help="exit 1 unless every selected mutant is KILLED or EQUIVALENT")
