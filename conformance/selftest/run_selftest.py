@@ -424,7 +424,9 @@ def main(argv: list[str]) -> int:
     if problems:
         return 1
     print(f"self-test: good adapter `{shlex.join(good)}`, sample of {len(ids)} cases")
-    reads = [c.id for c in cases if c.kind == "read" and c.id in ids][:2]
+    # One read case (both profiles) for hangs and spins: each spinning call burns the whole
+    # 1 s CPU limit, and one case shows the limits work as well as more would.
+    reads = [c.id for c in cases if c.kind == "read" and c.id in ids][:1]
 
     with tempfile.TemporaryDirectory(prefix="acepack-selftest-") as tmp:
         test = SelfTest(good=good, corpus=args.corpus.resolve(), sample=id_regex(ids),
