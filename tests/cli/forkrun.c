@@ -173,8 +173,8 @@ static int one_request(uint32_t argc_u)
     while (waitpid(pid, &status, 0) < 0)
         if (errno != EINTR)
             goto done;
-    uint32_t st = WIFEXITED(status) ? (uint32_t)WEXITSTATUS(status)
-                                    : 128u + (uint32_t)WTERMSIG(status);
+    uint32_t st =
+        WIFEXITED(status) ? (uint32_t)WEXITSTATUS(status) : 128u + (uint32_t)WTERMSIG(status);
     if (write_u32(st) == 0 && send_file(out) == 0 && send_file(err) == 0)
         rc = 0;
 done:
