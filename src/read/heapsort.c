@@ -40,7 +40,7 @@ void ap_heapsort(ap_rec *v, size_t n, ap_rec_cmp cmp, const void *ctx)
 
 void *ap_align8(void *mem, size_t size, size_t need)
 {
-    uintptr_t a = (uintptr_t)mem;
+    uint64_t a = AP_ADDRESS_BITS(mem);
     size_t skip = (size_t)((8u - (a & 7u)) & 7u);
     if (mem == NULL || size < skip || size - skip < need)
         return NULL;

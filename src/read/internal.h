@@ -175,6 +175,20 @@ typedef int (*ap_rec_cmp)(const ap_rec *x, const ap_rec *y, const void *ctx);
 /* In-place iterative heapsort (no recursion, O(n log n) worst case). */
 void ap_heapsort(ap_rec *v, size_t n, ap_rec_cmp cmp, const void *ctx);
 
+/* An address as an integer (the table's seed, the alignment of caller
+ * memory).  Under Frama-C (tools/prove/) an unknown integer instead: Eva
+ * keeps an integer made from an address as that address (a "garbled
+ * mix"), so the seed, every hash and slot index derived from it, and the
+ * aligned workspace pointer would carry it and no access through them
+ * could be bounded.  The code is correct for every seed and every
+ * alignment, which is what an unknown integer models. */
+#if defined(__FRAMAC__)
+#include "__fc_builtin.h"
+#define AP_ADDRESS_BITS(p) ((void)(p), (uint64_t)Frama_C_unsigned_long_long_interval(0, UINT64_MAX))
+#else
+#define AP_ADDRESS_BITS(p) ((uint64_t)(uintptr_t)(p))
+#endif
+
 /* Aligns caller memory to 8 bytes; returns NULL when fewer than `need`
  * bytes remain after alignment. */
 void *ap_align8(void *mem, size_t size, size_t need);

@@ -326,7 +326,7 @@ acepack_status acepack_table_build_seeded(acepack_table *t, const acepack_reader
 static uint64_t address_seed(const void *mem)
 {
     int here = 0;
-    uint64_t a = (uint64_t)(uintptr_t)mem, b = (uint64_t)(uintptr_t)&here;
+    uint64_t a = AP_ADDRESS_BITS(mem), b = AP_ADDRESS_BITS(&here);
     return ap_hash_bytes((const uint8_t *)&here, sizeof here,
                          AP_DEFAULT_SEED ^ (a * 0x9E3779B97F4A7C15ull) ^ ((b << 17) | (b >> 47)));
 }

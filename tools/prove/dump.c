@@ -16,6 +16,7 @@ int main(void)
     PROVE_INPUT(data, size);
     if (acepack_open(&r, data, size, (acepack_profile)PROVE_PROFILE, &e) != ACEPACK_OK)
         return 1;
+    PROVE_ENTRIES(r, size);
     if (acepack_dump_workspace_size(&r, &need) != ACEPACK_OK)
         return 2;
     /*@ assert need <= sizeof(ws_storage); */

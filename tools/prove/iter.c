@@ -14,7 +14,8 @@ int main(void)
     acepack_index_iter it;
     acepack_entry ent, prev;
     acepack_span v, w;
-    int have_prev = 0, acc = 0;
+    int have_prev = 0;
+    unsigned acc = 0; /* unsigned: it counts in a loop, and Eva widens the count */
     PROVE_INPUT(data, size);
     if (acepack_open(&r, data, size, (acepack_profile)PROVE_PROFILE, &e) != ACEPACK_OK)
         return 1;
@@ -35,5 +36,5 @@ int main(void)
     /* a chunk offset and length the caller made up */
     acc += acepack_value(&r, Frama_C_unsigned_long_long_interval(0, UINT64_MAX),
                          Frama_C_unsigned_long_long_interval(0, UINT64_MAX), &w) == ACEPACK_OK;
-    return acc;
+    return (int)(acc & 1u);
 }

@@ -23,6 +23,7 @@ int main(void)
     /*@ split what; */
     if (acepack_open(&r, data, size, (acepack_profile)PROVE_PROFILE, &e) != ACEPACK_OK)
         return 1;
+    PROVE_ENTRIES(r, size);
     if (acepack_validate_workspace_size(&r, what, &need) != ACEPACK_OK)
         return 2;
     /*@ assert need <= sizeof(ws_storage); */
