@@ -58,7 +58,7 @@ static void put_u64(out *o, uint64_t v)
     do {
         b[--i] = (char)('0' + v % 10u);
         v /= 10u;
-    } while (v);
+    } while (v && i > 0); /* i > 0 always: 20 digits hold 2^64 - 1 */
     put(o, b + i, sizeof b - i);
 }
 
@@ -214,7 +214,10 @@ acepack_status acepack_dump(const acepack_reader *r, void *workspace, size_t ws_
     strict = r->profile == ACEPACK_STRICT;
 
     acepack_index_iter_init(&it, r);
-    while (acepack_index_iter_next(&it, &e)) {
+    /* The walk yields entry_count members (the ones acepack_open counted);
+     * `n < entry_count` restates the bound of v where the write is (for a
+     * reviewer, and for tools/prove's analyser). */
+    while (n < r->entry_count && acepack_index_iter_next(&it, &e)) {
         v[n].a = e.entry_offset + 1u;
         v[n].b = (uint64_t)e.key.len | (e.has_escapes ? KEY_ESC : 0u);
         v[n].c = e.chunk_offset;

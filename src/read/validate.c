@@ -151,7 +151,8 @@ static acepack_status check_overlap(const acepack_reader *r, void *ws, size_t ws
         return st;
     /* Any other order: sort the chunks by start (then entry offset). */
     acepack_index_iter_init(&it, r);
-    while (acepack_index_iter_next(&it, &e)) {
+    /* entry_count members (acepack_dump's bound, dump.c) */
+    while (n < r->entry_count && acepack_index_iter_next(&it, &e)) {
         v[n].a = e.chunk_offset;
         v[n].b = e.chunk_offset + 4u + e.value_length;
         v[n].c = e.entry_offset;
