@@ -47,6 +47,15 @@ static size_t put_utf8(uint8_t *b, unsigned long cp)
     return 4;
 }
 
+/* The bytes from p to end (p <= end, one object), in unsigned arithmetic:
+ * `end - p` is a ptrdiff_t, which overflows on a 32-bit target for a body
+ * longer than 2 GiB (a file mapped past 2 GiB; the signed `end - p < 2`
+ * then ended the decoding early).  Found by tools/prove on gcc_x86_32. */
+static inline size_t rest(const uint8_t *p, const uint8_t *end)
+{
+    return (size_t)ap_offset_in(p, end);
+}
+
 size_t ap_strdec_next(ap_strdec *s, const uint8_t **piece)
 {
     const uint8_t *p = s->p, *end = s->end;
@@ -54,15 +63,15 @@ size_t ap_strdec_next(ap_strdec *s, const uint8_t **piece)
     if (p >= end)
         return 0;
     if (*p != '\\') {
-        const uint8_t *q = (const uint8_t *)memchr(p, '\\', (size_t)(end - p));
+        const uint8_t *q = (const uint8_t *)memchr(p, '\\', rest(p, end));
         if (q == NULL)
             q = end;
         *piece = p;
         s->p = q;
-        return (size_t)(q - p);
+        return rest(p, q);
     }
     *piece = s->buf;
-    if (end - p < 2) { /* cannot happen for a valid body; stay in bounds */
+    if (rest(p, end) < 2) { /* cannot happen for a valid body; stay in bounds */
         s->p = end;
         return 0;
     }
@@ -83,12 +92,12 @@ size_t ap_strdec_next(ap_strdec *s, const uint8_t **piece)
         cp = 0x09;
         break;
     case 'u':
-        if (end - p < 6) {
+        if (rest(p, end) < 6) {
             s->p = end;
             return 0;
         }
         cp = hex4v(p + 2);
-        if (cp >= 0xD800 && cp <= 0xDBFF && end - p >= 12 && p[6] == '\\' && p[7] == 'u') {
+        if (cp >= 0xD800 && cp <= 0xDBFF && rest(p, end) >= 12 && p[6] == '\\' && p[7] == 'u') {
             unsigned long lo = hex4v(p + 8);
             if (lo >= 0xDC00 && lo <= 0xDFFF) {
                 s->p = p + 12;

@@ -209,8 +209,10 @@ static int next_key(key_walk *w, size_t *body, size_t *len, int *esc)
         return 0;
     b = i + 1;
     q = (const uint8_t *)memchr(d + b, '"', w->end - b);
-    if (q != NULL && memchr(d + b, '\\', (size_t)(q - (d + b))) == NULL) {
-        after = (size_t)(q - d) + 1u;
+    /* offsets in unsigned arithmetic (ap_offset_in): `q - d` is a ptrdiff_t,
+     * which overflows on a 32-bit target past 2 GiB into the mapping */
+    if (q != NULL && memchr(d + b, '\\', (size_t)ap_offset_in(d + b, q)) == NULL) {
+        after = (size_t)ap_offset_in(d, q) + 1u;
         *esc = 0;
     } else {
         after = ap_json_string_end_valid(d, b, w->end, esc);
