@@ -148,7 +148,7 @@ def group_alias(d):
     content = os.urandom(1 << 20) * 8             # 8 MiB
     signals = 0
     odd = 0
-    outcomes = {"changed size": 0, "whole value": 0, "empty": 0}
+    outcomes = {"changed size": 0, "whole value": 0, "empty": 0, "partial": 0}
     for trial in range(12):
         write(big, content)
         p = subprocess.Popen([ACEPACK, "put", s, "v", big], stdout=subprocess.PIPE,
@@ -162,7 +162,7 @@ def group_alias(d):
             got = run("get", s, "v")[1]
             if got not in (b"", content):
                 odd += 1
-            outcomes["empty" if got == b"" else "whole value"] += 1
+            outcomes["empty" if got == b"" else "whole value" if got == content else "partial"] += 1
         elif b"changed size" not in err:
             odd += 1
         else:
