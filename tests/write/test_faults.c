@@ -527,7 +527,6 @@ static void run_io_step(run *r, step_kind k, long fault_k)
                names[k], why);
 }
 
-/* One run of a workload with the fault (kind, k); returns the counted calls. */
 static char sweep_dir[256]; /* every run of a sweep starts in it, empty */
 static DIR *sweep_dirp;     /* open once: listing it allocates nothing */
 
@@ -548,6 +547,7 @@ static int list_dir(int rm)
     return n;
 }
 
+/* One run of a workload with the fault (kind, k); returns the counted calls. */
 static long run_workload(const step *w, int v1_start, fault_kind kind, long fault_k,
                          long crash_in_retry, long *retry_calls)
 {
