@@ -7,6 +7,10 @@
 2. pyacepack writes segmented files (tools/pyacepack/segwrite.py: build_segmented and
    append_segment): the C CLI validates them under strict, and its dump equals pyacepack's.
 
+The C reads go through one `acepack adapter serve` process (clitest.Reader: full strict
+validation and the dump, as `adapter read` prints them), not a process per file: each
+commit is still its own `acepack put/append` process, which opens the segmented store.
+
     test_segmented_interop.py ACEPACK_CLI
 """
 import os
@@ -32,7 +36,7 @@ def flags_of(path):
         return int.from_bytes(f.read(16)[12:16], "big")
 
 
-def c_writes(tmp, checksums=False):
+def c_writes(tmp, reader, checksums=False):
     """checksums: --checksums too (flag bit 0): every segment_crc is then the CRC32C of its
     segment (W-SEG-5), which pyacepack's strict read verifies (R-SEG-10)."""
     path = os.path.join(tmp, "c_crc.ace" if checksums else "c.ace")
@@ -67,9 +71,9 @@ def c_writes(tmp, checksums=False):
             check(False, f"C commit {c}: pyacepack rejects the file: {e}")
             continue
         check(got == want, f"C commit {c}: pyacepack's dump differs from the test's content")
-        c_dump = run("dump", path)[1]
-        check(c_dump == (want.encode() if isinstance(want, str) else want),
-              f"C commit {c}: C dump differs")
+        rc, c_dump, err = reader.read(path)
+        check(rc == 0 and c_dump == (want.encode() if isinstance(want, str) else want),
+              f"C commit {c}: C dump differs", err)
     # 81 commits with events: the writer compacts (W-SEG-3, or the growth bound W-COMPACT-2)
     # before S exceeds 64, then segments again
     check(seen_seg and 1 < max_s <= 64, f"S stays in 2..64 (largest {max_s})")
@@ -77,7 +81,7 @@ def c_writes(tmp, checksums=False):
     check(flags_of(path) & 0x10000, "segmenting resumes after the compaction")
 
 
-def py_writes(tmp):
+def py_writes(tmp, reader):
     evs = [Event(1000 + i, i % 6, 1 + i % 3, i % 2, b'{"i":%d}' % i) for i in range(40)]
     kv = {"a": b"x", "b/c": b"\x00\xff", "42": b""}
     cases = {"three": (Content(2, 0, 0, kv, evs), [10, 10, 20]),
@@ -88,35 +92,35 @@ def py_writes(tmp):
         path = os.path.join(tmp, name + ".ace")
         with open(path, "wb") as f:
             f.write(build_segmented(c, sizes, checksums=bool(crc)))
-        rc, _, err = run("validate", path)
+        rc, got, err = reader.read(path)
         check(rc == 0, f"pyacepack {name}: C rejects it: {err!r}")
         want = pyacepack.dump(Content(2, crc, c.evt_base_id, c.kv, c.events))  # bit 0: content
-        got = run("dump", path)[1]
         check(got == (want.encode() if isinstance(want, str) else want),
               f"pyacepack {name}: C dump differs")
     for crc in (False, True):
-        py_appends(tmp, kv, evs, crc)
+        py_appends(tmp, reader, kv, evs, crc)
 
 
-def py_appends(tmp, kv, evs, crc):
+def py_appends(tmp, reader, kv, evs, crc):
     data = pyacepack.build_v2(Content(2, 0, 0, kv, evs[:5]), checksums=crc)
     for lo in range(5, 40, 5):
         data = append_segment(data, evs[lo:lo + 5])   # keeps flag bit 0 when data has it
         path = os.path.join(tmp, "appended.ace")
         with open(path, "wb") as f:
             f.write(data)
-        rc, _, err = run("validate", path)
+        rc, got, err = reader.read(path)
         check(rc == 0 and flags_of(path) & 1 == crc,
               f"pyacepack append_segment (checksums {crc}): C rejects it: {err!r}")
         want = pyacepack.dump(Content(2, int(crc), 0, kv, evs[:lo + 5]))
-        got = run("dump", path)[1]
         check(got == (want.encode() if isinstance(want, str) else want),
               f"pyacepack append_segment to {lo + 5} events: C dump differs")
 
 
 with tempfile.TemporaryDirectory() as tmp:
-    c_writes(tmp)
-    c_writes(tmp, checksums=True)
-    py_writes(tmp)
+    reader = clitest.Reader()
+    c_writes(tmp, reader)
+    c_writes(tmp, reader, checksums=True)
+    py_writes(tmp, reader)
+    check(reader.close() == 0, "the C reader's server ends with status 0 (no leak)")
 print("FAIL" if failures else "ok", f"{len(failures)} failure(s)")
 sys.exit(1 if failures else 0)

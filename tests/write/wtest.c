@@ -77,6 +77,39 @@ uint8_t *w_read_file(const char *path, size_t *n)
     return b;
 }
 
+const uint8_t *w_read_file_shared(const char *path, size_t *n)
+{
+    static uint8_t *buf;
+    static size_t cap;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    size_t len = 0;
+    for (;;) {
+        if (len == cap) {
+            size_t ncap = cap ? cap * 2 : 1u << 20;
+            uint8_t *nb = realloc(buf, ncap);
+            if (!nb)
+                abort();
+            buf = nb;
+            cap = ncap;
+        }
+        ssize_t k = read(fd, buf + len, cap - len);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0) {
+            close(fd);
+            return NULL;
+        }
+        if (k == 0)
+            break;
+        len += (size_t)k;
+    }
+    close(fd);
+    *n = len;
+    return buf;
+}
+
 int w_write_file(const char *path, const void *p, size_t n)
 {
     FILE *f = fopen(path, "wb");
@@ -115,10 +148,8 @@ size_t w_hex(const char *hex, uint8_t *out, size_t cap)
 int w_file_equals(const char *path, const uint8_t *want, size_t n)
 {
     size_t got = 0;
-    uint8_t *d = w_read_file(path, &got);
-    int same = d && got == n && (n == 0 || memcmp(d, want, n) == 0);
-    free(d);
-    return same;
+    const uint8_t *d = w_read_file_shared(path, &got);
+    return d && got == n && (n == 0 || memcmp(d, want, n) == 0);
 }
 
 int w_buf_write(void *ctx, const void *p, size_t n)
@@ -372,14 +403,12 @@ done:
 int model_check_file(const char *path, const model *m, char *why, size_t cap)
 {
     size_t n = 0;
-    uint8_t *d = w_read_file(path, &n);
+    const uint8_t *d = w_read_file_shared(path, &n);
     if (!d) {
         snprintf(why, cap, "cannot read %s", path);
         return 0;
     }
-    int ok = model_check_bytes(d, n, m, why, cap);
-    free(d);
-    return ok;
+    return model_check_bytes(d, n, m, why, cap);
 }
 
 uint64_t w_live_size(const uint8_t *d, size_t n)

@@ -27,6 +27,10 @@ void w_rmdir(const char *dir);
 int w_count_files(const char *dir);
 /* Whole file into malloc'd memory (*n set); NULL if it cannot be read. */
 uint8_t *w_read_file(const char *path, size_t *n);
+/* The same into one buffer kept for the next call (do not free; valid until
+ * the next call): the checks that read a file after every step allocate
+ * nothing, which under AddressSanitizer is most of their cost. */
+const uint8_t *w_read_file_shared(const char *path, size_t *n);
 
 /* Flag bits model_check_bytes() accepts in a file (default 0: none; the
  * checksums workloads allow bit 0, spec 3.8, whose fields they check). */
