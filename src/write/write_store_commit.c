@@ -277,7 +277,9 @@ static acepack_status compact(acepack_store *s, commit_plan *p, acepack_error *e
     aw_fd_sink fs = {&s->io, tfd, 0, 0};
     crc_sink cs = {&fs, AW_HEADER_V2, chunk_end, 0};
     aw_out o;
-    size_t copy_cap = (size_t)1 << 20;
+    /* Committed ranges pass through this buffer: never more bytes than the
+     * chunks, so a small store's compaction needs no 1 MiB of it. */
+    size_t copy_cap = chunk_end < ((uint64_t)1 << 20) ? (size_t)chunk_end : (size_t)1 << 20;
     uint8_t *copy = aw_malloc(&s->a, copy_cap);
     uint32_t sec_crc = 0, idx_crc = 0;
     st = copy ? aw_out_init(&o, &s->a, sink_crc_pwrite, &cs, err)

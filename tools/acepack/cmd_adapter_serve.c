@@ -14,12 +14,8 @@
  * answered with STATUS 128+N, which the runner scores as the crash it is.
  * The loop itself uses read(2)/write(2) on fds 0 and 1, never stdio: the
  * children inherit the stdio buffers, which must stay empty.
- *
- * Under AddressSanitizer, LeakSanitizer's check at exit costs ~40 ms per
- * process (it stops the world and scans the heap): two thirds of a
- * conformance run.  A child whose request freed every byte it allocated
- * cannot have leaked, so it ends without that check; any other child exits
- * normally and LeakSanitizer reports what it leaked (serve_exit below).
+ * Under AddressSanitizer a child whose request freed every byte it
+ * allocated ends without LeakSanitizer's costly exit check (leak_exit.h).
  */
 #if !defined(_POSIX_C_SOURCE)
 #define _POSIX_C_SOURCE 200809L
@@ -36,6 +32,7 @@
 #include "../../src/common/bytes.h"
 #include "adapter.h"
 #include "commands.h"
+#include "leak_exit.h"
 #include "serve.h"
 
 enum { SERVE_END = 0, SERVE_NEXT = 1, SERVE_BROKEN = -1 };
@@ -118,46 +115,6 @@ static int send_file(FILE *f)
     }
 }
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SERVE_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__) && !defined(SERVE_ASAN)
-#define SERVE_ASAN 1
-#endif
-
-#ifdef SERVE_ASAN
-/* The sanitizer runtime's count of bytes allocated and not yet freed
- * (<sanitizer/allocator_interface.h>, declared here: gcc installs no such
- * header). */
-size_t __sanitizer_get_current_allocated_bytes(void);
-#endif
-
-/* Ends a child with status rc: exit() (flushes stdio, runs the sanitizers'
- * checks at exit), or under ASan _exit() after the flush when the heap holds
- * exactly the bytes it held at the fork, i.e. the request leaked nothing. */
-static void serve_exit(int rc, size_t heap_at_fork)
-{
-#ifdef SERVE_ASAN
-    if (fflush(stdout) == 0 && fflush(stderr) == 0 &&
-        __sanitizer_get_current_allocated_bytes() == heap_at_fork)
-        _exit(rc);
-#else
-    (void)heap_at_fork;
-#endif
-    exit(rc);
-}
-
-static size_t serve_heap_bytes(void)
-{
-#ifdef SERVE_ASAN
-    return __sanitizer_get_current_allocated_bytes();
-#else
-    return 0;
-#endif
-}
-
 /* The per-call command with fds 0/1/2 on the request's files, in this
  * process.  adapter_cmd is `acepack adapter` itself (the `self` serve was run
  * with): naming it here would make this file and cmd_adapter.c use each
@@ -198,8 +155,10 @@ static int run_request(const cli_command *adapter_cmd, const serve_header *h, FI
 static void run_child(const cli_command *adapter_cmd, const serve_header *h, FILE *in, FILE *out,
                       FILE *err)
 {
-    size_t heap_at_fork = serve_heap_bytes();
-    serve_exit(run_request(adapter_cmd, h, in, out, err), heap_at_fork);
+    size_t mark = cli_heap_in_use();
+    int rc = run_request(adapter_cmd, h, in, out, err);
+    cli_exit_if_leak_free(rc, mark);
+    exit(rc); /* exit(), not _exit(): flushes stdio, runs the sanitizers' checks */
 }
 
 /* The request in this process (ACEPACK_SERVE_IN_PROCESS=1), for machines where
@@ -299,12 +258,7 @@ int cli_adapter_serve(const cli_command *self, int argc, char **argv)
         return CLI_EXIT_USAGE;
     }
     signal(SIGPIPE, SIG_IGN); /* a runner that went away: write() fails, we stop */
-    /* The children's stdio buffers, here once rather than allocated by the
-     * first read and printf of every child: a heap block each child would
-     * add to serve_exit's count, for nothing. */
-    static char in_buffer[BUFSIZ], out_buffer[BUFSIZ];
-    setvbuf(stdin, in_buffer, _IOFBF, sizeof in_buffer);
-    setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
+
     int step;
     const char *mode = getenv("ACEPACK_SERVE_IN_PROCESS");
     int in_process = mode != NULL && strcmp(mode, "1") == 0;

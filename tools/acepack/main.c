@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "leak_exit.h"
 
 #define CLI_TABLE_ROW(name) &cli_cmd_##name,
 static const cli_command *const commands[] = {CLI_COMMAND_LIST(CLI_TABLE_ROW)};
@@ -92,5 +93,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "acepack: unknown command '%s'; try 'acepack --help'\n", name);
         return CLI_EXIT_USAGE;
     }
-    return finish_stdout(cmd->run(cmd, argc - 1, argv + 1));
+    cli_static_stdio();
+    size_t mark = cli_heap_in_use();
+    int rc = finish_stdout(cmd->run(cmd, argc - 1, argv + 1));
+    cli_exit_if_leak_free(rc, mark);
+    return rc;
 }
