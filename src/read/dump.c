@@ -6,6 +6,7 @@
  * that the last occurrence of a compat duplicate is the last of its run
  * (R-IDX-12).  Output goes through a stack buffer to the callback.
  */
+#include "../common/json_escape.h"
 #include "internal.h"
 
 /* Records: a = raw key body offset, b = raw length | KEY_ESC,
@@ -83,48 +84,15 @@ static void put_hex(out *o, const uint8_t *p, size_t n)
  * (no quotes added). */
 static void put_escaped(out *o, const uint8_t *p, size_t n)
 {
-    static const char hex[] = "0123456789abcdef";
-    size_t i = 0, run = 0;
-    for (i = 0; i < n; i++) {
-        uint8_t c = p[i];
-        char e[6];
-        size_t en = 2;
-        if (c >= 0x20 && c != '"' && c != '\\')
+    size_t run = 0; /* start of the pending run of bytes written as themselves */
+    for (size_t i = 0; i < n; i++) {
+        char e[AP_JSON_ESCAPE_MAX];
+        size_t en = ap_json_escape(p[i], e);
+        if (en == 0)
             continue;
         put(o, p + run, i - run);
-        run = i + 1;
-        e[0] = '\\';
-        switch (c) {
-        case '"':
-            e[1] = '"';
-            break;
-        case '\\':
-            e[1] = '\\';
-            break;
-        case 0x08:
-            e[1] = 'b';
-            break;
-        case 0x0C:
-            e[1] = 'f';
-            break;
-        case 0x0A:
-            e[1] = 'n';
-            break;
-        case 0x0D:
-            e[1] = 'r';
-            break;
-        case 0x09:
-            e[1] = 't';
-            break;
-        default:
-            e[1] = 'u';
-            e[2] = '0';
-            e[3] = '0';
-            e[4] = hex[c >> 4];
-            e[5] = hex[c & 15];
-            en = 6;
-        }
         put(o, e, en);
+        run = i + 1;
     }
     put(o, p + run, n - run);
 }

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 
+#include "../common/json_escape.h"
 #include "write_internal.h"
 
 acepack_status aw_out_init(aw_out *o, const acepack_allocator *a, aw_sink_fn sink, void *ctx,
@@ -97,49 +98,16 @@ void aw_out_dec(aw_out *o, uint64_t v)
 
 void aw_out_json_string(aw_out *o, const uint8_t *p, size_t n)
 {
-    static const char hex[] = "0123456789abcdef";
     aw_out_put(o, "\"", 1);
     size_t run = 0; /* start of the pending run of bytes written as themselves */
     for (size_t i = 0; i < n; i++) {
-        uint8_t c = p[i];
-        if (c >= 0x20 && c != '"' && c != '\\')
+        char e[AP_JSON_ESCAPE_MAX];
+        size_t k = ap_json_escape(p[i], e);
+        if (k == 0)
             continue;
         aw_out_put(o, p + run, i - run);
-        run = i + 1;
-        char e[6] = {'\\', 0, 0, 0, 0, 0};
-        size_t k = 2;
-        switch (c) {
-        case '"':
-            e[1] = '"';
-            break;
-        case '\\':
-            e[1] = '\\';
-            break;
-        case 0x08:
-            e[1] = 'b';
-            break;
-        case 0x0c:
-            e[1] = 'f';
-            break;
-        case 0x0a:
-            e[1] = 'n';
-            break;
-        case 0x0d:
-            e[1] = 'r';
-            break;
-        case 0x09:
-            e[1] = 't';
-            break;
-        default: /* other controls: \u00 + two lowercase hex digits (spec 4.1) */
-            e[1] = 'u';
-            e[2] = '0';
-            e[3] = '0';
-            e[4] = hex[c >> 4];
-            e[5] = hex[c & 15u];
-            k = 6;
-            break;
-        }
         aw_out_put(o, e, k);
+        run = i + 1;
     }
     aw_out_put(o, p + run, n - run);
     aw_out_put(o, "\"", 1);

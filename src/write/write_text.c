@@ -1,4 +1,5 @@
 /* write_text.c - decimal numbers, JSON string lengths and the key orders. */
+#include "../common/json_escape.h"
 #include "write_internal.h"
 
 unsigned aw_dec_len(uint64_t v)
@@ -27,15 +28,8 @@ unsigned aw_dec_format(uint64_t v, char *out)
 uint64_t aw_json_string_len(const uint8_t *p, size_t n)
 {
     uint64_t len = 2;
-    for (size_t i = 0; i < n; i++) {
-        uint8_t c = p[i];
-        if (c == '"' || c == '\\' || c == 0x08 || c == 0x0c || c == 0x0a || c == 0x0d || c == 0x09)
-            len += 2;
-        else if (c < 0x20)
-            len += 6;
-        else
-            len += 1;
-    }
+    for (size_t i = 0; i < n; i++)
+        len += ap_json_escaped_len(p[i]);
     return len;
 }
 
