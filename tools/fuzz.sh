@@ -35,7 +35,8 @@
 # Environment: FUZZ_WORK (working corpora, findings; default build-fuzz-work/),
 # FUZZ_SECONDS (ci), FUZZ_JOBS (build parallelism, default 2), CC_CLANG (clang),
 # FUZZ_BUILD (ci/smoke: libfuzzer, the default, builds build-fuzz-libfuzzer; ossfuzz
-# fuzzes what ossfuzz-check left), FUZZ_PARALLEL (ci/smoke: harnesses fuzzed at once).
+# fuzzes what ossfuzz-check left), FUZZ_PARALLEL (ci/smoke/ossfuzz-check: harnesses run
+# at once).
 # One fuzzer process at a time by default: the machine is shared (tools/test_all.sh sets
 # FUZZ_PARALLEL=nproc on its own machine).
 set -euo pipefail
@@ -500,10 +501,12 @@ cmd_ci() {
 # `address` flags plus `undefined` (-fno-sanitize-recover=all), the two sanitizers
 # project.yaml lists beside `memory` (tools/fuzz.sh msan): one build checks that build.sh
 # honours both, and its binaries are those `FUZZ_BUILD=ossfuzz tools/fuzz.sh smoke` fuzzes
-# (the oss-fuzz flavour's $OUT and unzipped seeds stay in build-fuzz-ossfuzz/).
+# (the oss-fuzz flavour's $OUT and unzipped seeds stay in build-fuzz-ossfuzz/).  The seed
+# runs: FUZZ_PARALLEL binaries at once (default 1).
 cmd_ossfuzz_check() {
     need "$CLANG" "apt-get install clang"
-    local t rc=0 keep
+    local t rc=0 keep par=${FUZZ_PARALLEL:-1}
+    case $par in '' | *[!0-9]* | 0) die "FUZZ_PARALLEL must be a positive integer, not '$par'" ;; esac
     t=$(mktemp -d)
     keep=$(builddir ossfuzz)
     rm -rf "$keep"
@@ -533,15 +536,15 @@ cmd_ossfuzz_check() {
             continue
         fi
         # Every harness source (the files that define the entry point).
+        local to_run=() running=0
         for h in $(grep -l '^int LLVMFuzzerTestOneInput(' "$ROOT"/fuzz/fuzz_*.c | xargs -n1 basename | sed 's/\.c$//'); do
             local missing=()
             [ -x "$out/$h" ] || missing+=("$h")
             [ -s "$out/$h.dict" ] || missing+=("$h.dict")
             [ -s "$out/$h.options" ] || missing+=("$h.options")
             if [ -s "$out/${h}_seed_corpus.zip" ]; then
-                local unz=$unz_dir/$h
                 python3 -c 'import sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); z.testzip() is None or sys.exit(1); z.extractall(sys.argv[2]); print(len(z.namelist()))' \
-                    "$out/${h}_seed_corpus.zip" "$unz" >"$t/n" || missing+=("${h}_seed_corpus.zip (corrupt)")
+                    "$out/${h}_seed_corpus.zip" "$unz_dir/$h" >"$t/$h.n" || missing+=("${h}_seed_corpus.zip (corrupt)")
             else
                 missing+=("${h}_seed_corpus.zip")
             fi
@@ -550,12 +553,31 @@ cmd_ossfuzz_check() {
                 rc=1
                 continue
             fi
-            # The binary runs its seeds (no fuzzing): the build is usable.  The second
-            # flavour's binaries are the first's (same build): compared, not run again.
+            # The second flavour's binaries are the first's (same build): compared, not run again.
             if [ $flavour != oss-fuzz ] && cmp -s "$out/$h" "$keep/out/$h"; then
-                echo "  $h: ok (binary, .dict, .options, $(cat "$t/n") seeds; the oss-fuzz binary)"
-            elif "$out/$h" -runs=0 -artifact_prefix="$t/" "$unz" >"$t/$h.run" 2>&1; then
-                echo "  $h: ok (binary, .dict, .options, $(cat "$t/n") seeds ran)"
+                echo "  $h: ok (binary, .dict, .options, $(cat "$t/$h.n") seeds; the oss-fuzz binary)"
+            else
+                to_run+=("$h")
+            fi
+        done
+        # Each binary runs its seeds (no fuzzing): the build is usable.  FUZZ_PARALLEL at a
+        # time (tools/test_all.sh: nproc), reported in order.
+        for h in "${to_run[@]}"; do
+            if [ "$running" -ge "$par" ]; then
+                wait -n || true
+                running=$((running - 1))
+            fi
+            (
+                st=0
+                "$out/$h" -runs=0 -artifact_prefix="$t/" "$unz_dir/$h" >"$t/$h.run" 2>&1 || st=$?
+                echo "$st" >"$t/$h.rc"
+            ) &
+            running=$((running + 1))
+        done
+        wait
+        for h in "${to_run[@]}"; do
+            if [ "$(cat "$t/$h.rc" 2>/dev/null)" = 0 ]; then
+                echo "  $h: ok (binary, .dict, .options, $(cat "$t/$h.n") seeds ran)"
             else
                 tail -n 20 "$t/$h.run"
                 echo "  $h: seeds FAIL"

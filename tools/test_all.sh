@@ -81,7 +81,7 @@ if [ "${SKIP_FUZZ:-0}" != 1 ]; then
   # One ASan+UBSan libFuzzer build for both: the OSS-Fuzz check builds the harnesses with
   # fuzz/oss-fuzz/build.sh (ASan+UBSan flags) and runs their seeds, then the smoke fuzzes
   # those binaries with their .dict/.options/seeds, $jobs harnesses at a time.
-  step_run "OSS-Fuzz build check (ASan+UBSan)" bash tools/fuzz.sh ossfuzz-check
+  step_run "OSS-Fuzz build check (ASan+UBSan)" env FUZZ_PARALLEL="$jobs" bash tools/fuzz.sh ossfuzz-check
   step_run "fuzzing: ${FUZZ_SECONDS:-4} s per libFuzzer harness, $jobs at a time" \
     env FUZZ_SECONDS="${FUZZ_SECONDS:-4}" FUZZ_BUILD=ossfuzz FUZZ_PARALLEL="$jobs" \
     bash tools/fuzz.sh smoke
