@@ -17,7 +17,10 @@
 #                                              (FUZZ_WITH_CORPUS=1: and corpus/), then SECONDS
 #                                              (default 0) of fuzzing per harness
 #   tools/fuzz.sh i386 [SECONDS]               the same for the 32-bit x86 build (ASan+UBSan,
-#                                              as OSS-Fuzz's `i386` architecture)
+#                                              as OSS-Fuzz's `i386` architecture); on a kernel
+#                                              that runs no i386 program natively only its
+#                                              sources are compiled (clang -m32 -Werror),
+#                                              FUZZ_I386_BUILD=1: built anyway, not run
 #   tools/fuzz.sh i386-regress                 the regression drivers built -m32 with UBSan
 #                                              (no ASan), replaying every regression corpus
 #                                              (ctest -L fuzz), natively or under qemu-i386
@@ -27,10 +30,15 @@
 #                                              the regression corpora)
 #   tools/fuzz.sh ossfuzz-check                run fuzz/oss-fuzz/build.sh and
 #                                              .clusterfuzzlite/build.sh as OSS-Fuzz would
+#                                              (ASan+UBSan; $OUT kept in build-fuzz-ossfuzz/)
 #
 # Environment: FUZZ_WORK (working corpora, findings; default build-fuzz-work/),
-# FUZZ_SECONDS (ci), FUZZ_JOBS (build parallelism, default 2), CC_CLANG (clang).
-# One fuzzer process at a time: the machine is shared.
+# FUZZ_SECONDS (ci), FUZZ_JOBS (build parallelism, default 2), CC_CLANG (clang),
+# FUZZ_BUILD (ci/smoke: libfuzzer, the default, builds build-fuzz-libfuzzer; ossfuzz
+# fuzzes what ossfuzz-check left), FUZZ_PARALLEL (ci/smoke/ossfuzz-check: harnesses run
+# at once).
+# One fuzzer process at a time by default: the machine is shared (tools/test_all.sh sets
+# FUZZ_PARALLEL=nproc on its own machine).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -88,6 +96,19 @@ cmd_build() {
             -DACEPACK_BUILD_FUZZERS=ON -DACEPACK_FUZZ_ENGINE=libfuzzer \
             -DCMAKE_C_FLAGS=-m32 -DCMAKE_EXE_LINKER_FLAGS=-m32 >/dev/null
         ;;
+    i386-compile)
+        # What the i386 build checks where its binaries cannot run: the library, the
+        # harnesses and their support code compiled by clang -m32 with the project's
+        # warnings (-Werror), linked as the plain regression drivers; -O0 and no
+        # instrumentation (clang's warnings do not depend on either), nothing run.
+        need "$CLANG" "apt-get install clang"
+        CC=$CLANG cmake -S "$ROOT" -B "$dir" "${cmake_common[@]}" -DACEPACK_BUILD_TESTS=ON \
+            -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS_DEBUG=-O0 -DCMAKE_C_FLAGS=-m32 \
+            -DCMAKE_EXE_LINKER_FLAGS=-m32 -DCMAKE_SHARED_LINKER_FLAGS=-m32 >/dev/null
+        build_targets "$dir" '_regression'
+        echo "compiled the i386 sources in $dir"
+        return
+        ;;
     i386-regression)
         # The plain regression drivers (no libFuzzer), -m32, UBSan only: ASan's
         # start-up does not finish under qemu-i386, UBSan needs no shadow memory.
@@ -95,11 +116,7 @@ cmd_build() {
         CC=$CLANG cmake -S "$ROOT" -B "$dir" "${cmake_common[@]}" -DACEPACK_BUILD_TESTS=ON \
             -DACEPACK_SANITIZE=undefined -DCMAKE_C_FLAGS=-m32 -DCMAKE_EXE_LINKER_FLAGS=-m32 \
             -DCMAKE_SHARED_LINKER_FLAGS=-m32 >/dev/null
-        local targets
-        targets=$(cmake --build "$dir" --target help | sed -n 's/^\.\.\. \(fuzz_[a-z0-9_]*_regression\)$/\1/p')
-        [ -n "$targets" ] || die "no *_regression targets in $dir"
-        # shellcheck disable=SC2086
-        cmake --build "$dir" -j"$JOBS" --target $targets >/dev/null
+        build_targets "$dir" '_regression'
         echo "built $kind drivers in $dir/fuzz"
         return
         ;;
@@ -113,10 +130,26 @@ cmd_build() {
             -DCMAKE_BUILD_TYPE=Debug -DACEPACK_WERROR=OFF \
             -DCMAKE_C_FLAGS="-fprofile-instr-generate -fcoverage-mapping" >/dev/null
         ;;
-    *) die "build: unknown kind '$kind' (libfuzzer|afl|cmplog|regression|coverage|msan|i386|i386-regression)" ;;
+    *) die "build: unknown kind '$kind' (libfuzzer|afl|cmplog|regression|coverage|msan|i386|i386-compile|i386-regression)" ;;
     esac
-    cmake --build "$dir" -j"$JOBS" >/dev/null
+    case $kind in
+    # The fuzzing binaries only: their libraries are the instrumented copies of
+    # fuzz/CMakeLists.txt, libacepack itself would be compiled for nothing.
+    libfuzzer | msan | i386) build_targets "$dir" '' ;;
+    *) cmake --build "$dir" -j"$JOBS" >/dev/null ;;
+    esac
     echo "built $kind harnesses in $dir/fuzz"
+}
+
+# build_targets DIR SUFFIX: build the targets fuzz_*SUFFIX of the configured DIR (SUFFIX
+# '': the fuzzing binaries, '_regression': the regression drivers) and what they link.
+build_targets() {
+    local targets
+    targets=$(cmake --build "$1" --target help | sed -n 's/^\.\.\. \(fuzz_[a-z0-9_]*\)$/\1/p' |
+        if [ -n "$2" ]; then grep -- "$2\$"; else grep -v -- '_regression$'; fi || true)
+    [ -n "$targets" ] || die "no fuzz_*$2 targets in $1"
+    # shellcheck disable=SC2086
+    cmake --build "$1" -j"$JOBS" --target $targets >/dev/null
 }
 
 cmd_assets() {
@@ -126,9 +159,10 @@ cmd_assets() {
 
 # Harness names: the fuzzing binaries of a build (default: libFuzzer).
 harnesses() {
-    local dir
+    local dir how="tools/fuzz.sh build ${1:-libfuzzer}"
     dir=$(builddir "${1:-libfuzzer}")/fuzz
-    [ -d "$dir" ] || die "no build in $dir (run: tools/fuzz.sh build ${1:-libfuzzer})"
+    [ "${1:-}" = ossfuzz ] && dir=$(builddir ossfuzz)/out how="tools/fuzz.sh ossfuzz-check"
+    [ -d "$dir" ] || die "no build in $dir (run: $how)"
     find "$dir" -maxdepth 1 -type f -perm -u+x -name 'fuzz_*' ! -name '*_regression' \
         -printf '%f\n' | sort
 }
@@ -136,21 +170,45 @@ harnesses() {
 cmd_list() { harnesses libfuzzer; }
 
 # option NAME HARNESS: a value of fuzz/options/HARNESS.options.
-option() {
-    sed -n "s/^$1 *= *//p" "$ROOT/fuzz/options/$2.options" 2>/dev/null | head -n1
+option() { option_in "$ROOT/fuzz/options/$2.options" "$1"; }
+# option_in FILE NAME: a value of an .options file.
+option_in() { sed -n "s/^$2 *= *//p" "$1" 2>/dev/null | head -n1; }
+
+# fuzz_paths SOURCE H: BIN DICT OPTS SEEDS of harness H in SOURCE, where ci/smoke take
+# the fuzzing binaries from (FUZZ_BUILD):
+#   libfuzzer  build-fuzz-libfuzzer/fuzz/H (ASan+UBSan), built by ci/smoke; the assets of
+#              `tools/fuzz.sh assets`, fuzz/options/H.options
+#   ossfuzz    what `tools/fuzz.sh ossfuzz-check` left in build-fuzz-ossfuzz/: OSS-Fuzz's
+#              $OUT (out/H built by fuzz/oss-fuzz/build.sh with ASan+UBSan, out/H.dict,
+#              out/H.options) and seeds/H (out/H_seed_corpus.zip unzipped): the binaries
+#              and files ClusterFuzz would fuzz, built once for both checks
+fuzz_paths() {
+    local d
+    case $1 in
+    libfuzzer)
+        BIN=$(builddir libfuzzer)/fuzz/$2 DICT=$ASSETS/$2.dict
+        OPTS=$ROOT/fuzz/options/$2.options SEEDS=$ASSETS/${2}_seed_corpus
+        ;;
+    ossfuzz)
+        d=$(builddir ossfuzz)
+        BIN=$d/out/$2 DICT=$d/out/$2.dict OPTS=$d/out/$2.options SEEDS=$d/seeds/$2
+        ;;
+    *) die "FUZZ_BUILD must be libfuzzer or ossfuzz, not '$1'" ;;
+    esac
 }
 
+# run_libfuzzer H SECONDS CORPUS [SOURCE]: fuzz H for SECONDS from CORPUS + its seeds.
 run_libfuzzer() {
-    local h=$1 secs=$2 corpus=$3 bin
-    bin=$(builddir libfuzzer)/fuzz/$h
-    [ -x "$bin" ] || die "no $bin (run: tools/fuzz.sh build libfuzzer)"
+    local h=$1 secs=$2 corpus=$3 BIN DICT OPTS SEEDS
+    fuzz_paths "${4:-libfuzzer}" "$h"
+    [ -x "$BIN" ] || die "no $BIN (run: tools/fuzz.sh build libfuzzer)"
     mkdir -p "$corpus" "$WORK/artifacts/$h"
     local max_len timeout
-    max_len=$(option max_len "$h")
-    timeout=$(option timeout "$h")
-    "$bin" -dict="$ASSETS/$h.dict" ${max_len:+-max_len=$max_len} ${timeout:+-timeout=$timeout} \
+    max_len=$(option_in "$OPTS" max_len)
+    timeout=$(option_in "$OPTS" timeout)
+    "$BIN" -dict="$DICT" ${max_len:+-max_len=$max_len} ${timeout:+-timeout=$timeout} \
         -max_total_time="$secs" -rss_limit_mb=2048 -print_final_stats=1 \
-        -artifact_prefix="$WORK/artifacts/$h/" "$corpus" "$ASSETS/${h}_seed_corpus"
+        -artifact_prefix="$WORK/artifacts/$h/" "$corpus" "$SEEDS"
 }
 
 run_afl() {
@@ -319,13 +377,21 @@ EOF
 # only, the CI step).
 cmd_variant() {
     local kind=$1 secs=${2:-0} h bin failed=() n
-    cmd_build "$kind"
     if [ "$kind" = i386 ] && [ "$(bash "$ROOT/tools/i386_exec.sh" 2>/dev/null)" != native ]; then
-        # A kernel without IA32 emulation (some VMs) runs i386 programs only under
-        # qemu-i386, if at all, where ASan's start-up does not finish.
-        echo "fuzz i386: built, but this kernel does not run i386 programs natively: SKIPPED the runs"
+        # A kernel without IA32 emulation (some VMs, this project's CI) runs i386 programs
+        # only under qemu-i386, if at all, where ASan's start-up does not finish: the
+        # binaries could not run.  What runs instead: the regression corpora -m32 with
+        # UBSan (ctest preset m32, tools/test_all.sh step 3; tools/fuzz.sh i386-regress).
+        if [ "${FUZZ_I386_BUILD:-0}" = 1 ]; then
+            cmd_build i386
+            echo "fuzz i386: built (FUZZ_I386_BUILD=1), but this kernel does not run i386 programs natively: SKIPPED the runs"
+        else
+            echo "fuzz i386: this kernel does not run i386 programs natively: the libFuzzer build and its runs are SKIPPED (FUZZ_I386_BUILD=1 builds it); its compile check only:"
+            cmd_build i386-compile
+        fi
         return 0
     fi
+    cmd_build "$kind"
     [ "$secs" -gt 0 ] && { [ -d "$ASSETS" ] || cmd_assets; }
     for h in $(harnesses "$kind"); do
         bin=$(builddir "$kind")/fuzz/$h
@@ -336,7 +402,10 @@ cmd_variant() {
         done
         # Every file, not a libFuzzer corpus run: -runs=0 executes each input once.
         n=$(find "${inputs[@]}" -type f | wc -l)
-        if "$bin" -runs=0 "${inputs[@]}" >"$WORK/$kind-$h.log" 2>&1; then
+        # Artifacts (a crash, a slow unit on a busy machine) go to the work folder, not here.
+        mkdir -p "$WORK/artifacts/$kind-$h"
+        if "$bin" -runs=0 -artifact_prefix="$WORK/artifacts/$kind-$h/" "${inputs[@]}" \
+            >"$WORK/$kind-$h.log" 2>&1; then
             echo "$kind $h: $n inputs clean"
         else
             failed+=("$h")
@@ -371,16 +440,44 @@ cmd_variant() {
 # ci: FUZZ_SECONDS of fuzzing per harness, then the regression corpora (regress).
 # smoke: the fuzzing only, for tools/test_all.sh, whose asan preset already replays the
 # regression corpora under ASan+UBSan (ctest label fuzz).
+# FUZZ_BUILD (fuzz_paths): the binaries fuzzed; FUZZ_PARALLEL (default 1: one fuzzer at a
+# time on a shared machine): how many harnesses fuzz at once (tools/test_all.sh: nproc).
+# Each harness gets FUZZ_SECONDS whatever the parallelism; the report keeps their order.
 cmd_ci() {
     local regress=${1:-regress} secs=${FUZZ_SECONDS:-60} h failed=()
-    cmd_build libfuzzer
-    cmd_assets
-    local ci_work
+    local source=${FUZZ_BUILD:-libfuzzer} par=${FUZZ_PARALLEL:-1} list
+    case $par in '' | *[!0-9]* | 0) die "FUZZ_PARALLEL must be a positive integer, not '$par'" ;; esac
+    if [ "$source" = libfuzzer ]; then
+        cmd_build libfuzzer
+        cmd_assets
+    fi
+    list=$(harnesses "$source")
+    [ -n "$list" ] || die "no harness in the $source build"
+    local ci_work running=0 BIN DICT OPTS SEEDS
     ci_work=$(mktemp -d)
-    for h in $(harnesses libfuzzer); do
-        echo "== $h: ${secs}s under libFuzzer (ASan+UBSan)"
+    for h in $list; do
+        fuzz_paths "$source" "$h"
+        [ -x "$BIN" ] && [ -s "$DICT" ] && [ -s "$OPTS" ] && [ -d "$SEEDS" ] ||
+            die "$h: $BIN, its .dict, .options or seeds ($SEEDS) missing"
+    done
+    for h in $list; do
+        if [ "$running" -ge "$par" ]; then
+            wait -n || true
+            running=$((running - 1))
+        fi
         mkdir -p "$ci_work/$h"
-        if ! run_libfuzzer "$h" "$secs" "$ci_work/$h" >"$ci_work/$h.log" 2>&1; then
+        # The status goes to a file: the report below prints the harnesses in order.
+        (
+            rc=0
+            run_libfuzzer "$h" "$secs" "$ci_work/$h" "$source" >"$ci_work/$h.log" 2>&1 || rc=$?
+            echo "$rc" >"$ci_work/$h.rc"
+        ) &
+        running=$((running + 1))
+    done
+    wait
+    for h in $list; do
+        echo "== $h: ${secs}s under libFuzzer (ASan+UBSan, $source build)"
+        if [ "$(cat "$ci_work/$h.rc" 2>/dev/null)" != 0 ]; then
             failed+=("$h")
             tail -n 60 "$ci_work/$h.log"
         else
@@ -398,10 +495,21 @@ cmd_ci() {
     echo "fuzz ci: no findings"
 }
 
+# ossfuzz-check: fuzz/oss-fuzz/build.sh and .clusterfuzzlite/build.sh with OSS-Fuzz's
+# variables of a libFuzzer build, from a fresh $WORK; every harness must have its binary,
+# .dict, .options and a valid seed zip, and run its seeds.  Sanitizers: OSS-Fuzz's
+# `address` flags plus `undefined` (-fno-sanitize-recover=all), the two sanitizers
+# project.yaml lists beside `memory` (tools/fuzz.sh msan): one build checks that build.sh
+# honours both, and its binaries are those `FUZZ_BUILD=ossfuzz tools/fuzz.sh smoke` fuzzes
+# (the oss-fuzz flavour's $OUT and unzipped seeds stay in build-fuzz-ossfuzz/).  The seed
+# runs: FUZZ_PARALLEL binaries at once (default 1).
 cmd_ossfuzz_check() {
     need "$CLANG" "apt-get install clang"
-    local t rc=0
+    local t rc=0 keep par=${FUZZ_PARALLEL:-1}
+    case $par in '' | *[!0-9]* | 0) die "FUZZ_PARALLEL must be a positive integer, not '$par'" ;; esac
     t=$(mktemp -d)
+    keep=$(builddir ossfuzz)
+    rm -rf "$keep"
     # One $SRC and one $WORK for both flavours: .clusterfuzzlite/build.sh runs OSS-Fuzz's
     # script with the same flags, so its cmake build is the first one, up to date (checked
     # end to end, not compiled twice); each flavour gets its own $OUT.
@@ -409,12 +517,15 @@ cmd_ossfuzz_check() {
     mkdir -p "$src" "$work"
     ln -s "$ROOT" "$src/libacepack"
     for flavour in oss-fuzz clusterfuzzlite; do
-        local out=$t/$flavour/out script
+        local out=$t/$flavour/out unz_dir=$t/$flavour/unz script
+        if [ $flavour = oss-fuzz ]; then
+            script=$ROOT/fuzz/oss-fuzz/build.sh out=$keep/out unz_dir=$keep/seeds
+        else
+            script=$ROOT/.clusterfuzzlite/build.sh
+        fi
         mkdir -p "$out"
-        if [ $flavour = oss-fuzz ]; then script=$ROOT/fuzz/oss-fuzz/build.sh; else
-            script=$ROOT/.clusterfuzzlite/build.sh; fi
         echo "== $flavour: $script"
-        local flags="-O1 -fno-omit-frame-pointer -gline-tables-only -fsanitize=address -fsanitize-address-use-after-scope -fsanitize=fuzzer-no-link"
+        local flags="-O1 -fno-omit-frame-pointer -gline-tables-only -fsanitize=address -fsanitize-address-use-after-scope -fsanitize=undefined -fno-sanitize-recover=all -fsanitize=fuzzer-no-link"
         if ! (cd "$src/libacepack" && env CC=clang CXX=clang++ CFLAGS="$flags" CXXFLAGS="$flags" \
             LIB_FUZZING_ENGINE=-fsanitize=fuzzer SANITIZER=address FUZZING_ENGINE=libfuzzer \
             FUZZING_LANGUAGE=c ARCHITECTURE=x86_64 SRC="$src" OUT="$out" WORK="$work" \
@@ -425,15 +536,15 @@ cmd_ossfuzz_check() {
             continue
         fi
         # Every harness source (the files that define the entry point).
+        local to_run=() running=0
         for h in $(grep -l '^int LLVMFuzzerTestOneInput(' "$ROOT"/fuzz/fuzz_*.c | xargs -n1 basename | sed 's/\.c$//'); do
             local missing=()
             [ -x "$out/$h" ] || missing+=("$h")
             [ -s "$out/$h.dict" ] || missing+=("$h.dict")
             [ -s "$out/$h.options" ] || missing+=("$h.options")
             if [ -s "$out/${h}_seed_corpus.zip" ]; then
-                local unz=$t/$flavour/unz/$h
                 python3 -c 'import sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); z.testzip() is None or sys.exit(1); z.extractall(sys.argv[2]); print(len(z.namelist()))' \
-                    "$out/${h}_seed_corpus.zip" "$unz" >"$t/n" || missing+=("${h}_seed_corpus.zip (corrupt)")
+                    "$out/${h}_seed_corpus.zip" "$unz_dir/$h" >"$t/$h.n" || missing+=("${h}_seed_corpus.zip (corrupt)")
             else
                 missing+=("${h}_seed_corpus.zip")
             fi
@@ -442,12 +553,31 @@ cmd_ossfuzz_check() {
                 rc=1
                 continue
             fi
-            # The binary runs its seeds (no fuzzing): the build is usable.  The second
-            # flavour's binaries are the first's (same build): compared, not run again.
-            if [ $flavour != oss-fuzz ] && cmp -s "$out/$h" "$t/oss-fuzz/out/$h"; then
-                echo "  $h: ok (binary, .dict, .options, $(cat "$t/n") seeds; the oss-fuzz binary)"
-            elif "$out/$h" -runs=0 "$t/$flavour/unz/$h" >"$t/$h.run" 2>&1; then
-                echo "  $h: ok (binary, .dict, .options, $(cat "$t/n") seeds ran)"
+            # The second flavour's binaries are the first's (same build): compared, not run again.
+            if [ $flavour != oss-fuzz ] && cmp -s "$out/$h" "$keep/out/$h"; then
+                echo "  $h: ok (binary, .dict, .options, $(cat "$t/$h.n") seeds; the oss-fuzz binary)"
+            else
+                to_run+=("$h")
+            fi
+        done
+        # Each binary runs its seeds (no fuzzing): the build is usable.  FUZZ_PARALLEL at a
+        # time (tools/test_all.sh: nproc), reported in order.
+        for h in "${to_run[@]}"; do
+            if [ "$running" -ge "$par" ]; then
+                wait -n || true
+                running=$((running - 1))
+            fi
+            (
+                st=0
+                "$out/$h" -runs=0 -artifact_prefix="$t/" "$unz_dir/$h" >"$t/$h.run" 2>&1 || st=$?
+                echo "$st" >"$t/$h.rc"
+            ) &
+            running=$((running + 1))
+        done
+        wait
+        for h in "${to_run[@]}"; do
+            if [ "$(cat "$t/$h.rc" 2>/dev/null)" = 0 ]; then
+                echo "  $h: ok (binary, .dict, .options, $(cat "$t/$h.n") seeds ran)"
             else
                 tail -n 20 "$t/$h.run"
                 echo "  $h: seeds FAIL"
@@ -462,7 +592,7 @@ cmd_ossfuzz_check() {
 
 main() {
     local cmd=${1:-}
-    [ -n "$cmd" ] || { sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
+    [ -n "$cmd" ] || { sed -n '2,/^$/p' "${BASH_SOURCE[0]}" | sed -n '/^#/s/^# \{0,1\}//p'; exit 2; }
     shift
     case $cmd in
     build) cmd_build "$@" ;;

@@ -10,7 +10,7 @@
 
 #define BIT_SET(s, n) ((s)[(n) >> 3] |= (uint8_t)(1u << ((n)&7u)))
 #define BIT_CLR(s, n) ((s)[(n) >> 3] &= (uint8_t) ~(1u << ((n)&7u)))
-#define BIT_GET(s, n) (((s)[(n) >> 3] >> ((n)&7u)) & 1u)
+#define BIT_GET(s, n) (((unsigned)(s)[(n) >> 3] >> ((n)&7u)) & 1u)
 
 /* 1 for a byte that a string body can hold as itself and that needs no
  * further look: 0x20..0x7F except '"' and '\\'. */
