@@ -75,7 +75,7 @@ m32_args=(-LE python)
 if [ "$(bash tools/i386_exec.sh)" != native ]; then
   m32_args=(-LE 'python|valgrind|bench' -E '^(cli\.|write\.cli|write\.harden\.|write\.faults(\.checksums)?$|write\.growth$)')
 fi
-step_run "build + ctest: m32 (gcc -m32)" build_and_test m32 "${m32_args[@]}"
+step_run "build + ctest: m32 (gcc -m32, UBSan)" build_and_test m32 "${m32_args[@]}"
 
 if [ "${SKIP_FUZZ:-0}" != 1 ]; then
   # One ASan+UBSan libFuzzer build for both: the OSS-Fuzz check builds the harnesses with
