@@ -19,7 +19,8 @@
 # a driver assertion) must be listed in tools/prove/alarms-reviewed.txt with
 # the argument why it cannot happen; the run fails on any alarm not listed,
 # and (full driver set only) on a listed alarm that no run raised any more.
-# Runs PROVE_JOBS (2) analyses at a time under nice; logs and CSV reports in
+# Runs PROVE_JOBS (2) analyses at a time under nice -n PROVE_NICE (15: a long proof
+# yields to other work; test_all.sh, where it is the work, sets 0); logs and CSV reports in
 # build-prove/.  Prints: driver, machdep, N, statements reached %, alarms.
 set -euo pipefail
 
@@ -68,7 +69,7 @@ if [ -n "${wp:-}" ]; then
     # WP: every goal of the contracts and of the helpers' own runtime checks.
     [ -f "$HOME/.why3.conf" ] || why3 config detect >/dev/null
     bytes_h=$(find "$ROOT/src" -name bytes.h | head -n1)
-    log=$(nice -n 15 frama-c -machdep gcc_x86_64 "$bytes_h" -wp -wp-rte -wp-prover qed,cvc4 \
+    log=$(nice -n "${PROVE_NICE:-15}" frama-c -machdep gcc_x86_64 "$bytes_h" -wp -wp-rte -wp-prover qed,cvc4 \
         -wp-fct ap_be32,ap_be64,ap_range_ok 2>&1)
     echo "$log" | grep -E '^\[wp\] Proved goals|Unknown|Failed|Timeout' || true
     echo "$log" | grep -qE 'Proved goals: +([0-9]+) / \1$' && { echo "prove --wp: ok"; exit 0; }
@@ -109,7 +110,7 @@ run_window() {
     local src=$1 prof=$2 md=$3 lo=$4 hi=$5 base=$6
     # -eva-split-limit: one state per input size (and per workspace size);
     # gcc_ machdeps know the GCC builtins (__builtin_ctzll, __builtin_prefetch).
-    nice -n 15 frama-c -machdep "$md" \
+    nice -n "${PROVE_NICE:-15}" frama-c -machdep "$md" \
         -cpp-extra-args="$PROVE_CPP -DPROVE_N=$N -DPROVE_SIZE_MIN=$lo -DPROVE_SIZE_MAX=$hi -DPROVE_PROFILE=$prof" \
         "$ROOT/tools/prove/$src" "${SOURCES[@]}" \
         -eva -eva-split-limit 1000000 -eva-no-show-progress \

@@ -98,6 +98,9 @@ fi
 # (open_strict, text at N = 128: ~90 s of CPU, two analyses in parallel) always; every
 # driver only with PROVE=1 until tools/prove/alarms-reviewed.txt covers them all
 # (README.md, "Proofs").
+# PROVE_NICE=0: the proofs are this run's work, not background work (at nice 15 two busy
+# loops of tools/test_busy.sh starved the Eva step: 505 s wall for 64 s of CPU).
+export PROVE_NICE=0
 step_run "proofs: WP on the bounds helpers" bash tools/prove.sh --wp
 # Measured 2026-12-04 (spec 1.1.0 code reviewed): open_strict 50 s + text 43 s of CPU.
 step_run "proofs: Eva, reviewed drivers (N = 128)" bash tools/prove.sh open_strict text
