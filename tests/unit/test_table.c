@@ -133,20 +133,21 @@ static void many_keys(acepack_profile p)
     }
 }
 
+/* 8 keys for the minimum 16 slots: whatever the hash, several share a home
+ * slot, and keys that differ only late or only by escapes must still be told
+ * apart. */
+static const tkv CLOSE_KEYS[8] = {{"aaaaaaaaaaaaaaaa1", "1"},
+                                  {"aaaaaaaaaaaaaaaa2", "2"},
+                                  {"aaaaaaaaaaaaaaaa", "3"},
+                                  {"aaaaaaaa", "4"},
+                                  {"\\u0000", "5"},
+                                  {"\\u0000\\u0000", "6"},
+                                  {"\\t", "7"},
+                                  {"\\\\", "8"}};
+
 static void collisions(acepack_profile p)
 {
-    /* 8 keys in the minimum 16 slots: whatever the hash, several share a
-     * home slot, and keys that differ only late or only by escapes must
-     * still be told apart. */
-    static const tkv kv[] = {{"aaaaaaaaaaaaaaaa1", "1"},
-                             {"aaaaaaaaaaaaaaaa2", "2"},
-                             {"aaaaaaaaaaaaaaaa", "3"},
-                             {"aaaaaaaa", "4"},
-                             {"\\u0000", "5"},
-                             {"\\u0000\\u0000", "6"},
-                             {"\\t", "7"},
-                             {"\\\\", "8"}};
-    tf_store(&F, kv, 8, NULL, 0);
+    tf_store(&F, CLOSE_KEYS, 8, NULL, 0);
     CHECK(build(p, 0, 0) == ACEPACK_OK);
     CHECK_U64(T.priv.mask + 1, 16);
     HIT("aaaaaaaaaaaaaaaa1", "1");
@@ -412,14 +413,6 @@ static void get_many_equals_get(acepack_profile p)
                                 {"escaped\\tand long: 0123456789abcdef\\u0001", "esc-long"},
                                 {"\\\\", "backslash"},
                                 {"\\u001f\\\"", "ctl quote"}};
-    static const tkv close[] = {{"aaaaaaaaaaaaaaaa1", "1"},
-                                {"aaaaaaaaaaaaaaaa2", "2"},
-                                {"aaaaaaaaaaaaaaaa", "3"},
-                                {"aaaaaaaa", "4"},
-                                {"\\u0000", "5"},
-                                {"\\u0000\\u0000", "6"},
-                                {"\\t", "7"},
-                                {"\\\\", "8"}};
     static tkv kv[2000];
     static char keys[2000][48], vals[2000][4];
     size_t i;
@@ -427,7 +420,7 @@ static void get_many_equals_get(acepack_profile p)
     tf_store(&F, mixed, sizeof mixed / sizeof mixed[0], NULL, 0);
     CHECK(build(p, 0, 0) == ACEPACK_OK);
     CHECK_MANY();
-    tf_store(&F, close, 8, NULL, 0);
+    tf_store(&F, CLOSE_KEYS, 8, NULL, 0);
     CHECK(build(p, 7, 1) == ACEPACK_OK);
     CHECK_MANY();
     /* keys shaped like a real store's, values of varied lengths */

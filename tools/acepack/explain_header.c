@@ -12,6 +12,7 @@ typedef struct hdr_field {
     const char *name;
 } hdr_field;
 
+/* v2 bytes 0..63 (spec 3.1); bytes 64..127 follow as one of the tails. */
 static const hdr_field v2_fields[] = {
     {0, 8, "magic"},
     {8, 4, "version"},
@@ -23,26 +24,12 @@ static const hdr_field v2_fields[] = {
     {48, 8, "evt_length"},
     {56, 4, "evt_count"},
     {60, 4, "evt_base_id"},
-    {64, 64, "reserved"},
 };
-
+static const hdr_field v2_tail[] = {{64, 64, "reserved"}};
 /* Flag bit 0 (spec 3.8): bytes 64..79 hold the CRC32C fields. */
-static const hdr_field v2_crc_fields[] = {
-    {0, 8, "magic"},
-    {8, 4, "version"},
-    {12, 4, "flags"},
-    {16, 8, "kv_index_offset"},
-    {24, 8, "kv_index_length"},
-    {32, 8, "kv_chunk_end"},
-    {40, 8, "evt_offset"},
-    {48, 8, "evt_length"},
-    {56, 4, "evt_count"},
-    {60, 4, "evt_base_id"},
-    {64, 4, "header_crc"},
-    {68, 4, "chunks_crc"},
-    {72, 4, "events_crc"},
-    {76, 4, "index_crc"},
-    {80, 48, "reserved"},
+static const hdr_field v2_crc_tail[] = {
+    {64, 4, "header_crc"}, {68, 4, "chunks_crc"}, {72, 4, "events_crc"},
+    {76, 4, "index_crc"},  {80, 48, "reserved"},
 };
 
 static const hdr_field v1_fields[] = {
@@ -50,18 +37,22 @@ static const hdr_field v1_fields[] = {
     {16, 8, "index_offset"}, {24, 8, "index_length"}, {32, 32, "reserved"},
 };
 
-static const hdr_field *fields_of(const cli_layout *L, size_t *n)
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#define HDR_MAX_FIELDS (COUNT(v2_fields) + COUNT(v2_crc_tail))
+
+/* The header's fields in file order, copied to out.  @return their number. */
+static size_t fields_of(const cli_layout *L, hdr_field out[HDR_MAX_FIELDS])
 {
     if (L->v1) {
-        *n = sizeof v1_fields / sizeof v1_fields[0];
-        return v1_fields;
+        memcpy(out, v1_fields, sizeof v1_fields);
+        return COUNT(v1_fields);
     }
-    if (L->version == 2 && (L->flags & ACEPACK_FLAG_CHECKSUMS)) {
-        *n = sizeof v2_crc_fields / sizeof v2_crc_fields[0];
-        return v2_crc_fields;
-    }
-    *n = sizeof v2_fields / sizeof v2_fields[0];
-    return v2_fields;
+    int crc = L->version == 2 && (L->flags & ACEPACK_FLAG_CHECKSUMS);
+    const hdr_field *tail = crc ? v2_crc_tail : v2_tail;
+    size_t tail_n = crc ? COUNT(v2_crc_tail) : COUNT(v2_tail);
+    memcpy(out, v2_fields, sizeof v2_fields);
+    memcpy(out + COUNT(v2_fields), tail, tail_n * sizeof *tail);
+    return COUNT(v2_fields) + tail_n;
 }
 
 /* The CRC32C a field of spec 3.8 must hold; 0 (and *known 0) when its region
@@ -101,8 +92,8 @@ static int is_crc_field(const char *n)
 
 const char *ex_header_field_at(const cli_layout *L, uint64_t off, uint64_t *start, uint64_t *size)
 {
-    size_t n;
-    const hdr_field *fs = fields_of(L, &n);
+    hdr_field fs[HDR_MAX_FIELDS];
+    size_t n = fields_of(L, fs);
     for (size_t i = 0; i < n; i++) {
         if (off >= fs[i].off && off < fs[i].off + fs[i].size) {
             *start = fs[i].off;
@@ -320,8 +311,8 @@ static void field_checks(const ex_ctx *x, const hdr_field *fd, ex_checks *cs)
 void ex_header(ex_ctx *x)
 {
     const cli_layout *L = x->L;
-    size_t n;
-    const hdr_field *fs = fields_of(L, &n);
+    hdr_field fs[HDR_MAX_FIELDS];
+    size_t n = fields_of(L, fs);
     if (!ex_line(&x->o, 0))
         return;
     fprintf(x->o.f, "HEADER  [0, %zu)  %s%s\n", L->header_size,
