@@ -62,7 +62,6 @@ int main(void)
         bad = 1;
     }
     if (!bad)
-        printf("leak_exit: freed -> %d (shortcut), leaked -> %d (LeakSanitizer)\n", freed,
-               leaked);
+        printf("leak_exit: freed -> %d (shortcut), leaked -> %d (LeakSanitizer)\n", freed, leaked);
     return bad;
 }
