@@ -148,9 +148,10 @@ acepack_status aw_install_temp(const acepack_io *io, int fd, const char *tmp, co
 /* A sink consumes bytes in order; returns ACEPACK_OK or an error (filling err). */
 typedef acepack_status (*aw_sink_fn)(void *ctx, const void *p, size_t n, acepack_error *err);
 
-/* Output stream: small pieces are gathered in `stage`, large ones go straight
- * to the sink.  The first error sticks (later puts do nothing). */
+/* Output stream: small pieces are gathered in `stage`, pieces up to
+ * AW_STAGE_SIZE go straight to the sink, larger ones through a full stage.  The first error sticks (later puts do nothing). */
 typedef struct aw_out {
+    const acepack_allocator *a; /* the stage's (it may grow, out_stream) */
     uint8_t *stage;
     size_t len;
     size_t cap;

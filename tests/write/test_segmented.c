@@ -3,7 +3,8 @@
  * W-SEG-1..5): one segment per commit with events, earlier segments left in
  * place byte for byte, a plain file's section kept as segment 0, compaction
  * to a plain file before S would exceed 64, and a writer not configured for
- * segments making a segmented store plain (W-SEG-4).
+ * segments making a segmented store plain (W-SEG-4), and a small commit
+ * whose index is larger than the writer's output stage.
  *
  * Expected contents come from the test's own model; the header and segment
  * table are read here from the raw bytes (own big-endian loads), not through
@@ -224,6 +225,97 @@ static void test_compact(void)
     w_rmdir(dir);
 }
 
+/* Counts the allocations of a full output stage (256 KiB, AW_STAGE_SIZE in
+ * src/write/write_internal.h) and fails them while `fail` is set. */
+typedef struct stage_alloc {
+    int fail;
+    long asked, failed;
+} stage_alloc;
+
+#define FULL_STAGE ((size_t)1 << 18)
+
+static void *sa_alloc(void *ctx, size_t n)
+{
+    stage_alloc *a = ctx;
+    if (n == FULL_STAGE) {
+        a->asked++;
+        if (a->fail) {
+            a->failed++;
+            return NULL;
+        }
+    }
+    return malloc(n);
+}
+
+static void *sa_realloc(void *ctx, void *p, size_t o, size_t n)
+{
+    (void)ctx;
+    (void)o;
+    return realloc(p, n);
+}
+
+static void sa_free(void *ctx, void *p, size_t n)
+{
+    (void)ctx;
+    (void)n;
+    free(p);
+}
+
+/* A one-event commit stages a few hundred bytes (segment and table), so its
+ * stage is small, but its index (every key, W-SEG-2) is larger than a full
+ * stage: the index goes out through a stage grown to full size, or, when
+ * that allocation fails, straight from the index buffer.  Both give the
+ * same file. */
+static void test_index_larger_than_stage(void)
+{
+    for (int fail = 0; fail < 2; fail++) {
+        char dir[256], path[320];
+        w_mkdir(dir, sizeof dir, "segbigindex");
+        snprintf(path, sizeof path, "%s/s.ace", dir);
+        stage_alloc sa = {0, 0, 0};
+        acepack_allocator al = {sa_alloc, sa_realloc, sa_free, &sa};
+        acepack_store_options o;
+        memset(&o, 0, sizeof o);
+        o.io = w_io_nosync();
+        o.alloc = &al;
+        o.segmented = 1;
+        o.compact_ratio = 1000.0;
+        acepack_store *s = NULL;
+        CHECK_ST(acepack_store_open(path, ACEPACK_STORE_CREATE, &o, &s, NULL), ACEPACK_OK);
+        model m;
+        model_init(&m);
+        /* 4,000 keys of 64 bytes: an index of ~370 KB (> 256 KiB). */
+        for (int k = 0; k < 4000; k++) {
+            char key[80], val[16];
+            snprintf(key, sizeof key, "agents/agent-%04d/a-key-long-enough-for-a-large-index-%08d",
+                     k, k);
+            snprintf(val, sizeof val, "v%d", k);
+            CHECK_ST(acepack_store_put(s, key, strlen(key), val, strlen(val), NULL), ACEPACK_OK);
+            model_put_s(&m, key, val);
+        }
+        CHECK_ST(acepack_store_commit(s, NULL), ACEPACK_OK);
+        sa.fail = fail;
+        long before = sa.asked;
+        for (uint64_t c = 0; c < 3; c++) {
+            append(s, &m, c);
+            CHECK_ST(acepack_store_commit(s, NULL), ACEPACK_OK);
+            CHECK_MODEL(path, &m);
+        }
+        /* each commit asked for a full stage for its index */
+        CHECK_U64(sa.asked - before >= 3, 1);
+        CHECK_U64(sa.failed, fail ? (uint64_t)(sa.asked - before) : 0);
+        seg_view v;
+        view(path, &v);
+        CHECK_U64(v.flags, 0x10000u);
+        CHECK_U64(v.s, 3);
+        CHECK_U64(v.n - (v.evt_off + v.evt_len) > FULL_STAGE, 1); /* the index */
+        free(v.d);
+        CHECK_ST(acepack_store_close(s, NULL), ACEPACK_OK);
+        model_free(&m);
+        w_rmdir(dir);
+    }
+}
+
 int main(int argc, char **argv)
 {
     static const t_test tests[] = {
@@ -231,6 +323,7 @@ int main(int argc, char **argv)
         T_TEST("plain_section_becomes_segment_0", test_plain_section_becomes_segment_0),
         T_TEST("unconfigured_writer_makes_plain", test_unconfigured_writer_makes_plain),
         T_TEST("compact", test_compact),
+        T_TEST("index_larger_than_stage", test_index_larger_than_stage),
         T_END,
     };
     return t_main(tests, argc, argv);

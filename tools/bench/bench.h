@@ -100,8 +100,9 @@ void bench_write_all(int fd, const void *p, size_t n, const char *what);
 /* Copies a file and makes the copy durable (not timed by callers). */
 void bench_copy_file(const char *from, const char *to);
 uint64_t bench_file_size(const char *path);
-/* Time in ns of writing n bytes of p to a new file in dir + fdatasync: the
- * disk-bandwidth limit of a commit that writes the same bytes. */
+/* Time in ns of writing n bytes of p to a new file in dir (through one
+ * 256 KiB buffer) + fdatasync: the disk-bandwidth limit of a commit that
+ * writes the same bytes. */
 uint64_t bench_disk_write_ns(const char *dir, const uint8_t *p, size_t n);
 
 /* ------------------------------------------------------------------------
