@@ -99,6 +99,13 @@ double bench_latency_ns(size_t bytes, unsigned iters);
 void bench_write_all(int fd, const void *p, size_t n, const char *what);
 /* Copies a file and makes the copy durable (not timed by callers). */
 void bench_copy_file(const char *from, const char *to);
+/* `to` as a durable copy of `from`: the first time (or when `to` is another
+ * file now, e.g. renamed over by a compaction) a copy; after that the
+ * source's header and size written back, which undoes any number of
+ * commits (they never modify committed bytes, spec W-COMMIT-1) without
+ * rewriting the whole store, so that a figure's runs do not drain the
+ * disk's I/O budget (a VM's rate limiter) with copies. */
+void bench_reset_copy(const char *from, const char *to);
 uint64_t bench_file_size(const char *path);
 /* Time in ns of writing n bytes of p to a new file in dir (through one
  * 256 KiB buffer) + fdatasync: the disk-bandwidth limit of a commit that

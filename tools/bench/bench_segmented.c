@@ -2,7 +2,7 @@
  * bench_segmented.c - the segmented event log (spec 3.7) side by side with
  * the plain layout, in one run on the same `events`-event store (issue 14):
  *
- *   seg_group_commit   10,000 events + one segmented commit on a fresh copy of
+ *   seg_group_commit   10,000 events + one segmented commit on a copy of
  *                      the store   vs  the same commit without the option
  *                      (target >= 1,000,000 events/s);
  *   seg_commit_one     1 event + one segmented commit on the store  vs  1 event
@@ -112,13 +112,19 @@ static acepack_store *open_store(const char *path, int segmented, unsigned flags
     return open_store_opt(path, segmented, 0, flags);
 }
 
-/* One commit of `n` events on a fresh copy of src (copy and open not timed). */
+/* One commit of `n` events on a copy of src (bench_reset_copy; the reset and
+ * the open are not timed), or on a new empty store when src is NULL. */
 static void commit_run_opt(const char *src, const char *work, int segmented, int checksums,
                            uint32_t from, uint32_t n, fig *f)
 {
     acepack_error e;
+    char kept[4200]; /* one work file per source, kept between runs */
+    if (src) {
+        snprintf(kept, sizeof kept, "%s.work", src);
+        work = kept;
+    }
     if (src)
-        bench_copy_file(src, work);
+        bench_reset_copy(src, work);
     else
         unlink(work);
     acepack_store *st = open_store_opt(work, segmented, checksums, src ? 0 : ACEPACK_STORE_CREATE);
@@ -145,8 +151,13 @@ static void steady_run(const char *src, const char *work, int segmented, uint32_
                        fig *f)
 {
     acepack_error e;
+    char kept[4200]; /* one work file per source, kept between runs */
+    if (src) {
+        snprintf(kept, sizeof kept, "%s.work", src);
+        work = kept;
+    }
     if (src)
-        bench_copy_file(src, work);
+        bench_reset_copy(src, work);
     else
         unlink(work);
     acepack_store *st = open_store(work, segmented, src ? 0 : ACEPACK_STORE_CREATE);
@@ -426,6 +437,11 @@ void bench_segmented(const bench_opts *o)
              (unsigned)o->keys);
     gen_checksummed(src, crc_src);
     crc_figures(o, src, crc_src, work);
+    char kept[4200];
+    snprintf(kept, sizeof kept, "%s.work", crc_src);
+    unlink(kept);
+    snprintf(kept, sizeof kept, "%s.work", src);
+    unlink(kept);
     unlink(crc_src);
     unlink(work);
 }
