@@ -8,9 +8,8 @@
 #   3. 32-bit build (gcc -m32, UBSan) + ctest, likewise (incl. the fuzz regressions -m32)
 #   4. the OSS-Fuzz build.sh check + short libFuzzer runs of every harness (ASan+UBSan, the
 #      same binaries), the MemorySanitizer build on the regression corpora, the i386 build
-#   5. WP proofs of the bounds helpers; Eva on the reviewed drivers (open_strict, text at
-#      N = 128; dump, validate, iter, table strict at 64..72);
-#      every Eva driver with PROVE=1 (tools/prove.sh)
+#   5. WP proofs of the bounds helpers; Eva on every driver of tools/prove.sh, each at its
+#      CI window of sizes (`tools/prove.sh --ci`), with the staleness check of the list
 # Stops at the first failure and prints the seconds of every step at the end: wall-clock and
 # CPU (user+sys of everything the step ran), so that a run on a busy machine still says what
 # each step costs.  tools/test_busy.sh runs this script with two busy loops beside it.
@@ -95,24 +94,22 @@ if [ "${SKIP_FUZZ:-0}" != 1 ]; then
   step_run "fuzz harnesses for i386" bash tools/fuzz.sh i386
 fi
 
-# Proofs: WP on the bounds helpers and the Eva drivers whose alarms are all reviewed
-# (open_strict, text at N = 128: ~90 s of CPU, two analyses in parallel) always; every
-# driver only with PROVE=1 until tools/prove/alarms-reviewed.txt covers them all
-# (README.md, "Proofs").
+# Proofs: WP on the bounds helpers, then every Eva driver (all 15 of tools/prove.sh),
+# each at the window of sizes of tools/prove.sh's CI_SET (tools/prove/README.md,
+# "Session 7 runs": what each window reaches): open_strict 0..128 (v1 files, the v2
+# header), text 0..64, keys 0..8 (bodies up to 7 bytes: \uXXXX), v1log 0..24 (a log key
+# and an entry), the strict index walkers dump/validate/iter/table at 64..72 (v1 files,
+# 1-2 entries), the compat drivers at 128..136 (compat v2: index, events, segments;
+# table 128..132), events_strict at 168..176 (strict v2 with events). One parse, then
+# two Eva analyses at a time, longest first; the run also checks that every untagged
+# key of tools/prove/alarms-reviewed.txt is still raised (staleness). The recorded
+# "full N" run (every driver over 0..256) is `tools/prove.sh --full`, not run here.
 # PROVE_NICE=0: the proofs are this run's work, not background work (at nice 15 two busy
 # loops of tools/test_busy.sh starved the Eva step: 505 s wall for 64 s of CPU).
 export PROVE_NICE=0
 step_run "proofs: WP on the bounds helpers" bash tools/prove.sh --wp
-# Measured 2026-12-04 (spec 1.1.0 code reviewed): open_strict 50 s + text 43 s of CPU.
-step_run "proofs: Eva, reviewed drivers (N = 128)" bash tools/prove.sh open_strict text
-# The index walkers after a successful open (v2 files with a 2-7 entry index): dump,
-# validate, iteration, table, strict profile, sizes 64..72 (2026-12-05: 43 s of CPU, 27 s
-# wall; the compat drivers and the other windows are recorded in tools/prove/README.md).
-step_run "proofs: Eva, index drivers (sizes 64..72)" \
-  bash tools/prove.sh --n 72 --from 64 dump_strict validate_strict iter_strict table_strict
-if [ "${PROVE:-0}" = 1 ]; then
-  step_run "proofs: Eva drivers" bash tools/prove.sh
-fi
+# Measured 2026-12-05 (quiet machine, PROVE_NICE=0): MEASURED_CI.
+step_run "proofs: Eva, every driver (tools/prove.sh --ci)" bash tools/prove.sh --ci
 
 # The conformance report of our implementation (the "main job", tools/main.sh) is the ctest
 # test conformance.c of step 1 (and of steps 2 and 3, under the sanitizers and -m32): not

@@ -1,6 +1,8 @@
 /* events.c - Eva driver: acepack_open, then for any event i < N
  * acepack_event_get() and every inline column accessor, in profile
- * PROVE_PROFILE; the payload span must be readable. */
+ * PROVE_PROFILE; the payload span must be readable.  For a segmented file
+ * also acepack__event_locate(), exported for binaries built against earlier
+ * headers (the accessors no longer call it). */
 #include "acepack.h"
 #include "prove_input.h"
 
@@ -31,5 +33,9 @@ int main(void)
           acepack_event_flags(&r, i) + acepack_event_id(&r, i);
     p = acepack_event_payload(&r, i);
     /*@ assert \valid_read(p.ptr + (0 .. p.len - 1)); */
+    if (r.priv.seg_count != 0) {
+        acepack__columns c;
+        acc += acepack__event_locate(&r, i, &c); /* its precondition: segmented, i < n */
+    }
     return (int)(acc & 1u) + (int)(p.len & 1u);
 }
