@@ -299,6 +299,10 @@ for name_spec, lo, hi, md in jobs:
     rng = hi if lo == "0" else f"{lo}-{hi}"
     sizes = f"{lo}..{hi}"
     base = os.path.join(out, f"{md}-{rng}", name)
+    if not os.path.exists(base + ".time"):  # not run, or not finished (--report-only)
+        print(f"{name:<17} {md:<11} {sizes:>9} NOT RUN (no {base}.time)")
+        failed = True
+        continue
     log = open(base + ".log", errors="replace").read()
     t = open(base + ".time").read().strip()
     try:  # user + system seconds of each frama-c run (/usr/bin/time)
