@@ -65,7 +65,7 @@ CI_SET=(
 # The recorded "full N" (--full): every driver over 0..256 (segmented files
 # from 200 bytes, checksummed + segmented from 240), keys to 32 (its cost
 # grows with the body), in windows of 32 sizes; gcc_x86_64 unless --machdep.
-# Session 7: prove: ok, ~53 CPU-minutes (tools/prove/README.md).
+# Session 7: prove: ok on both machdeps, ~53 CPU-minutes each (tools/prove/README.md).
 FULL_SET=(
     open_strict@256 events_strict@256 validate_strict@256 dump_strict@256
     table_strict@256 iter_strict@256 open_compat@256 events_compat@256
