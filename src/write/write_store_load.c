@@ -42,10 +42,10 @@ static int reserve_columns(acepack_store *s, const acepack_reader *r)
     /* n < 2^32 (u32 evt_count) and pool < 2^53 (inside the mapped file). */
     if (n > SIZE_MAX / 8 || pool > SIZE_MAX)
         return -1;
-    return aw_buf_reserve(&s->a, &s->ts, 8 * (size_t)n) || aw_buf_reserve(&s->a, &s->kind, n) ||
-           aw_buf_reserve(&s->a, &s->src, n) || aw_buf_reserve(&s->a, &s->flg, n) ||
-           aw_buf_reserve(&s->a, &s->poff, 4 * (size_t)n) ||
-           aw_buf_reserve(&s->a, &s->plen, 4 * (size_t)n) ||
+    size_t k = (size_t)n;
+    return aw_buf_reserve(&s->a, &s->ts, 8 * k) || aw_buf_reserve(&s->a, &s->kind, k) ||
+           aw_buf_reserve(&s->a, &s->src, k) || aw_buf_reserve(&s->a, &s->flg, k) ||
+           aw_buf_reserve(&s->a, &s->poff, 4 * k) || aw_buf_reserve(&s->a, &s->plen, 4 * k) ||
            aw_buf_reserve(&s->a, &s->pool, (size_t)pool);
 }
 
