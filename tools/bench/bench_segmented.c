@@ -116,22 +116,29 @@ static acepack_store *open_store(const char *path, int segmented, unsigned flags
     return open_store_opt(path, segmented, 0, flags);
 }
 
+/* The store a run commits to (not timed): src's own work copy ("SRC.work",
+ * kept between runs and reset by bench_reset_copy), or, when src is NULL, a
+ * new empty store at `work`. */
+static acepack_store *open_run_store(const char *src, const char *work, int segmented,
+                                     int checksums)
+{
+    char kept[4200];
+    if (!src) {
+        unlink(work);
+        return open_store_opt(work, segmented, checksums, ACEPACK_STORE_CREATE);
+    }
+    snprintf(kept, sizeof kept, "%s.work", src);
+    bench_reset_copy(src, kept);
+    return open_store_opt(kept, segmented, checksums, 0);
+}
+
 /* One commit of `n` events on a copy of src (bench_reset_copy; the reset and
  * the open are not timed), or on a new empty store when src is NULL. */
 static void commit_run_opt(const char *src, const char *work, int segmented, int checksums,
                            uint32_t from, uint32_t n, fig *f)
 {
     acepack_error e;
-    char kept[4200]; /* one work file per source, kept between runs */
-    if (src) {
-        snprintf(kept, sizeof kept, "%s.work", src);
-        work = kept;
-    }
-    if (src)
-        bench_reset_copy(src, work);
-    else
-        unlink(work);
-    acepack_store *st = open_store_opt(work, segmented, checksums, src ? 0 : ACEPACK_STORE_CREATE);
+    acepack_store *st = open_run_store(src, work, segmented, checksums);
     clk k = start();
     append_events(st, from, n);
     bench_check(acepack_store_commit(st, &e), &e, "acepack_store_commit");
@@ -182,16 +189,7 @@ static void steady_run(const char *src, const char *work, int segmented, uint32_
                        fig *f)
 {
     acepack_error e;
-    char kept[4200]; /* one work file per source, kept between runs */
-    if (src) {
-        snprintf(kept, sizeof kept, "%s.work", src);
-        work = kept;
-    }
-    if (src)
-        bench_reset_copy(src, work);
-    else
-        unlink(work);
-    acepack_store *st = open_store(work, segmented, src ? 0 : ACEPACK_STORE_CREATE);
+    acepack_store *st = open_run_store(src, work, segmented, 0);
     append_events(st, from, 1);
     bench_check(acepack_store_commit(st, &e), &e, "acepack_store_commit");
     for (unsigned k = 0; k < n; k++) {
