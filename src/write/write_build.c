@@ -436,7 +436,7 @@ static acepack_status build_to_sink(const acepack_content *c, const acepack_allo
     if (st != ACEPACK_OK)
         return st;
     st = aw_build_stream(c, a, checksums, &o, err);
-    aw_out_free(&o, a);
+    aw_out_free(&o);
     return st;
 }
 

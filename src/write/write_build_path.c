@@ -30,7 +30,7 @@ acepack_status acepack_build_path_opts(const acepack_content *c, const char *pat
         st = aw_out_init(&w, a, aw_sink_pwrite, &fs, err);
         if (st == ACEPACK_OK) {
             st = aw_build_stream(c, a, opts && opts->checksums, &w, err);
-            aw_out_free(&w, a);
+            aw_out_free(&w);
         }
     }
     if (st == ACEPACK_OK)

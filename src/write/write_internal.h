@@ -175,7 +175,8 @@ acepack_status aw_out_init(aw_out *o, const acepack_allocator *a, aw_sink_fn sin
  * small commit) goes to the sink without being copied. */
 acepack_status aw_out_init_cap(aw_out *o, const acepack_allocator *a, aw_sink_fn sink, void *ctx,
                                size_t cap, acepack_error *err);
-void aw_out_free(aw_out *o, const acepack_allocator *a);
+/* Frees the stage with the allocator aw_out_init was given. */
+void aw_out_free(aw_out *o);
 void aw_out_put(aw_out *o, const void *p, size_t n);
 void aw_out_u32(aw_out *o, uint32_t v);
 void aw_out_u64(aw_out *o, uint64_t v);

@@ -434,7 +434,7 @@ acepack_status acepack_migrate_bytes(const void *v1, size_t n, const acepack_mig
     if (st != ACEPACK_OK)
         return st;
     st = migrate_core(v1, n, opts, &o, report, err);
-    aw_out_free(&o, a);
+    aw_out_free(&o);
     return st;
 }
 
@@ -460,7 +460,7 @@ acepack_status aw_migrate_to_path(const void *v1, size_t n, const acepack_migrat
     st = aw_out_init(&out, a, aw_sink_pwrite, &fs, err);
     if (st == ACEPACK_OK) {
         st = migrate_core(v1, n, o, &out, report, err);
-        aw_out_free(&out, a);
+        aw_out_free(&out);
     }
     int renamed = 0;
     if (st == ACEPACK_OK)
@@ -579,7 +579,7 @@ acepack_status acepack_migrate_path(const char *in_arg, const char *out,
             st = aw_out_init(&w, a, aw_sink_pwrite, &fs, err);
             if (st == ACEPACK_OK) {
                 st = migrate_core(data, (size_t)fi.size, &mo, &w, report, err);
-                aw_out_free(&w, a);
+                aw_out_free(&w);
             }
         }
         if (st == ACEPACK_OK)

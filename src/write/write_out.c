@@ -32,9 +32,8 @@ acepack_status aw_out_init_cap(aw_out *o, const acepack_allocator *a, aw_sink_fn
     return ACEPACK_OK;
 }
 
-void aw_out_free(aw_out *o, const acepack_allocator *a)
+void aw_out_free(aw_out *o)
 {
-    (void)a; /* the stage may have grown: freed with the allocator it came from */
     aw_free(o->a, o->stage, o->cap);
     o->stage = NULL;
     o->cap = 0;
@@ -49,10 +48,10 @@ static void out_drain(aw_out *o)
 
 /* A piece larger than AW_STAGE_SIZE goes to the sink through a full-size
  * stage, one stage at a time: the kernel then reads the same few pages of
- * the stage for every write instead of each page of the piece once.  On a
- * VM that shadows page tables (measured on the CI machine, tools/bench/
- * README.md) the kernel's first read of a user page costs several
- * microseconds: 86 MB written from the model's columns took 190 ms, the same
+ * the stage for every write instead of each page of the piece once.  On the
+ * CI machine (a paravirtualized VM, tools/bench/README.md) the kernel's first
+ * read of a page of a large user buffer costs microseconds: 86 MB written
+ * from one buffer in 1 MiB pieces took 180-200 ms of write calls, the same
  * bytes through a 256 KiB stage 20 ms.  Elsewhere the cost is one memcpy of
  * the piece at memory speed.  Without memory for a full stage the piece goes
  * to the sink directly. */

@@ -315,7 +315,7 @@ static acepack_status compact(acepack_store *s, commit_plan *p, acepack_error *e
         put_section(&o, s);
         aw_out_put(&o, p->index.p, p->index.len);
         st = aw_out_flush(&o);
-        aw_out_free(&o, &s->a);
+        aw_out_free(&o);
         if (st == ACEPACK_OK && s->crc) {
             /* W-CRC-2: the header again, with the CRCs, before the file is
              * made durable and renamed (nobody sees it before). */
@@ -530,7 +530,7 @@ static acepack_status commit_segment(acepack_store *s, commit_plan *p, uint64_t 
     aw_out_put(&o, index->p, index->len);
     if (st == ACEPACK_OK)
         st = aw_out_flush(&o);
-    aw_out_free(&o, &s->a);
+    aw_out_free(&o);
     if (fs.off > s->file_end)
         s->file_end = fs.off;
     if (st != ACEPACK_OK)
@@ -630,7 +630,7 @@ acepack_status aw_store_commit(acepack_store *s, int force_compact, acepack_erro
     put_section(&o, s);
     aw_out_put(&o, index->p, index->len);
     st = aw_out_flush(&o);
-    aw_out_free(&o, &s->a);
+    aw_out_free(&o);
     if (fs.off > s->file_end)
         s->file_end = fs.off;
     if (st != ACEPACK_OK)

@@ -27,9 +27,9 @@ static acepack_status load_rest(acepack_store *s, const acepack_reader *r, acepa
 /* Each column gets its whole size before the first segment is copied: one
  * allocation per column, where appending segment by segment would grow it up
  * to 64 times and let realloc move it each time.  A moved column is not only
- * a copy: on a VM that shadows page tables, every page at its new address is
- * slow on its first touch (compaction of a 64-segment store read its columns
- * in 180 ms instead of 20, tools/bench/README.md). */
+ * a copy: on the CI machine (a paravirtualized VM) a page at its new address
+ * is slow on its first touch (compaction of the bench's 64-segment store:
+ * 230-540 ms before, 136-168 ms after this, tools/bench/README.md). */
 static int reserve_columns(acepack_store *s, const acepack_reader *r)
 {
     uint64_t n = r->event_count, pool = 0;
