@@ -7,9 +7,14 @@
  *                      (target >= 1,000,000 events/s);
  *   seg_commit_one     1 event + one segmented commit on the store  vs  1 event
  *                      + one commit on a new empty store (target <= 2x);
+ *   commit_one_paused  the empty-store commit after as long a gap without I/O
+ *                      as the large store's open took (the other baseline of
+ *                      seg_commit_one: on the CI machine the first I/O after
+ *                      a gap costs more, whoever does it);
  *   seg_commit_one_syscalls  the system calls of that commit alone (the same
  *                      bytes appended, two fdatasync, the header): the floor
- *                      any writer pays on this machine;
+ *                      any writer pays on this machine; `_paused` after the
+ *                      same gap, and a sweep of gaps from 0 to 100 ms;
  *   seg_commit_one_steady  the same, for the commits after the first one of an
  *                      open store (a writer that stays open), both sides;
  *   seg_scan_kind,     count events of one kind / in the middle half of the
@@ -86,16 +91,30 @@ static double med(double *v, unsigned n)
     return bench_median(v, n);
 }
 
-static void append_events(acepack_store *st, uint32_t from, uint32_t n)
+/* Events from..from+n-1, made (their JSON payloads printed) before a clock
+ * starts: the figures time the store's appends, not the bench's snprintf. */
+static bench_event *make_events(uint32_t from, uint32_t n)
+{
+    bench_event *ev = bench_xmalloc(sizeof *ev * (n ? n : 1));
+    for (uint32_t i = 0; i < n; i++)
+        bench_make_event(from + i, &ev[i]);
+    return ev;
+}
+
+static void append_made(acepack_store *st, const bench_event *ev, uint32_t n)
 {
     acepack_error e;
-    for (uint32_t i = from; i < from + n; i++) {
-        bench_event ev;
-        bench_make_event(i, &ev);
-        bench_check(acepack_store_append(st, ev.ts, ev.kind, ev.source, ev.flags, ev.payload,
-                                         ev.payload_len, NULL, &e),
+    for (uint32_t i = 0; i < n; i++)
+        bench_check(acepack_store_append(st, ev[i].ts, ev[i].kind, ev[i].source, ev[i].flags,
+                                         ev[i].payload, ev[i].payload_len, NULL, &e),
                     &e, "acepack_store_append");
-    }
+}
+
+static void append_events(acepack_store *st, uint32_t from, uint32_t n)
+{
+    bench_event *ev = make_events(from, n);
+    append_made(st, ev, n);
+    free(ev);
 }
 
 static acepack_store *open_store_opt(const char *path, int segmented, int checksums, unsigned flags)
@@ -118,38 +137,64 @@ static acepack_store *open_store(const char *path, int segmented, unsigned flags
 
 /* The store a run commits to (not timed): src's own work copy ("SRC.work",
  * kept between runs and reset by bench_reset_copy), or, when src is NULL, a
- * new empty store at `work`. */
+ * new empty store at `work`.  *open_ns: how long the open took (the reset
+ * not included). */
 static acepack_store *open_run_store(const char *src, const char *work, int segmented,
-                                     int checksums)
+                                     int checksums, uint64_t *open_ns)
 {
     char kept[4200];
+    acepack_store *st;
+    uint64_t t;
     if (!src) {
         unlink(work);
-        return open_store_opt(work, segmented, checksums, ACEPACK_STORE_CREATE);
+        t = bench_now_ns();
+        st = open_store_opt(work, segmented, checksums, ACEPACK_STORE_CREATE);
+    } else {
+        snprintf(kept, sizeof kept, "%s.work", src);
+        bench_reset_copy(src, kept);
+        t = bench_now_ns();
+        st = open_store_opt(kept, segmented, checksums, 0);
     }
-    snprintf(kept, sizeof kept, "%s.work", src);
-    bench_reset_copy(src, kept);
-    return open_store_opt(kept, segmented, checksums, 0);
+    if (open_ns)
+        *open_ns = bench_now_ns() - t;
+    return st;
+}
+
+/* Waits `ns` without any I/O: the gap a large store's open leaves between
+ * the last I/O (the reset's fsync) and its first commit. */
+static void pause_ns(uint64_t ns)
+{
+    struct timespec d = {(time_t)(ns / 1000000000u), (long)(ns % 1000000000u)};
+    while (nanosleep(&d, &d) != 0)
+        ;
 }
 
 /* One commit of `n` events on a copy of src (bench_reset_copy; the reset and
- * the open are not timed), or on a new empty store when src is NULL. */
-static void commit_run_opt(const char *src, const char *work, int segmented, int checksums,
-                           uint32_t from, uint32_t n, fig *f)
+ * the open are not timed), or on a new empty store when src is NULL; after
+ * the open, a pause of `pause` ns without I/O (untimed) before the commit.
+ * Returns how long the open took. */
+static uint64_t commit_run_opt(const char *src, const char *work, int segmented, int checksums,
+                               uint32_t from, uint32_t n, uint64_t pause, fig *f)
 {
     acepack_error e;
-    acepack_store *st = open_run_store(src, work, segmented, checksums);
+    uint64_t open_ns = 0;
+    bench_event *ev = make_events(from, n);
+    acepack_store *st = open_run_store(src, work, segmented, checksums, &open_ns);
+    if (pause)
+        pause_ns(pause);
     clk k = start();
-    append_events(st, from, n);
+    append_made(st, ev, n);
     bench_check(acepack_store_commit(st, &e), &e, "acepack_store_commit");
     stop(f, k);
     bench_check(acepack_store_close(st, &e), &e, "close");
+    free(ev);
+    return open_ns;
 }
 
-static void commit_run(const char *src, const char *work, int segmented, uint32_t from, uint32_t n,
-                       fig *f)
+static uint64_t commit_run(const char *src, const char *work, int segmented, uint32_t from,
+                           uint32_t n, fig *f)
 {
-    commit_run_opt(src, work, segmented, 0, from, n, f);
+    return commit_run_opt(src, work, segmented, 0, from, n, 0, f);
 }
 
 /* The system calls of a one-event segmented commit, without the writer:
@@ -158,7 +203,7 @@ static void commit_run(const char *src, const char *work, int segmented, uint32_
  * header at offset 0 (the copy's own, so the file stays what it was),
  * fdatasync: W-COMMIT-2's steps with the bytes the format asks for.  What a
  * commit costs above this is the writer's; this much is the machine's. */
-static void syscalls_run(const char *src, uint64_t n, fig *f)
+static void syscalls_run(const char *src, uint64_t n, uint64_t pause, fig *f)
 {
     char kept[4200];
     uint8_t h[128];
@@ -170,6 +215,8 @@ static void syscalls_run(const char *src, uint64_t n, fig *f)
     int fd = open(kept, O_RDWR);
     if (fd < 0 || pread(fd, h, sizeof h, 0) != (ssize_t)sizeof h)
         bench_die("%s: cannot read its header", kept);
+    if (pause)
+        pause_ns(pause);
     clk t = start();
     if (pwrite(fd, body, (size_t)n, (off_t)end) != (ssize_t)n || fdatasync(fd) != 0 ||
         pwrite(fd, h, sizeof h, 0) != (ssize_t)sizeof h || fdatasync(fd) != 0)
@@ -182,23 +229,25 @@ static void syscalls_run(const char *src, uint64_t n, fig *f)
 /* `n` one-event commits timed one by one on a store that is already open and
  * has committed once since it was opened (that first commit, untimed, pays
  * what is paid once per open: the file system's first allocation for the
- * file after the copy, and on this VM a first fdatasync that costs more while
- * the writer's model holds the whole event list, see tools/bench/README.md):
- * the cost of each further commit of a writer that stays open. */
+ * file after the copy, and on this VM the first I/O after the open's long
+ * gap without I/O, see gap_sweep and tools/bench/README.md): the cost of
+ * each further commit of a writer that stays open. */
 static void steady_run(const char *src, const char *work, int segmented, uint32_t from, unsigned n,
                        fig *f)
 {
     acepack_error e;
-    acepack_store *st = open_run_store(src, work, segmented, 0);
+    acepack_store *st = open_run_store(src, work, segmented, 0, NULL);
     append_events(st, from, 1);
     bench_check(acepack_store_commit(st, &e), &e, "acepack_store_commit");
+    bench_event *ev = make_events(from + 1, n);
     for (unsigned k = 0; k < n; k++) {
         clk t = start();
-        append_events(st, from + 1 + k, 1);
+        append_made(st, &ev[k], 1);
         bench_check(acepack_store_commit(st, &e), &e, "acepack_store_commit");
         stop(f, t);
     }
     bench_check(acepack_store_close(st, &e), &e, "close");
+    free(ev);
 }
 
 /* The same store with flag bit 0 (spec 3.8): src compacted by a store opened
@@ -229,8 +278,8 @@ static void crc_figures(const bench_opts *o, const char *src, const char *crc_sr
             fig_init(&a, o->iters);
             fig_init(&b, o->iters);
             for (unsigned k = 0; k < o->iters; k++) {
-                commit_run_opt(src, work, seg, 0, o->events, sizes[z], &a);
-                commit_run_opt(crc_src, work, seg, 1, o->events, sizes[z], &b);
+                commit_run_opt(src, work, seg, 0, o->events, sizes[z], 0, &a);
+                commit_run_opt(crc_src, work, seg, 1, o->events, sizes[z], 0, &b);
             }
             double w = med(a.wall, a.n), c = med(a.cpu, a.n);
             double bw = med(b.wall, b.n), bc = med(b.cpu, b.n);
@@ -332,8 +381,30 @@ static void open_scan(scan_ctx *c, const acepack_mapping *m)
     c->hi = n ? acepack_event_ts(&c->r, n - n / 4 - 1) : 0;
 }
 
-static void line(const char *name, fig *op, const char *base_name, fig *base, double items,
-                 double bytes, const char *target)
+/* The same system calls (syscalls_run) after gaps of 0, 1, 10 and 100 ms
+ * without I/O: what a gap alone costs on this machine, whoever commits. */
+static void gap_sweep(const char *src, uint64_t n, unsigned it)
+{
+    static const unsigned ms[4] = {0, 1, 10, 100};
+    fig f[4];
+    for (unsigned g = 0; g < 4; g++)
+        fig_init(&f[g], it);
+    for (unsigned k = 0; k < it; k++) /* gaps interleaved: a slow moment of the disk hits all */
+        for (unsigned g = 0; g < 4; g++)
+            syscalls_run(src, n, (uint64_t)ms[g] * 1000000u, &f[g]);
+    printf("| the commit's system calls alone (%llu bytes, two fdatasync) after a gap of | "
+           "0 ms | 1 ms | 10 ms | 100 ms |\n|---|---|---|---|---|\n| median wall (cpu) |",
+           (unsigned long long)n);
+    for (unsigned g = 0; g < 4; g++) {
+        printf(" %.3f ms (%.3f) |", med(f[g].wall, f[g].n) / 1e6, med(f[g].cpu, f[g].n) / 1e6);
+        free(f[g].wall), free(f[g].cpu);
+    }
+    printf("\n");
+}
+
+/* One row: op against base; line() then frees op's figures (base is used again). */
+static void line_keep(const char *name, const fig *op, const char *base_name, const fig *base,
+                      double items, double bytes, const char *target)
 {
     double w = med(op->wall, op->n), c = med(op->cpu, op->n);
     double bw = med(base->wall, base->n), bc = med(base->cpu, base->n);
@@ -344,6 +415,12 @@ static void line(const char *name, fig *op, const char *base_name, fig *base, do
         printf(", %.0f MB/s (cpu %.0f)", bytes / (w / 1e3), bytes / (c / 1e3));
     printf(" | %s: %.3f ms (cpu %.3f ms) | %.3f (cpu %.3f) | %s |\n", base_name, bw / 1e6, bc / 1e6,
            bw / w, bc / c, target);
+}
+
+static void line(const char *name, fig *op, const char *base_name, fig *base, double items,
+                 double bytes, const char *target)
+{
+    line_keep(name, op, base_name, base, items, bytes, target);
     free(op->wall);
     free(op->cpu);
 }
@@ -377,20 +454,35 @@ void bench_segmented(const bench_opts *o)
          ">= 1,000,000 events/s");
     free(b.wall), free(b.cpu);
 
-    fig c;
+    /* The first commit after an open.  The large store's open (strict
+     * validation and load, 0.3 s on the CI machine) does no I/O, and there the
+     * first I/O after such a gap costs more whoever does it (gap_sweep,
+     * tools/bench/README.md): the `_paused` rows give the empty store and the
+     * bare system calls the same gap before their commit, as long as this
+     * iteration's open took. */
+    fig c, d, g, gaps;
+    fig_init(&gaps, it);
     fig_init(&a, it);
     fig_init(&b, it);
     fig_init(&c, it);
+    fig_init(&d, it);
+    fig_init(&g, it);
     uint64_t appended = 0;
     for (unsigned k = 0; k < it; k++) {
         char kept[4200];
-        commit_run(src, work, 1, o->events, 1, &a);
+        uint64_t gap = commit_run(src, work, 1, o->events, 1, &a);
+        gaps.wall[gaps.n++] = (double)gap;
         snprintf(kept, sizeof kept, "%s.work", src);
         appended = bench_file_size(kept) - bench_file_size(src);
         commit_run(NULL, work, 0, 0, 1, &b);
-        syscalls_run(src, appended, &c);
+        commit_run_opt(NULL, work, 0, 0, 0, 1, gap, &d);
+        syscalls_run(src, appended, 0, &c);
+        syscalls_run(src, appended, gap, &g);
     }
-    line("commit of 1 event (seg_commit_one)", &a, "1 event on an empty store", &b, 0, 0,
+    line_keep("commit of 1 event (seg_commit_one)", &a, "1 event on an empty store", &b, 0, 0,
+              "<= 2x the empty-store time (ratio >= 0.5)");
+    line("the same (seg_commit_one)", &a,
+         "1 event on an empty store after the same gap without I/O (commit_one_paused)", &d, 0, 0,
          "<= 2x the empty-store time (ratio >= 0.5)");
     char what[160];
     snprintf(what, sizeof what,
@@ -398,7 +490,17 @@ void bench_segmented(const bench_opts *o)
              (unsigned long long)appended);
     line(what, &c, "1 event on an empty store", &b, 0, 0,
          "none: a ratio < 0.5 puts the target out of reach on this machine");
-    free(b.wall), free(b.cpu);
+    line("the same system calls after the gap (seg_commit_one_syscalls_paused)", &g,
+         "1 event on an empty store after the same gap (commit_one_paused)", &d, 0, 0,
+         "none: the machine's cost of the gap");
+    free(b.wall), free(b.cpu), free(d.wall), free(d.cpu);
+    printf("\nthe gap: the open of the %u-event store (validation and load, no I/O) took "
+           "%.1f ms (median)\n\n",
+           (unsigned)o->events, med(gaps.wall, gaps.n) / 1e6);
+    free(gaps.wall), free(gaps.cpu);
+    gap_sweep(src, appended, it);
+    printf(
+        "\n| figure | segmented | baseline (same run) | ratio | target |\n|---|---|---|---|---|\n");
 
     /* STEADY commits per open store, `it` opens of each store, alternating.
      * The segmented store gains one segment per commit: 1 + STEADY stays far
