@@ -37,6 +37,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,8 +166,8 @@ static acepack_store *open_run_store(const char *src, const char *work, int segm
 static void pause_ns(uint64_t ns)
 {
     struct timespec d = {(time_t)(ns / 1000000000u), (long)(ns % 1000000000u)};
-    while (nanosleep(&d, &d) != 0)
-        ;
+    while (nanosleep(&d, &d) != 0 && errno == EINTR)
+        ; /* a signal cut it short: sleep the rest */
 }
 
 /* One commit of `n` events on a copy of src (bench_reset_copy; the reset and
