@@ -627,13 +627,6 @@ static void *fa_realloc(void *ctx, void *p, size_t o, size_t n)
     return ++f->n == f->fail_at ? NULL : realloc(p, n);
 }
 
-static void fa_free(void *ctx, void *p, size_t n)
-{
-    (void)ctx;
-    (void)n;
-    free(p);
-}
-
 static void test_allocation_failures(void)
 {
     enum { N_BAD = 20 };
@@ -656,7 +649,7 @@ static void test_allocation_failures(void)
     long points = 0;
     for (long k = 1; k < 10000; k++) {
         failing_alloc f = {0, k};
-        acepack_allocator a = {fa_alloc, fa_realloc, fa_free, &f};
+        acepack_allocator a = {fa_alloc, fa_realloc, w_free_plain, &f};
         acepack_migrate_options o;
         memset(&o, 0, sizeof o);
         o.alloc = &a;

@@ -247,20 +247,6 @@ static void *sa_alloc(void *ctx, size_t n)
     return malloc(n);
 }
 
-static void *sa_realloc(void *ctx, void *p, size_t o, size_t n)
-{
-    (void)ctx;
-    (void)o;
-    return realloc(p, n);
-}
-
-static void sa_free(void *ctx, void *p, size_t n)
-{
-    (void)ctx;
-    (void)n;
-    free(p);
-}
-
 /* A one-event commit stages a few hundred bytes (segment and table), so its
  * stage is small, but its index (every key, W-SEG-2) is larger than a full
  * stage: the index goes out through a stage grown to full size, or, when
@@ -273,7 +259,7 @@ static void test_index_larger_than_stage(void)
         w_mkdir(dir, sizeof dir, "segbigindex");
         snprintf(path, sizeof path, "%s/s.ace", dir);
         stage_alloc sa = {0, 0, 0};
-        acepack_allocator al = {sa_alloc, sa_realloc, sa_free, &sa};
+        acepack_allocator al = {sa_alloc, w_realloc_plain, w_free_plain, &sa};
         acepack_store_options o;
         memset(&o, 0, sizeof o);
         o.io = w_io_nosync();

@@ -813,20 +813,13 @@ static void *fa_realloc(void *ctx, void *p, size_t o, size_t n)
     return realloc(p, n);
 }
 
-static void fa_free(void *ctx, void *p, size_t n)
-{
-    (void)ctx;
-    (void)n;
-    free(p);
-}
-
 static void test_allocation_failures(void)
 {
     for (long k = 1; k < 2000; k++) {
         env v;
         env_init(&v, "nomem");
         failing f = {0, k};
-        acepack_allocator a = {fa_alloc, fa_realloc, fa_free, &f};
+        acepack_allocator a = {fa_alloc, fa_realloc, w_free_plain, &f};
         acepack_store_options o;
         memset(&o, 0, sizeof o);
         o.alloc = &a;

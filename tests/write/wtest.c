@@ -446,3 +446,17 @@ const acepack_io *w_io_nosync(void)
     }
     return &io;
 }
+
+void *w_realloc_plain(void *ctx, void *p, size_t old_size, size_t new_size)
+{
+    (void)ctx;
+    (void)old_size;
+    return realloc(p, new_size);
+}
+
+void w_free_plain(void *ctx, void *p, size_t size)
+{
+    (void)ctx;
+    (void)size;
+    free(p);
+}

@@ -115,4 +115,9 @@ uint64_t w_live_size(const uint8_t *d, size_t n);
  * check layout, not durability, thousands of times). */
 const acepack_io *w_io_nosync(void);
 
+/* The plain halves of a test allocator (acepack_allocator) whose alloc, or
+ * alloc and realloc, count or fail: realloc and free as malloc's, ctx unused. */
+void *w_realloc_plain(void *ctx, void *p, size_t old_size, size_t new_size);
+void w_free_plain(void *ctx, void *p, size_t size);
+
 #endif /* ACEPACK_WTEST_H */
