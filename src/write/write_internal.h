@@ -149,7 +149,8 @@ acepack_status aw_install_temp(const acepack_io *io, int fd, const char *tmp, co
 typedef acepack_status (*aw_sink_fn)(void *ctx, const void *p, size_t n, acepack_error *err);
 
 /* Output stream: small pieces are gathered in `stage`, pieces up to
- * AW_STAGE_SIZE go straight to the sink, larger ones through a full stage.  The first error sticks (later puts do nothing). */
+ * AW_STAGE_SIZE go straight to the sink, larger ones through a full stage.
+ * The first error sticks (later puts do nothing). */
 typedef struct aw_out {
     const acepack_allocator *a; /* the stage's (it may grow, out_stream) */
     uint8_t *stage;

@@ -21,9 +21,6 @@ static int order_cmp(void *ctx, size_t x, size_t y)
 
 static acepack_status load_rest(acepack_store *s, const acepack_reader *r, acepack_error *err);
 
-/* A segmented file (spec 3.7): the columns of every segment appended in
- * order; pay_off becomes relative to the whole pool (the model's columns are
- * those of one section), and the table is remembered for the next commit. */
 /* Each column gets its whole size before the first segment is copied: one
  * allocation per column, where appending segment by segment would grow it up
  * to 64 times and let realloc move it each time.  A moved column is not only
@@ -49,6 +46,9 @@ static int reserve_columns(acepack_store *s, const acepack_reader *r)
            aw_buf_reserve(&s->a, &s->pool, (size_t)pool);
 }
 
+/* A segmented file (spec 3.7): the columns of every segment appended in
+ * order; pay_off becomes relative to the whole pool (the model's columns are
+ * those of one section), and the table is remembered for the next commit. */
 static acepack_status load_segments(acepack_store *s, const acepack_reader *r, acepack_error *err)
 {
     uint32_t ns = acepack_event_segment_count(r);
